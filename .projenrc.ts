@@ -1,0 +1,109 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+// Versions proven to work together offline (see ../shared/TOOLCHAIN.md).
+const CDK_VERSION = '2.257.0';
+const CONSTRUCTS_VERSION = '10.8.1';
+const CDK_CLI_VERSION = '2.1115.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: '@org/membrane-cdk',
+  description: 'AWS CDK constructs to self-host Membrane on AWS: S3 + CloudFront storage, ElastiCache, Fargate services, autoscaling on Membrane metrics.',
+  author: 'membrane-cdk maintainers',
+  authorAddress: 'dev@example.com',
+  repositoryUrl: 'https://github.com/org/membrane-cdk',
+  keywords: ['cdk', 'awscdk', 'membrane', 'ecs', 'fargate', 'elasticache', 'cloudfront'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_VERSION,
+  cdkVersionPinning: false,
+  constructsVersion: CONSTRUCTS_VERSION,
+  jsiiVersion: '~6.0.16',
+  typescriptVersion: '~6.0.3',
+  // projen would otherwise ask for @types/node@ts6.0, a tag the registry mirror lacks.
+  minNodeVersion: '20.0.0',
+
+  // The design card wants the source in lib/; compiled JavaScript goes to dist/.
+  srcdir: 'lib',
+  libdir: 'dist',
+  artifactsDirectory: 'pkg',
+  testdir: 'test',
+  sampleCode: false,
+  eslintOptions: { dirs: ['lib'], devdirs: ['test', 'bin', 'integ', 'projenrc', '.projenrc.ts'] },
+
+  jestOptions: {
+    jestVersion: '^30',
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/consumer-app/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+    },
+  },
+  tsJestOptions: {},
+
+  // CI runs .ci/run on a clean clone; no hosted workflows or release automation here.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  buildWorkflow: false,
+
+  devDeps: [
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    'cdk-nag@3.0.2',
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    'ts-jest@29.4.15',
+    'ts-node',
+  ],
+  gitignore: ['cdk.out', '*.cdk.out', '.tmp/', 'integ/**/cdk-integ.out.*'],
+});
+
+// `npm ci` with jest 30 needs this pin, or the lockfile misses the resolver's native bindings.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// Keep task output readable and free of version-check network calls.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('CDK_DISABLE_VERSION_CHECK', '1');
+
+// Example app (bin/) is run by the CDK CLI through ts-node against the TypeScript source.
+new JsonFile(project, 'cdk.json', {
+  obj: {
+    app: 'npx ts-node --prefer-ts-exts --project bin/tsconfig.json bin/app.ts',
+    output: 'cdk.out',
+    context: {
+      '@aws-cdk/core:enablePartitionLiterals': true,
+    },
+  },
+});
+for (const dir of ['bin', 'integ']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts'],
+      exclude: ['node_modules'],
+    },
+  });
+}
+project.npmignore?.exclude('/bin/', '/integ/', '/cdk.json', '/cdk.out/', '/.ci/', '/docs/');
+
+// Offline integ snapshot check: re-synthesizes integ/integ.*.ts and compares with the committed snapshots.
+const integ = project.addTask('integ', {
+  description: 'Verify integration test snapshots offline (no deployment)',
+  exec: 'integ-runner --directory integ --language typescript',
+  receiveArgs: true,
+});
+project.addTask('integ:update', {
+  description: 'Re-synthesize integration test snapshots (no deployment); review the diff before committing',
+  exec: 'integ-runner --directory integ --language typescript --update-on-failed --dry-run',
+  receiveArgs: true,
+});
+project.testTask.spawn(integ);
+
+project.addTask('synth:example', {
+  description: 'Synthesize the example app in bin/',
+  exec: 'cdk synth --no-notices --quiet',
+});
+
+project.synth();

@@ -1,0 +1,3 @@
+export * from './common/environment';
+export * from './storage';
+export * from './cache';

@@ -1,0 +1,391 @@
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { MembraneEnvironmentContract } from '../common/environment';
+import { propError, requireWholeDays } from '../common/validation';
+
+/**
+ * Custom domain for the static-files CloudFront distribution.
+ */
+export interface MembraneStaticDomain {
+  /**
+   * Fully qualified domain name that serves the static files, e.g. `static.example.com`.
+   * It becomes `BASE_STATIC_URI` (`https://<domainName>`).
+   */
+  readonly domainName: string;
+
+  /**
+   * ACM certificate for `domainName`. CloudFront requires it to be in us-east-1.
+   */
+  readonly certificate: acm.ICertificate;
+
+  /**
+   * Hosted zone in which to create A and AAAA alias records for `domainName`.
+   *
+   * @default - no DNS records are created; point `domainName` at the distribution yourself
+   */
+  readonly hostedZone?: route53.IHostedZone;
+}
+
+/**
+ * Properties for `MembraneStorage`.
+ */
+export interface MembraneStorageProps {
+  /**
+   * Prefix of the bucket names. The buckets are named `<prefix>-tmp`, `<prefix>-connectors`,
+   * `<prefix>-static` (and `<prefix>-access-logs` when this construct creates the log bucket),
+   * so `prod-integration-app` gives the names of Membrane's AWS guide.
+   *
+   * Bucket names are global: leave this unset to let CloudFormation generate unique names.
+   *
+   * @default - CloudFormation generates the names
+   */
+  readonly bucketNamePrefix?: string;
+
+  /**
+   * How long objects live in the tmp bucket before S3 deletes them (Membrane's AWS guide: 7 days).
+   * Must be a whole number of days, at least 1.
+   *
+   * @default Duration.days(7)
+   */
+  readonly tmpObjectExpiration?: Duration;
+
+  /**
+   * How long S3 keeps non-current object versions in the versioned connectors and static buckets.
+   * Must be a whole number of days, at least 1.
+   *
+   * @default Duration.days(90)
+   */
+  readonly noncurrentVersionExpiration?: Duration;
+
+  /**
+   * What happens to the buckets when they leave the stack.
+   * Buckets that still hold objects cannot be destroyed by CloudFormation.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Bucket that receives S3 server access logs and CloudFront access logs. CloudFront logging needs
+   * ACLs enabled on it (object ownership `BucketOwnerPreferred`).
+   *
+   * @default - a dedicated, versioned, encrypted log bucket is created
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * How long the access logs in the log bucket this construct creates are kept.
+   * Ignored when `accessLogsBucket` is given. Must be a whole number of days, at least 1.
+   *
+   * @default Duration.days(365)
+   */
+  readonly accessLogsExpiration?: Duration;
+
+  /**
+   * Custom domain for static files (certificate in us-east-1, TLSv1.2_2021).
+   *
+   * @default - the distribution's `*.cloudfront.net` domain serves the static files
+   */
+  readonly domain?: MembraneStaticDomain;
+
+  /**
+   * CloudFront price class of the static distribution.
+   *
+   * @default cloudfront.PriceClass.PRICE_CLASS_100
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+
+  /**
+   * ARN of an AWS WAF web ACL (scope CLOUDFRONT, in us-east-1) to associate with the distribution.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclId?: string;
+
+  /**
+   * Geographic restriction of the static distribution.
+   *
+   * @default - no restriction
+   */
+  readonly geoRestriction?: cloudfront.GeoRestriction;
+
+  /**
+   * Also expose the bucket names under the names older images read
+   * (`TMP_S3_BUCKET`, `CONNECTORS_S3_BUCKET`, `STATIC_S3_BUCKET`).
+   *
+   * @default false
+   */
+  readonly legacyEnvironmentNames?: boolean;
+}
+
+/** S3 actions Membrane performs on objects (get/head/copy, put/multipart, delete). */
+const OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+/** S3 actions Membrane performs on the buckets themselves (list, head-bucket health check). */
+const BUCKET_ACTIONS = ['s3:ListBucket', 's3:GetBucketLocation'];
+
+/** Longest suffix appended to `bucketNamePrefix`. */
+const LONGEST_BUCKET_SUFFIX = '-access-logs';
+
+/**
+ * The storage Membrane needs on AWS: tmp, connectors and static S3 buckets, with the static bucket
+ * served by CloudFront through Origin Access Control.
+ *
+ * Source: Membrane's AWS guide (seed 002) for buckets, lifecycle, CORS, OAC and bucket policy;
+ * seed 003 for the environment variables; seed 000 for backups (versioning) and the CDN.
+ */
+export class MembraneStorage extends Construct {
+  /** Temporary files; objects expire after `tmpObjectExpiration`. */
+  public readonly tmpBucket: s3.IBucket;
+  /** Connector archives (versioned). */
+  public readonly connectorsBucket: s3.IBucket;
+  /** Static files served through CloudFront (versioned). */
+  public readonly staticBucket: s3.IBucket;
+  /** Where S3 server access logs and CloudFront logs go. */
+  public readonly accessLogsBucket: s3.IBucket;
+  /** The CloudFront distribution in front of the static bucket. */
+  public readonly distribution: cloudfront.Distribution;
+  /** Base URL of the static files (`BASE_STATIC_URI`), e.g. `https://static.example.com`. */
+  public readonly staticBaseUri: string;
+  /** The storage part of the Membrane environment (no secrets: tasks use their IAM role). */
+  public readonly environmentContract: MembraneEnvironmentContract;
+
+  constructor(scope: Construct, id: string, props: MembraneStorageProps = {}) {
+    super(scope, id);
+
+    const prefix = props.bucketNamePrefix;
+    if (prefix !== undefined && !Token.isUnresolved(prefix)) {
+      const maxLength = 63 - LONGEST_BUCKET_SUFFIX.length;
+      if (!/^[a-z0-9][a-z0-9-]*$/.test(prefix) || prefix.length > maxLength) {
+        throw propError(this, 'bucketNamePrefix', `'${prefix}' cannot start valid S3 bucket names`,
+          `Use lowercase letters, digits and hyphens, starting with a letter or digit, at most ${maxLength} characters.`);
+      }
+    }
+    requireWholeDays(this, 'tmpObjectExpiration', props.tmpObjectExpiration, 1);
+    requireWholeDays(this, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration, 1);
+    requireWholeDays(this, 'accessLogsExpiration', props.accessLogsExpiration, 1);
+    if (props.domain && !Token.isUnresolved(props.domain.domainName) && !/^([a-z0-9-]+\.)+[a-z0-9-]+$/i.test(props.domain.domainName)) {
+      throw propError(this, 'domain.domainName', `'${props.domain.domainName}' is not a domain name`,
+        'Give a fully qualified host name without scheme or path, e.g. static.example.com.');
+    }
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const bucketName = (suffix: string) => (prefix === undefined ? undefined : `${prefix}-${suffix}`);
+    const secureDefaults = {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      removalPolicy,
+    };
+
+    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(bucketName('access-logs'), secureDefaults,
+      props.accessLogsExpiration ?? Duration.days(365));
+
+    const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? Duration.days(90);
+    const newBucket = (id: string, suffix: string, extra: s3.BucketProps) => {
+      const bucket = new s3.Bucket(this, id, {
+        ...secureDefaults,
+        bucketName: bucketName(suffix),
+        serverAccessLogsBucket: this.accessLogsBucket,
+        serverAccessLogsPrefix: `s3/${suffix}/`,
+        ...extra,
+      });
+      Validations.of(bucket).acknowledge({
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason: 'Membrane is a single-region deployment (seed 000); cross-region replication needs a destination bucket and role the platform team owns, so it is left to them.',
+      }, {
+        id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        reason: 'Objects are encrypted with SSE-S3 (AES-256); a customer-managed KMS key would add per-request KMS cost and key-policy coupling with CloudFront OAC without a Membrane requirement for it.',
+      });
+      return bucket;
+    };
+    const versionedRules: s3.LifecycleRule[] = [{
+      id: 'expire-noncurrent-versions',
+      noncurrentVersionExpiration,
+      abortIncompleteMultipartUploadAfter: Duration.days(1),
+    }];
+
+    // Seed 002: lifecycle rule "cleanup" expires every tmp object after 7 days.
+    const tmpBucket = newBucket('TmpBucket', 'tmp', {
+      lifecycleRules: [{
+        id: 'cleanup',
+        expiration: props.tmpObjectExpiration ?? Duration.days(7),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+    });
+    Validations.of(tmpBucket).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketVersioningEnabled',
+      reason: 'The tmp bucket holds scratch files that expire after a few days by design (seed 002); versions would keep expired data and defeat the expiry.',
+    });
+    this.tmpBucket = tmpBucket;
+
+    // Seed 000: back up the connectors and static buckets; versioning is the first line of that.
+    this.connectorsBucket = newBucket('ConnectorsBucket', 'connectors', { versioned: true, lifecycleRules: versionedRules });
+
+    // Seed 002: CORS GET from any origin, max age 3000 s.
+    this.staticBucket = newBucket('StaticBucket', 'static', {
+      versioned: true,
+      lifecycleRules: versionedRules,
+      cors: [{
+        allowedMethods: [s3.HttpMethods.GET],
+        allowedOrigins: ['*'],
+        allowedHeaders: ['*'],
+        maxAge: 3000,
+      }],
+    });
+
+    this.distribution = this.createDistribution(props);
+
+    if (props.domain?.hostedZone) {
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+      const recordName = props.domain.domainName;
+      new route53.ARecord(this, 'StaticAliasRecord', { zone: props.domain.hostedZone, recordName, target });
+      new route53.AaaaRecord(this, 'StaticAliasRecordIpv6', { zone: props.domain.hostedZone, recordName, target });
+    }
+
+    this.staticBaseUri = `https://${props.domain?.domainName ?? this.distribution.distributionDomainName}`;
+    this.environmentContract = {
+      environment: storageEnvironment({
+        region: Stack.of(this).region,
+        tmpBucket: this.tmpBucket.bucketName,
+        connectorsBucket: this.connectorsBucket.bucketName,
+        staticBucket: this.staticBucket.bucketName,
+        staticBaseUri: this.staticBaseUri,
+        legacyNames: props.legacyEnvironmentNames ?? false,
+      }),
+      secrets: {},
+    };
+  }
+
+  /**
+   * Lets `grantee` (a task role) read, write, list and delete objects in the three Membrane buckets,
+   * and nothing else. Membrane uses the role's credentials: no access keys are needed.
+   */
+  public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    const buckets = [this.tmpBucket, this.connectorsBucket, this.staticBucket];
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: BUCKET_ACTIONS,
+      resourceArns: buckets.map(b => b.bucketArn),
+    }).combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: OBJECT_ACTIONS,
+      resourceArns: buckets.map(b => b.arnForObjects('*')),
+    }));
+  }
+
+  private createAccessLogsBucket(bucketName: string | undefined, secureDefaults: s3.BucketProps, expiration: Duration): s3.IBucket {
+    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      ...secureDefaults,
+      bucketName,
+      versioned: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ id: 'expire-logs', expiration, noncurrentVersionExpiration: Duration.days(1) }],
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log destination; logging it into itself would loop, and S3 discourages a bucket logging to itself.',
+    }, {
+      id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
+      reason: 'This is the access-log destination; logging it into itself would loop, and S3 discourages a bucket logging to itself.',
+    }, {
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason: 'Access logs stay in the deployment region with the rest of Membrane (seed 000: single-region); replicate them with your organisation-wide log archive if required.',
+    }, {
+      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      reason: 'S3 server access logging and CloudFront standard logging can only deliver to SSE-S3 encrypted buckets, not SSE-KMS.',
+    });
+    return bucket;
+  }
+
+  private createDistribution(props: MembraneStorageProps): cloudfront.Distribution {
+    const distribution = new cloudfront.Distribution(this, 'StaticDistribution', {
+      comment: 'Membrane static files',
+      // Seed 002: default_root_object, GET/HEAD, redirect-to-https, no query strings or cookies, PriceClass_100.
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.staticBucket, {
+          originAccessLevels: [cloudfront.AccessLevel.READ],
+        }),
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        // The bucket's CORS rule allows GET from any origin; CloudFront adds the same header to cached responses.
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS,
+        compress: true,
+      },
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      domainNames: props.domain ? [props.domain.domainName] : undefined,
+      certificate: props.domain?.certificate,
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      sslSupportMethod: cloudfront.SSLMethod.SNI,
+      webAclId: props.webAclId,
+      geoRestriction: props.geoRestriction,
+      enableLogging: true,
+      logBucket: this.accessLogsBucket,
+      logFilePrefix: 'cloudfront/static/',
+    });
+
+    if (!props.geoRestriction) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR1',
+        reason: 'Static files (icons, connector assets) are loaded by end users of the integrating product wherever they are; pass geoRestriction to restrict.',
+      });
+    }
+    if (!props.webAclId) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason: 'The distribution serves read-only, public static files (GET/HEAD only) from a private bucket through OAC; pass webAclId to attach a WAF web ACL.',
+      });
+    }
+    if (!props.domain) {
+      Validations.of(distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason: 'Without a custom domain CloudFront serves the default *.cloudfront.net certificate, whose minimum protocol cannot be set; pass domain to get TLSv1.2_2021.',
+      });
+    }
+    return distribution;
+  }
+}
+
+/**
+ * Values that make up the storage part of the Membrane environment.
+ */
+interface StorageEnvironmentInputs {
+  readonly region: string;
+  readonly tmpBucket: string;
+  readonly connectorsBucket: string;
+  readonly staticBucket: string;
+  readonly staticBaseUri: string;
+  readonly legacyNames: boolean;
+}
+
+/**
+ * The storage environment contract (seed 003, "Common Environment Variables"; seed 002, IAM roles:
+ * no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+ */
+function storageEnvironment(inputs: StorageEnvironmentInputs): { [name: string]: string } {
+  return {
+    STORAGE_PROVIDER: 's3',
+    AWS_REGION: inputs.region,
+    TMP_STORAGE_BUCKET: inputs.tmpBucket,
+    CONNECTORS_STORAGE_BUCKET: inputs.connectorsBucket,
+    STATIC_STORAGE_BUCKET: inputs.staticBucket,
+    BASE_STATIC_URI: inputs.staticBaseUri,
+    ...(inputs.legacyNames ? {
+      TMP_S3_BUCKET: inputs.tmpBucket,
+      CONNECTORS_S3_BUCKET: inputs.connectorsBucket,
+      STATIC_S3_BUCKET: inputs.staticBucket,
+    } : {}),
+  };
+}
