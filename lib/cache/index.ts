@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy, SecretValue, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -243,11 +244,22 @@ export class MembraneCache extends Construct implements ec2.IConnectable {
     this.authTokenSecret = authTokenSecret;
     const authToken = authTokenSecret.secretValueFromJson('authToken');
 
+    if (props.encryptionKey) {
+      // CloudWatch Logs encrypts with the key only if its key policy lets the regional logs service use it.
+      props.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
+    }
     const logGroups = ['slow-log', 'engine-log'].map(type => {
       const group = new logs.LogGroup(this, type === 'slow-log' ? 'SlowLog' : 'EngineLog', {
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        encryptionKey: props.encryptionKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
+      if (!props.encryptionKey) {
+        Validations.of(group).acknowledge({
+          id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+          reason: 'CloudWatch Logs encrypts these slow/engine logs at rest with service-managed keys; they hold command timings, not data. Pass encryptionKey to use a customer-managed key.',
+        });
+      }
       return {
         logType: type,
         logFormat: 'json',

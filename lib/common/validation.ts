@@ -27,7 +27,7 @@ export function requireInteger(scope: IConstruct, prop: string, value: number | 
 /** Fails unless `value` is a whole number of days of at least `minDays`; tokens are accepted as they are. */
 export function requireWholeDays(scope: IConstruct, prop: string, value: Duration | undefined, minDays: number): void {
   if (value === undefined || value.isUnresolved()) return;
-  const days = value.toHours() / 24;
+  const days = value.toDays({ integral: false });
   if (!Number.isInteger(days) || days < minDays) {
     throw propError(scope, prop, `${value.toHumanString()} is not a whole number of days of at least ${minDays}`,
       `Use Duration.days(n) with n >= ${minDays}.`);

@@ -1,0 +1,248 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { MembraneCache, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from '../lib';
+import { acknowledgements, expectNoNagFindings, testStack } from './nag';
+
+function vpcIn(stack: Stack): ec2.Vpc {
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    subnetConfiguration: [
+      { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  return vpc;
+}
+
+function build(props: Partial<MembraneCacheProps> = {}) {
+  const stack = testStack();
+  const vpc = vpcIn(stack);
+  const cache = new MembraneCache(stack, 'Cache', { vpc, ...props });
+  return { stack, vpc, cache, template: Template.fromStack(stack) };
+}
+
+describe('MembraneCache defaults', () => {
+  const { template, stack, cache, vpc } = build();
+
+  test('a Redis 7.1 replication group with TLS required, encryption at rest, AUTH, Multi-AZ and failover', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'redis',
+      EngineVersion: '7.1',
+      CacheParameterGroupName: 'default.redis7',
+      CacheNodeType: 'cache.t4g.small',
+      TransitEncryptionEnabled: true,
+      TransitEncryptionMode: 'required',
+      AtRestEncryptionEnabled: true,
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      NumCacheClusters: 2,
+      Port: 6380,
+      SnapshotRetentionLimit: 15,
+      AutoMinorVersionUpgrade: true,
+      NumNodeGroups: Match.absent(),
+      ClusterMode: Match.absent(),
+    });
+  });
+
+  test('never ElastiCache Serverless', () => {
+    template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 0);
+  });
+
+  test('the AUTH token comes from a generated secret through a dynamic reference', () => {
+    const group = Object.values(template.findResources('AWS::ElastiCache::ReplicationGroup'))[0];
+    const authToken = JSON.stringify(group.Properties.AuthToken);
+    expect(authToken).toMatch(/\{\{resolve:secretsmanager:/);
+    expect(authToken).toMatch(/:SecretString:authToken::\}\}/);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{}', GenerateStringKey: 'authToken', PasswordLength: 64, ExcludePunctuation: true },
+    });
+  });
+
+  test('the connection URI secret is built by CloudFormation: rediss://, token by reference, primary endpoint, port', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret', { Properties: { SecretString: Match.anyValue() } });
+    expect(Object.keys(secrets)).toHaveLength(1);
+    const value = Object.values(secrets)[0].Properties.SecretString;
+    const groupId = stack.getLogicalId(cache.replicationGroup);
+    expect(value['Fn::Join'][1][0]).toBe('rediss://:{{resolve:secretsmanager:');
+    expect(value['Fn::Join'][1]).toEqual(expect.arrayContaining([
+      ':SecretString:authToken::}}@',
+      { 'Fn::GetAtt': [groupId, 'PrimaryEndPoint.Address'] },
+      ':6380',
+    ]));
+  });
+
+  test('no generated secret value appears anywhere in the template', () => {
+    const json = JSON.stringify(template.toJSON());
+    expect(json).not.toMatch(/rediss:\/\/:[A-Za-z0-9]{16,}@/);
+  });
+
+  test('secrets and log groups are retained', () => {
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+      expect(secret.DeletionPolicy).toBe('Retain');
+    }
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test('its own subnet group in the isolated subnets', () => {
+    const isolated = vpc.isolatedSubnets.map(s => stack.resolve(s.subnetId));
+    template.hasResourceProperties('AWS::ElastiCache::SubnetGroup', { SubnetIds: isolated });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      CacheSubnetGroupName: { Ref: Match.stringLikeRegexp('CacheSubnetGroup') },
+    });
+  });
+
+  test('its own security group with no ingress and no egress until connections allows it', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Membrane cache: admits only what connections allows',
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+    });
+  });
+
+  test('slow and engine logs are delivered to CloudWatch log groups with one-month retention', () => {
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      LogDeliveryConfigurations: [
+        { LogType: 'slow-log', LogFormat: 'json', DestinationType: 'cloudwatch-logs', DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: Match.stringLikeRegexp('CacheSlowLog') } } } },
+        { LogType: 'engine-log', LogFormat: 'json', DestinationType: 'cloudwatch-logs', DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: Match.stringLikeRegexp('CacheEngineLog') } } } },
+      ],
+    });
+  });
+
+  test('environment contract: REDIS_URI as an ECS secret, TLS verification flag and connect timeout as plain values', () => {
+    const contract = cache.environmentContract;
+    expect(contract.environment).toEqual({ REDIS_DISABLE_TLS_VERIFICATION: 'true', REDIS_CONNECT_TIMEOUT_MS: '60000' });
+    expect(Object.keys(contract.secrets)).toEqual(['REDIS_URI']);
+    expect(stack.resolve(contract.secrets.REDIS_URI.arn)).toEqual({ Ref: stack.getLogicalId(cache.connectionSecret.node.defaultChild as any) });
+  });
+
+  test('passes AwsSolutions and NIST 800-53 R5; acknowledgements sit on the secrets and log groups only', () => {
+    expectNoNagFindings(cache);
+    expect(acknowledgements(cache).map(a => a.split(': ')[0])).toEqual([
+      'AwsSolutions-SMG4 at Test/Cache/AuthToken',
+      'AwsSolutions-SMG4 at Test/Cache/ConnectionUri',
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted at Test/Cache/EngineLog',
+      'NIST.800.53.R5-CloudWatchLogGroupEncrypted at Test/Cache/SlowLog',
+      'NIST.800.53.R5-SecretsManagerRotationEnabled at Test/Cache/AuthToken',
+      'NIST.800.53.R5-SecretsManagerRotationEnabled at Test/Cache/ConnectionUri',
+      'NIST.800.53.R5-SecretsManagerUsingKMSKey at Test/Cache/AuthToken',
+      'NIST.800.53.R5-SecretsManagerUsingKMSKey at Test/Cache/ConnectionUri',
+    ]);
+  });
+
+  test('no warnings by default', () => {
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('MembraneCache connections', () => {
+  test('allowDefaultPortFrom opens the cache port to the given peer only', () => {
+    const stack = testStack();
+    const vpc = vpcIn(stack);
+    const cache = new MembraneCache(stack, 'Cache', { vpc });
+    const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
+    cache.connections.allowDefaultPortFrom(client);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 6380, ToPort: 6380,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(client.node.defaultChild as any), 'GroupId'] },
+    });
+  });
+});
+
+describe('MembraneCache options', () => {
+  test('cluster mode: shards x replicas, cluster parameter group, REDIS_CLUSTER_URI_1 from the configuration endpoint', () => {
+    const { template, cache, stack } = build({ clusterMode: { shards: 3 }, replicasPerShard: 2 });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      ClusterMode: 'enabled',
+      NumNodeGroups: 3,
+      ReplicasPerNodeGroup: 2,
+      NumCacheClusters: Match.absent(),
+      CacheParameterGroupName: 'default.redis7.cluster.on',
+      AutomaticFailoverEnabled: true,
+      TransitEncryptionEnabled: true,
+    });
+    expect(Object.keys(cache.environmentContract.secrets)).toEqual(['REDIS_CLUSTER_URI_1']);
+    const uri = Object.values(template.findResources('AWS::SecretsManager::Secret', { Properties: { SecretString: Match.anyValue() } }))[0];
+    expect(uri.Properties.SecretString['Fn::Join'][1]).toEqual(expect.arrayContaining([
+      { 'Fn::GetAtt': [stack.getLogicalId(cache.replicationGroup), 'ConfigurationEndPoint.Address'] },
+    ]));
+  });
+
+  test('worker role names the variables WORKER_REDIS_URI / WORKER_REDIS_CLUSTER_URI_1', () => {
+    expect(Object.keys(build({ role: MembraneCacheRole.WORKER }).cache.environmentContract.secrets)).toEqual(['WORKER_REDIS_URI']);
+    expect(Object.keys(build({ role: MembraneCacheRole.WORKER, clusterMode: { shards: 2 } }).cache.environmentContract.secrets))
+      .toEqual(['WORKER_REDIS_CLUSTER_URI_1']);
+  });
+
+  test('Valkey 8.0 by default when Valkey is chosen', () => {
+    build({ engine: MembraneCacheEngine.VALKEY }).template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'valkey', EngineVersion: '8.0', CacheParameterGroupName: 'default.valkey8',
+    });
+  });
+
+  test('node type, port, snapshots, timeout and version are configurable', () => {
+    const { template, cache } = build({
+      cacheNodeType: 'cache.r7g.large', port: 7000, snapshotRetentionDays: 0, connectTimeout: Duration.seconds(10), engineVersion: '7.0',
+    });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      CacheNodeType: 'cache.r7g.large', Port: 7000, SnapshotRetentionLimit: 0, EngineVersion: '7.0',
+    });
+    expect(cache.environmentContract.environment.REDIS_CONNECT_TIMEOUT_MS).toBe('10000');
+  });
+
+  test('a customer-managed key encrypts the cache and both secrets, and the KMS acknowledgement goes away', () => {
+    const stack = testStack();
+    const vpc = vpcIn(stack);
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const cache = new MembraneCache(stack, 'Cache', { vpc, encryptionKey: key });
+    const template = Template.fromStack(stack);
+    const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] };
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { KmsKeyId: keyArn });
+    template.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { KmsKeyId: keyArn }, 2);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: keyArn }, 2);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.eu-central-1.amazonaws.com' } })]) },
+    });
+    expect(acknowledgements(cache).some(a => /KMSKey|LogGroupEncrypted/.test(a))).toBe(false);
+    expectNoNagFindings(cache);
+  });
+
+  test('single-AZ without replicas is allowed with a namespaced warning', () => {
+    const { template, stack } = build({ multiAz: false, replicasPerShard: 0 });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { MultiAZEnabled: false, AutomaticFailoverEnabled: false, NumCacheClusters: 1 });
+    Annotations.fromStack(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp('multiAz is false'));
+    const warnings = Annotations.fromStack(stack).findWarning('/Test/Cache', Match.anyValue());
+    expect(JSON.stringify(warnings)).toContain('@org/membrane-cdk:singleAz');
+  });
+
+  test('subnets can be chosen; without isolated subnets the private ones are used', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    new MembraneCache(stack, 'Cache', { vpc });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::SubnetGroup', {
+      SubnetIds: vpc.privateSubnets.map(s => stack.resolve(s.subnetId)),
+    });
+  });
+});
+
+describe('MembraneCache rejects bad input', () => {
+  test.each<[string, Partial<MembraneCacheProps>, RegExp]>([
+    ['Multi-AZ without replicas', { replicasPerShard: 0 }, /invalid 'multiAz': Multi-AZ with automatic failover needs a replica/],
+    ['cluster mode with 0 shards', { clusterMode: { shards: 0 } }, /invalid 'clusterMode.shards': 0 is not a whole number from 1 to 500/],
+    ['fractional shards', { clusterMode: { shards: 1.5 } }, /invalid 'clusterMode.shards'/],
+    ['too many replicas', { replicasPerShard: 6 }, /invalid 'replicasPerShard': 6 is not a whole number from 0 to 5/],
+    ['negative replicas', { replicasPerShard: -1, multiAz: false }, /invalid 'replicasPerShard'/],
+    ['privileged port', { port: 80 }, /invalid 'port'/],
+    ['snapshot retention over 35 days', { snapshotRetentionDays: 36 }, /invalid 'snapshotRetentionDays'/],
+    ['engine version without minor', { engineVersion: '7' }, /invalid 'engineVersion': '7' is not a <major>.<minor> version/],
+    ['sub-second connect timeout', { connectTimeout: Duration.millis(100) }, /invalid 'connectTimeout'/],
+  ])('%s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});

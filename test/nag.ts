@@ -1,0 +1,85 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/**
+ * The rule packs every construct of this library must pass. A finding fails the test unless a construct
+ * acknowledged it with `Validations.of(construct).acknowledge({ id, reason })`.
+ */
+export function nagPacks(): NagPack[] {
+  return [new AwsSolutionsChecks(), new NIST80053R5Checks()];
+}
+
+/** One unacknowledged finding: `<rule> at <construct path>`. */
+export function nagFindings(scope: IConstruct, packs: NagPack[] = nagPacks()): string[] {
+  const findings: string[] = [];
+  for (const pack of packs) {
+    for (const violation of pack.validateScope(scope).violations) {
+      for (const resource of violation.violatingResources) {
+        findings.push(`${violation.ruleName} at ${resource.constructPath ?? resource.resourceLogicalId}`);
+      }
+    }
+  }
+  return findings.sort();
+}
+
+/**
+ * Fails the test on any unacknowledged AwsSolutions or NIST 800-53 R5 finding, and on any acknowledgement
+ * that no longer matches a finding (a stale acknowledgement hides nothing and misleads readers).
+ */
+export function expectNoNagFindings(scope: IConstruct): void {
+  expect(nagFindings(scope)).toEqual([]);
+  expect(staleAcknowledgements(scope)).toEqual([]);
+}
+
+interface NodeWithMetadata { _metadata?: Array<{ type: string }> }
+
+/**
+ * Acknowledgements under `scope` that match no finding: the packs are run once with every acknowledgement
+ * removed, and each acknowledgement must cover a finding on its construct or below it.
+ */
+export function staleAcknowledgements(scope: IConstruct): string[] {
+  const saved = new Map<NodeWithMetadata, Array<{ type: string }> | undefined>();
+  for (const c of scope.node.findAll()) {
+    const node = c.node as unknown as NodeWithMetadata;
+    saved.set(node, node._metadata);
+    node._metadata = node._metadata?.filter(m => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+  }
+  let raw: string[];
+  try {
+    raw = nagFindings(scope);
+  } finally {
+    for (const [node, metadata] of saved) node._metadata = metadata;
+  }
+  return acknowledgements(scope)
+    .map(a => a.slice(0, a.indexOf(': ')))
+    .filter(ack => {
+      const [rule, path] = ack.split(' at ');
+      return !raw.some(f => {
+        const [fRule, fPath] = f.split(' at ');
+        return fRule === rule && (fPath === path || fPath.startsWith(`${path}/`));
+      });
+    });
+}
+
+/**
+ * Every acknowledgement recorded under `scope`, as `<rule> at <construct path>: <reason>`.
+ * Lets a test pin down which findings a construct acknowledges and where.
+ */
+export function acknowledgements(scope: IConstruct): string[] {
+  const out: string[] = [];
+  for (const node of scope.node.findAll()) {
+    const entries = node.node.metadata.filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+    const last = entries[entries.length - 1]?.data as Record<string, string> | undefined;
+    for (const [id, reason] of Object.entries(last ?? {})) {
+      out.push(`${id.replace(/^annotation::/, '')} at ${node.node.path}: ${reason}`);
+    }
+  }
+  return out.sort();
+}
+
+/** A stack in a fixed account and region, so templates are deterministic. */
+export function testStack(id = 'Test'): Stack {
+  const app = new App();
+  return new Stack(app, id, { env: { account: '123456789012', region: 'eu-central-1' } });
+}

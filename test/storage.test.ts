@@ -1,0 +1,318 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { MembraneStorage } from '../lib';
+import { acknowledgements, expectNoNagFindings, nagFindings, testStack } from './nag';
+
+function build(props: ConstructorParameters<typeof MembraneStorage>[2] = {}) {
+  const stack = testStack();
+  const storage = new MembraneStorage(stack, 'Storage', props);
+  return { stack, storage, template: Template.fromStack(stack) };
+}
+
+describe('MembraneStorage buckets', () => {
+  const { template } = build();
+
+  test('creates the three Membrane buckets plus one access-log bucket', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 4);
+  });
+
+  test('every bucket blocks public access, is encrypted and is retained', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    for (const bucket of Object.values(buckets)) {
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      expect(bucket.UpdateReplacePolicy).toBe('Retain');
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+    }
+  });
+
+  test('every bucket policy denies requests without TLS 1.2', () => {
+    const policies = template.findResources('AWS::S3::BucketPolicy');
+    expect(Object.keys(policies)).toHaveLength(4);
+    for (const policy of Object.values(policies)) {
+      const statements = policy.Properties.PolicyDocument.Statement;
+      expect(statements).toEqual(expect.arrayContaining([
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+      ]));
+    }
+  });
+
+  test('tmp bucket expires objects after 7 days and aborts incomplete uploads, and is not versioned', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [{ Id: 'cleanup', Status: 'Enabled', ExpirationInDays: 7, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }],
+      },
+      VersioningConfiguration: Match.absent(),
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 's3/tmp/' },
+    });
+  });
+
+  test('connectors bucket is versioned and logged', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [{ Id: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 's3/connectors/' },
+    });
+  });
+
+  test('static bucket is versioned, logged and allows CORS GET from anywhere with max age 3000', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 's3/static/' },
+      CorsConfiguration: {
+        CorsRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'], AllowedHeaders: ['*'], MaxAge: 3000 }],
+      },
+    });
+  });
+
+  test('access-log bucket accepts CloudFront ACL logging and expires logs', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ Id: 'expire-logs', ExpirationInDays: 365 })] },
+    });
+  });
+
+  test('bucket names are generated unless a prefix is given', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    for (const bucket of Object.values(buckets)) expect(bucket.Properties.BucketName).toBeUndefined();
+  });
+});
+
+describe('MembraneStorage CloudFront', () => {
+  const { template, stack } = build();
+
+  test('uses an Origin Access Control that always signs with sigv4', () => {
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+    });
+  });
+
+  test('distribution redirects to HTTPS, allows GET/HEAD only, uses PriceClass_100 and logs', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        PriceClass: 'PriceClass_100',
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          AllowedMethods: ['GET', 'HEAD'],
+          CachedMethods: ['GET', 'HEAD'],
+        }),
+        Origins: [Match.objectLike({ OriginAccessControlId: { 'Fn::GetAtt': [Match.anyValue(), 'Id'] } })],
+        Logging: Match.objectLike({ Prefix: 'cloudfront/static/' }),
+      }),
+    });
+  });
+
+  test('static bucket policy lets only this distribution read objects', () => {
+    const distributionId = stack.resolve((stack.node.findChild('Storage') as MembraneStorage).distribution.distributionId);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Resource: Match.anyValue(),
+          Condition: {
+            StringEquals: {
+              'AWS:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', distributionId]] },
+            },
+          },
+        }]),
+      },
+    });
+  });
+
+  test('no statement grants a principal other than CloudFront or the log delivery services', () => {
+    const policies = template.findResources('AWS::S3::BucketPolicy');
+    for (const policy of Object.values(policies)) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if (statement.Effect === 'Allow') {
+          expect(['cloudfront.amazonaws.com', 'logging.s3.amazonaws.com']).toContain(statement.Principal.Service);
+        }
+      }
+    }
+  });
+});
+
+describe('MembraneStorage options', () => {
+  test('custom domain: alias, TLSv1.2_2021 with SNI, A and AAAA alias records', () => {
+    const stack = testStack();
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' });
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
+    const storage = new MembraneStorage(stack, 'Storage', { domain: { domainName: 'static.example.com', certificate, hostedZone: zone } });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['static.example.com'],
+        ViewerCertificate: { AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      }),
+    });
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'static.example.com.', Type: 'A', HostedZoneId: 'Z123' });
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'static.example.com.', Type: 'AAAA', HostedZoneId: 'Z123' });
+    expect(storage.environmentContract.environment.BASE_STATIC_URI).toBe('https://static.example.com');
+    expectNoNagFindings(stack);
+  });
+
+  test('WAF web ACL, price class and geo restriction are passed through', () => {
+    const { template } = build({
+      webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/membrane/abc',
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,
+      geoRestriction: cloudfront.GeoRestriction.allowlist('DE', 'US'),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        WebACLId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/membrane/abc',
+        PriceClass: 'PriceClass_All',
+        Restrictions: { GeoRestriction: { Locations: ['DE', 'US'], RestrictionType: 'whitelist' } },
+      }),
+    });
+  });
+
+  test('bucket name prefix gives the AWS guide names', () => {
+    const { template } = build({ bucketNamePrefix: 'prod-integration-app' });
+    for (const name of ['prod-integration-app-tmp', 'prod-integration-app-connectors', 'prod-integration-app-static', 'prod-integration-app-access-logs']) {
+      template.hasResourceProperties('AWS::S3::Bucket', { BucketName: name });
+    }
+  });
+
+  test('tmp expiry, noncurrent version expiry and log expiry are configurable', () => {
+    const { template } = build({
+      tmpObjectExpiration: Duration.days(3),
+      noncurrentVersionExpiration: Duration.days(30),
+      accessLogsExpiration: Duration.days(730),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ Id: 'cleanup', ExpirationInDays: 3 })] } });
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } })] } });
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ Id: 'expire-logs', ExpirationInDays: 730 })] } });
+  });
+
+  test('removal policy can be set to destroy (dev environments)', () => {
+    const { template } = build({ removalPolicy: RemovalPolicy.DESTROY });
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
+  });
+
+  test('an existing access-log bucket is used instead of creating one', () => {
+    const stack = testStack();
+    const logs = new (require('aws-cdk-lib/aws-s3').Bucket)(stack, 'OrgLogs');
+    new MembraneStorage(stack, 'Storage', { accessLogsBucket: logs });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 4);
+    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: { Ref: stack.getLogicalId(logs.node.defaultChild) }, LogFilePrefix: 's3/tmp/' } });
+  });
+});
+
+describe('MembraneStorage environment contract', () => {
+  test('exposes exactly the seed 003 storage variables, no access keys, no secrets', () => {
+    const { storage, stack } = build();
+    const env = stack.resolve(storage.environmentContract.environment);
+    expect(Object.keys(env).sort()).toEqual([
+      'AWS_REGION', 'BASE_STATIC_URI', 'CONNECTORS_STORAGE_BUCKET', 'STATIC_STORAGE_BUCKET', 'STORAGE_PROVIDER', 'TMP_STORAGE_BUCKET',
+    ]);
+    expect(env.STORAGE_PROVIDER).toBe('s3');
+    expect(env.AWS_REGION).toBe('eu-central-1');
+    expect(env.TMP_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.tmpBucket.node.defaultChild as any) });
+    expect(env.CONNECTORS_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.connectorsBucket.node.defaultChild as any) });
+    expect(env.STATIC_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.staticBucket.node.defaultChild as any) });
+    expect(env.BASE_STATIC_URI).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.any(String), 'DomainName'] }]] });
+    expect(storage.environmentContract.secrets).toEqual({});
+  });
+
+  test('legacy names are added only when asked for', () => {
+    const { storage, stack } = build({ legacyEnvironmentNames: true });
+    const env = stack.resolve(storage.environmentContract.environment);
+    expect(env.TMP_S3_BUCKET).toEqual(env.TMP_STORAGE_BUCKET);
+    expect(env.CONNECTORS_S3_BUCKET).toEqual(env.CONNECTORS_STORAGE_BUCKET);
+    expect(env.STATIC_S3_BUCKET).toEqual(env.STATIC_STORAGE_BUCKET);
+  });
+});
+
+describe('MembraneStorage grantReadWrite', () => {
+  test('grants object and bucket actions on the three buckets only', () => {
+    const stack = testStack();
+    const storage = new MembraneStorage(stack, 'Storage');
+    const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    storage.grantReadWrite(role);
+    const template = Template.fromStack(stack);
+    const ids = [storage.tmpBucket, storage.connectorsBucket, storage.staticBucket].map(b => stack.getLogicalId(b.node.defaultChild as any));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as any) }],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: ids.map(id => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
+          {
+            Effect: 'Allow',
+            Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+            Resource: ids.map(id => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] })),
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('MembraneStorage compliance', () => {
+  test('passes AwsSolutions and NIST 800-53 R5 with only its reasoned acknowledgements', () => {
+    const { stack } = build();
+    expectNoNagFindings(stack);
+  });
+
+  test('acknowledgements sit on the individual buckets and distribution, each with a reason', () => {
+    const { stack } = build();
+    const acks = acknowledgements(stack);
+    expect(acks.map(a => a.split(':')[0].trim())).toEqual([
+      'AwsSolutions-CFR1 at Test/Storage/StaticDistribution',
+      'AwsSolutions-CFR2 at Test/Storage/StaticDistribution',
+      'AwsSolutions-CFR4 at Test/Storage/StaticDistribution',
+      'NIST.800.53.R5-S3BucketReplicationEnabled at Test/Storage/AccessLogsBucket',
+      'NIST.800.53.R5-S3BucketReplicationEnabled at Test/Storage/ConnectorsBucket',
+      'NIST.800.53.R5-S3BucketReplicationEnabled at Test/Storage/StaticBucket',
+      'NIST.800.53.R5-S3BucketReplicationEnabled at Test/Storage/TmpBucket',
+      'NIST.800.53.R5-S3BucketVersioningEnabled at Test/Storage/TmpBucket',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS at Test/Storage/AccessLogsBucket',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS at Test/Storage/ConnectorsBucket',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS at Test/Storage/StaticBucket',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS at Test/Storage/TmpBucket',
+    ]);
+  });
+
+  test('without acknowledgements the packs would fire (the harness can fail)', () => {
+    const stack = testStack();
+    new (require('aws-cdk-lib/aws-s3').Bucket)(stack, 'Plain');
+    expect(nagFindings(stack)).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S1 at /)]));
+  });
+});
+
+describe('MembraneStorage rejects bad input', () => {
+  test.each([
+    ['tmpObjectExpiration', { tmpObjectExpiration: Duration.days(0) }, /invalid 'tmpObjectExpiration': 0 days is not a whole number of days of at least 1/],
+    ['tmpObjectExpiration in hours', { tmpObjectExpiration: Duration.hours(36) }, /invalid 'tmpObjectExpiration'/],
+    ['noncurrentVersionExpiration', { noncurrentVersionExpiration: Duration.days(0) }, /invalid 'noncurrentVersionExpiration'/],
+    ['accessLogsExpiration', { accessLogsExpiration: Duration.minutes(5) }, /invalid 'accessLogsExpiration'/],
+    ['uppercase prefix', { bucketNamePrefix: 'Prod' }, /invalid 'bucketNamePrefix': 'Prod' cannot start valid S3 bucket names/],
+    ['long prefix', { bucketNamePrefix: 'a'.repeat(52) }, /at most 51 characters/],
+    ['domain with scheme', { domain: { domainName: 'https://static.example.com', certificate: undefined as any } }, /invalid 'domain.domainName'/],
+  ])('%s', (_name, props, message) => {
+    expect(() => build(props as any)).toThrow(message);
+  });
+
+  test('certificate outside us-east-1', () => {
+    const stack = testStack();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-central-1:123456789012:certificate/abc');
+    expect(() => new MembraneStorage(stack, 'Storage', { domain: { domainName: 'static.example.com', certificate } })).toThrow(/us-east-1/);
+  });
+
+  test('no warnings on the default configuration', () => {
+    const { stack } = build();
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
