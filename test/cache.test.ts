@@ -149,7 +149,9 @@ describe('MembraneCache connections', () => {
     cache.connections.allowDefaultPortFrom(client);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      IpProtocol: 'tcp', FromPort: 6380, ToPort: 6380,
+      IpProtocol: 'tcp',
+      FromPort: 6380,
+      ToPort: 6380,
       SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(client.node.defaultChild as any), 'GroupId'] },
     });
   });

@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage } from '../lib';
 import { acknowledgements, expectNoNagFindings, nagFindings, testStack } from './nag';
 
@@ -203,7 +204,7 @@ describe('MembraneStorage options', () => {
 
   test('an existing access-log bucket is used instead of creating one', () => {
     const stack = testStack();
-    const logs = new (require('aws-cdk-lib/aws-s3').Bucket)(stack, 'OrgLogs');
+    const logs = new s3.Bucket(stack, 'OrgLogs');
     new MembraneStorage(stack, 'Storage', { accessLogsBucket: logs });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 4);
@@ -287,7 +288,7 @@ describe('MembraneStorage compliance', () => {
 
   test('without acknowledgements the packs would fire (the harness can fail)', () => {
     const stack = testStack();
-    new (require('aws-cdk-lib/aws-s3').Bucket)(stack, 'Plain');
+    new s3.Bucket(stack, 'Plain');
     expect(nagFindings(stack)).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S1 at /)]));
   });
 });

@@ -189,8 +189,8 @@ export class MembraneStorage extends Construct {
       props.accessLogsExpiration ?? Duration.days(365));
 
     const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? Duration.days(90);
-    const newBucket = (id: string, suffix: string, extra: s3.BucketProps) => {
-      const bucket = new s3.Bucket(this, id, {
+    const newBucket = (bucketId: string, suffix: string, extra: s3.BucketProps) => {
+      const bucket = new s3.Bucket(this, bucketId, {
         ...secureDefaults,
         bucketName: bucketName(suffix),
         serverAccessLogsBucket: this.accessLogsBucket,
