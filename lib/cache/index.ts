@@ -1,13 +1,13 @@
-import { Duration, RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { MembraneEnvironmentContract } from '../common/environment';
+import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
+import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup } from '../common/resources';
 import { propError, requireInteger, warn } from '../common/validation';
 
 /**
@@ -153,6 +153,8 @@ export interface MembraneCacheProps {
   readonly secretRemovalPolicy?: RemovalPolicy;
 }
 
+const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with a rolling restart of every Membrane service; there is no managed rotation function for it.';
+
 const DEFAULT_ENGINE_VERSION: Record<MembraneCacheEngine, string> = {
   [MembraneCacheEngine.REDIS]: '7.1',
   [MembraneCacheEngine.VALKEY]: '8.0',
@@ -165,9 +167,11 @@ const DEFAULT_ENGINE_VERSION: Record<MembraneCacheEngine, string> = {
  *
  * The connection URI contains the AUTH token, so it is only handed out as an ECS secret.
  */
-export class MembraneCache extends Construct implements ec2.IConnectable {
+export class MembraneCache extends Construct implements IMembraneCache {
   /** Security group access; use `connections.allowDefaultPortFrom(service)`. */
   public readonly connections: ec2.Connections;
+  /** The VPC the cache lives in. */
+  public readonly vpc: ec2.IVpc;
   /** The replication group. */
   public readonly replicationGroup: elasticache.CfnReplicationGroup;
   /** The generated AUTH token (JSON key `authToken`). */
@@ -214,6 +218,7 @@ export class MembraneCache extends Construct implements ec2.IConnectable {
       warn(this, 'singleAz', 'multiAz is false: the cache has no automatic failover and a node or AZ failure interrupts Membrane.');
     }
 
+    this.vpc = props.vpc;
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Membrane cache: admits only what connections allows',
@@ -230,36 +235,19 @@ export class MembraneCache extends Construct implements ec2.IConnectable {
 
     const secretRemovalPolicy = props.secretRemovalPolicy ?? RemovalPolicy.RETAIN;
     // AUTH tokens allow printable ASCII except '/', '"' and '@'; letters and digits also keep the URI unambiguous.
-    const authTokenSecret = new secretsmanager.Secret(this, 'AuthToken', {
+    const authTokenSecret = createGeneratedSecret(this, 'AuthToken', {
       description: 'Membrane cache AUTH token',
       encryptionKey: props.encryptionKey,
       removalPolicy: secretRemovalPolicy,
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: 'authToken',
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
+      jsonKey: 'authToken',
+      noRotationReason: NO_ROTATION_REASON,
     });
     this.authTokenSecret = authTokenSecret;
     const authToken = authTokenSecret.secretValueFromJson('authToken');
 
-    if (props.encryptionKey) {
-      // CloudWatch Logs encrypts with the key only if its key policy lets the regional logs service use it.
-      props.encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`));
-    }
     const logGroups = ['slow-log', 'engine-log'].map(type => {
-      const group = new logs.LogGroup(this, type === 'slow-log' ? 'SlowLog' : 'EngineLog', {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-        encryptionKey: props.encryptionKey,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      if (!props.encryptionKey) {
-        Validations.of(group).acknowledge({
-          id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
-          reason: 'CloudWatch Logs encrypts these slow/engine logs at rest with service-managed keys; they hold command timings, not data. Pass encryptionKey to use a customer-managed key.',
-        });
-      }
+      const group = createLogGroup(this, type === 'slow-log' ? 'SlowLog' : 'EngineLog', props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        `these ${type}s (command timings, no data)`, props.encryptionKey);
       return {
         logType: type,
         logFormat: 'json',
@@ -309,21 +297,7 @@ export class MembraneCache extends Construct implements ec2.IConnectable {
     });
     this.connectionSecret = connectionSecret;
 
-    for (const secret of [authTokenSecret, connectionSecret]) {
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with a rolling restart of every Membrane service; there is no managed rotation function for it.',
-      }, {
-        id: 'NIST.800.53.R5-SecretsManagerRotationEnabled',
-        reason: 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with a rolling restart of every Membrane service; there is no managed rotation function for it.',
-      });
-      if (!props.encryptionKey) {
-        Validations.of(secret).acknowledge({
-          id: 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
-          reason: 'Encrypted with the AWS managed aws/secretsmanager key by default; pass encryptionKey to use a customer-managed key.',
-        });
-      }
-    }
+    acknowledgeSecretFindings(connectionSecret, NO_ROTATION_REASON, props.encryptionKey !== undefined);
 
     this.environmentContract = cacheEnvironment({
       role: props.role ?? MembraneCacheRole.MAIN,

@@ -1,4 +1,6 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 
 /**
  * What a building block contributes to the Membrane containers' configuration.
@@ -42,4 +44,28 @@ export function mergeEnvironmentContracts(...contracts: MembraneEnvironmentContr
     }
   }
   return { environment, secrets };
+}
+
+/**
+ * Storage as the Membrane services need it: its environment contract and a way to grant a task role
+ * access. Implemented by `MembraneStorage`; implement it yourself to bring existing buckets.
+ */
+export interface IMembraneStorage {
+  /** STORAGE_PROVIDER, AWS_REGION, the three bucket names and BASE_STATIC_URI. */
+  readonly environmentContract: MembraneEnvironmentContract;
+
+  /** Lets `grantee` read and write Membrane's objects. */
+  grantReadWrite(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * A Redis cache as the Membrane services need it: its environment contract, its network placement and
+ * security-group access. Implemented by `MembraneCache`.
+ */
+export interface IMembraneCache extends ec2.IConnectable {
+  /** The URI (as a secret) and the Redis client settings. */
+  readonly environmentContract: MembraneEnvironmentContract;
+
+  /** The VPC the cache lives in; the services run in the same VPC. */
+  readonly vpc: ec2.IVpc;
 }

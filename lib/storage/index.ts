@@ -7,7 +7,8 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { MembraneEnvironmentContract } from '../common/environment';
+import { IMembraneStorage, MembraneEnvironmentContract } from '../common/environment';
+import { createLogBucket, SECURE_BUCKET_DEFAULTS } from '../common/log-bucket';
 import { propError, requireWholeDays } from '../common/validation';
 
 /**
@@ -140,7 +141,7 @@ const LONGEST_BUCKET_SUFFIX = '-access-logs';
  * Source: Membrane's AWS guide (seed 002) for buckets, lifecycle, CORS, OAC and bucket policy;
  * seed 003 for the environment variables; seed 000 for backups (versioning) and the CDN.
  */
-export class MembraneStorage extends Construct {
+export class MembraneStorage extends Construct implements IMembraneStorage {
   /** Temporary files; objects expire after `tmpObjectExpiration`. */
   public readonly tmpBucket: s3.IBucket;
   /** Connector archives (versioned). */
@@ -177,21 +178,18 @@ export class MembraneStorage extends Construct {
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const bucketName = (suffix: string) => (prefix === undefined ? undefined : `${prefix}-${suffix}`);
-    const secureDefaults = {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      removalPolicy,
-    };
 
-    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(bucketName('access-logs'), secureDefaults,
-      props.accessLogsExpiration ?? Duration.days(365));
+    this.accessLogsBucket = props.accessLogsBucket ?? createLogBucket(this, 'AccessLogsBucket', {
+      bucketName: bucketName('access-logs'),
+      expiration: props.accessLogsExpiration ?? Duration.days(365),
+      removalPolicy,
+    });
 
     const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? Duration.days(90);
     const newBucket = (bucketId: string, suffix: string, extra: s3.BucketProps) => {
       const bucket = new s3.Bucket(this, bucketId, {
-        ...secureDefaults,
+        ...SECURE_BUCKET_DEFAULTS,
+        removalPolicy,
         bucketName: bucketName(suffix),
         serverAccessLogsBucket: this.accessLogsBucket,
         serverAccessLogsPrefix: `s3/${suffix}/`,
@@ -279,25 +277,6 @@ export class MembraneStorage extends Construct {
       actions: OBJECT_ACTIONS,
       resourceArns: buckets.map(b => b.arnForObjects('*')),
     }));
-  }
-
-  private createAccessLogsBucket(bucketName: string | undefined, secureDefaults: s3.BucketProps, expiration: Duration): s3.IBucket {
-    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      ...secureDefaults,
-      bucketName,
-      versioned: true,
-      // CloudFront standard logging writes with ACLs.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: 'expire-logs', expiration, noncurrentVersionExpiration: Duration.days(1) }],
-    });
-    Validations.of(bucket).acknowledge({
-      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-      reason: 'Access logs stay in the deployment region with the rest of Membrane (seed 000: single-region); replicate them with your organisation-wide log archive if required.',
-    }, {
-      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      reason: 'S3 server access logging and CloudFront standard logging can only deliver to SSE-S3 encrypted buckets, not SSE-KMS.',
-    });
-    return bucket;
   }
 
   private createDistribution(props: MembraneStorageProps): cloudfront.Distribution {

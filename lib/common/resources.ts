@@ -1,0 +1,66 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/**
+ * A retained log group, encrypted with `encryptionKey` when given (whose key policy then admits the regional
+ * CloudWatch Logs service), else with CloudWatch Logs' own keys and an acknowledgement saying so.
+ */
+export function createLogGroup(scope: Construct, id: string, retention: logs.RetentionDays, contents: string,
+  encryptionKey?: kms.IKey): logs.LogGroup {
+  if (encryptionKey) {
+    encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(scope).region}.amazonaws.com`));
+  }
+  const group = new logs.LogGroup(scope, id, { retention, encryptionKey, removalPolicy: RemovalPolicy.RETAIN });
+  if (!encryptionKey) {
+    Validations.of(group).acknowledge({
+      id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+      reason: `CloudWatch Logs encrypts ${contents} at rest with service-managed keys; pass encryptionKey to use a customer-managed key.`,
+    });
+  }
+  return group;
+}
+
+/** Options for `createGeneratedSecret`. */
+export interface GeneratedSecretOptions {
+  readonly description: string;
+  readonly removalPolicy: RemovalPolicy;
+  readonly encryptionKey?: kms.IKey;
+  /** Store the value under this JSON key instead of as the whole secret string. */
+  readonly jsonKey?: string;
+  /** Why the secret is not rotated automatically. */
+  readonly noRotationReason: string;
+}
+
+/** A random 64-character alphanumeric secret (safe inside URIs and JSON), with its findings acknowledged. */
+export function createGeneratedSecret(scope: Construct, id: string, options: GeneratedSecretOptions): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, id, {
+    description: options.description,
+    encryptionKey: options.encryptionKey,
+    removalPolicy: options.removalPolicy,
+    generateSecretString: {
+      passwordLength: 64,
+      excludePunctuation: true,
+      ...(options.jsonKey ? { secretStringTemplate: '{}', generateStringKey: options.jsonKey } : {}),
+    },
+  });
+  acknowledgeSecretFindings(secret, options.noRotationReason, options.encryptionKey !== undefined);
+  return secret;
+}
+
+/** Acknowledges the rotation findings (with the reason) and, without a customer-managed key, the KMS finding. */
+export function acknowledgeSecretFindings(secret: secretsmanager.ISecret, noRotationReason: string, customerManagedKey: boolean): void {
+  Validations.of(secret).acknowledge(
+    { id: 'AwsSolutions-SMG4', reason: noRotationReason },
+    { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: noRotationReason },
+  );
+  if (!customerManagedKey) {
+    Validations.of(secret).acknowledge({
+      id: 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
+      reason: 'Encrypted with the AWS managed aws/secretsmanager key by default; pass encryptionKey to use a customer-managed key.',
+    });
+  }
+}
