@@ -1,3 +1,5 @@
 export * from './common/environment';
+export * from './network';
 export * from './storage';
 export * from './cache';
+export * from './services';

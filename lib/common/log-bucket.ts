@@ -15,6 +15,11 @@ export interface LogBucketOptions {
   readonly bucketName?: string;
   readonly expiration: Duration;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * Whether other buckets send their server access logs here. cdk-nag accepts such a bucket without
+   * access logging of its own; a bucket that only receives flow or ALB logs needs the acknowledgement.
+   */
+  readonly receivesServerAccessLogs: boolean;
 }
 
 /**
@@ -38,5 +43,12 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
     id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
     reason: 'S3 server access logging, CloudFront standard logging and ALB access logging can only deliver to SSE-S3 encrypted buckets, not SSE-KMS.',
   });
+  if (!options.receivesServerAccessLogs) {
+    const reason = 'This bucket is itself a log destination; S3 discourages logging a bucket into itself and another log bucket would need its own, without end.';
+    Validations.of(bucket).acknowledge(
+      { id: 'AwsSolutions-S1', reason },
+      { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason },
+    );
+  }
   return bucket;
 }

@@ -58,10 +58,13 @@ export class MembraneNetwork extends Construct {
     this.flowLogsBucket = props.flowLogsBucket ?? createLogBucket(this, 'FlowLogsBucket', {
       expiration: Duration.days(365),
       removalPolicy: RemovalPolicy.RETAIN,
+      receivesServerAccessLogs: false,
     });
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
       maxAzs,
+      // Nothing uses the default security group; close it (CDK's feature flag, made explicit).
+      restrictDefaultSecurityGroup: true,
       natGateways: props.natGateways ?? maxAzs,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false, cidrMask: 24 },

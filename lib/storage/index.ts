@@ -183,6 +183,7 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       bucketName: bucketName('access-logs'),
       expiration: props.accessLogsExpiration ?? Duration.days(365),
       removalPolicy,
+      receivesServerAccessLogs: true,
     });
 
     const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? Duration.days(90);
@@ -268,6 +269,16 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
    */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
     const buckets = [this.tmpBucket, this.connectorsBucket, this.staticBucket];
+    if (grantee instanceof Construct) {
+      // The object-level wildcard is the point of this grant; acknowledge it where it lands.
+      const stack = Stack.of(this);
+      for (const bucket of buckets) {
+        Validations.of(grantee).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
+          reason: 'Membrane creates and reads objects under keys it generates at run time, so access is granted to all objects of its own bucket, and only that bucket.',
+        });
+      }
+    }
     return iam.Grant.addToPrincipal({
       grantee,
       actions: BUCKET_ACTIONS,

@@ -1,0 +1,49 @@
+/**
+ * Integration test: every Membrane service on Fargate behind the HTTPS load balancer, with path routing
+ * (BASE_PATH) and username/password auth, on top of the data layer.
+ *
+ * Verified offline against the committed snapshot by `npx projen integ`. A real deployment needs the
+ * secrets named below, a hosted zone (context `zoneName`, `hostedZoneId`) and Membrane registry access.
+ */
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { MembraneAuth, MembraneCache, MembraneEcsServices, MembraneNetwork, MembraneStorage, MembraneVersion } from '../lib';
+
+const app = new App();
+const stack = new Stack(app, 'MembraneServicesInteg', { env: { region: 'eu-central-1' } });
+const zoneName = app.node.tryGetContext('zoneName') ?? 'integ.example.com';
+const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+  zoneName,
+  hostedZoneId: app.node.tryGetContext('hostedZoneId') ?? 'Z0000000000INTEG',
+});
+const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, name.replace(/[^A-Za-z0-9]/g, ''), name);
+
+// A test deployment must clean up after itself.
+const storage = new MembraneStorage(stack, 'Storage', { removalPolicy: RemovalPolicy.DESTROY });
+const network = new MembraneNetwork(stack, 'Network', { natGateways: 1, flowLogsBucket: storage.accessLogsBucket });
+const cache = new MembraneCache(stack, 'Cache', { vpc: network.vpc, secretRemovalPolicy: RemovalPolicy.DESTROY });
+
+new MembraneEcsServices(stack, 'Services', {
+  version: MembraneVersion.of('2026-01-14'),
+  registryCredentials: secret('membrane/registry'),
+  storage,
+  cache,
+  mongoUri: ecs.Secret.fromSecretsManager(secret('membrane/mongo-uri')),
+  selfHostingToken: ecs.Secret.fromSecretsManager(secret('membrane/self-hosting-token')),
+  auth: MembraneAuth.usernamePassword({
+    host: 'email-smtp.eu-central-1.amazonaws.com',
+    user: 'membrane',
+    password: ecs.Secret.fromSecretsManager(secret('membrane/smtp-password')),
+    emailFrom: `noreply@${zoneName}`,
+  }),
+  domain: { hostedZone: zone, apiDomainName: `membrane.${zoneName}`, uiBasePath: '/ui-app', consoleBasePath: '/console-app' },
+  services: { instantTasksWorker: { spot: true }, queuedTasksWorker: { spot: true } },
+  loadBalancerLogsBucket: storage.accessLogsBucket,
+  loadBalancerDeletionProtection: false,
+  secretRemovalPolicy: RemovalPolicy.DESTROY,
+});
+
+new IntegTest(app, 'MembraneServices', { testCases: [stack] });

@@ -1,0 +1,77 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+
+/**
+ * Per-service settings a user may override.
+ */
+export interface MembraneServiceOptions {
+  /**
+   * Task CPU units (Fargate sizes: 256, 512, 1024, 2048, 4096, 8192, 16384).
+   *
+   * @default - per service: api 1024, other api-image services 512, custom-code-runner 512, ui/console 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Task memory in MiB; must be a Fargate size for the CPU.
+   *
+   * @default - per service: api 4096, other api-image services 2048, custom-code-runner 2048, ui/console 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Tasks to run. Autoscaling (MembraneScaling) manages the count of the services it scales.
+   *
+   * @default 2 (seeds: at least 2 instances of every service in production)
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Run on Fargate Spot, keeping one task on regular Fargate. Only for the worker services; Spot tasks can
+   * be stopped with two minutes' notice, which interrupts the job they run.
+   *
+   * @default false
+   */
+  readonly spot?: boolean;
+
+  /**
+   * Extra plain environment variables for this service. Variables this library manages cannot be
+   * overridden here, and names that look like credentials must go to `secrets`.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Extra secret environment variables for this service.
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * Container health check command, for the services that are not behind the load balancer.
+   *
+   * @default - an HTTP GET of the service's health path with Node.js inside the container
+   */
+  readonly healthCheckCommand?: string[];
+}
+
+/**
+ * Overrides per Membrane service.
+ */
+export interface MembraneServicesOptions {
+  /** API (`IS_API=1`). @default - see MembraneServiceOptions */
+  readonly api?: MembraneServiceOptions;
+  /** Instant tasks worker (`IS_INSTANT_TASKS_WORKER=1`). @default - see MembraneServiceOptions */
+  readonly instantTasksWorker?: MembraneServiceOptions;
+  /** Queued tasks worker (`IS_QUEUED_TASKS_WORKER=1`). @default - see MembraneServiceOptions */
+  readonly queuedTasksWorker?: MembraneServiceOptions;
+  /** Orchestrator (`IS_ORCHESTRATOR=1`); leader election, 2 for availability. @default - see MembraneServiceOptions */
+  readonly orchestrator?: MembraneServiceOptions;
+  /** UI (`core/ui`). @default - see MembraneServiceOptions */
+  readonly ui?: MembraneServiceOptions;
+  /** Console (`core/console`). @default - see MembraneServiceOptions */
+  readonly console?: MembraneServiceOptions;
+  /** Custom code runner (`core/custom-code-runner`), internal only. @default - see MembraneServiceOptions */
+  readonly customCodeRunner?: MembraneServiceOptions;
+}

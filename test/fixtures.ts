@@ -1,0 +1,71 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  MembraneAuth, MembraneCache, MembraneEcsServices, MembraneEcsServicesProps, MembraneNetwork, MembraneStorage, MembraneVersion,
+} from '../lib';
+import { testStack } from './nag';
+
+/** The inputs a platform team brings: secrets they created, a hosted zone. */
+export interface ServicesFixture {
+  readonly stack: Stack;
+  readonly network: MembraneNetwork;
+  readonly storage: MembraneStorage;
+  readonly cache: MembraneCache;
+  readonly zone: route53.IHostedZone;
+  readonly registryCredentials: secretsmanager.ISecret;
+  readonly mongo: secretsmanager.ISecret;
+  readonly selfHostingToken: secretsmanager.ISecret;
+  readonly auth0ClientSecret: secretsmanager.ISecret;
+}
+
+export function servicesFixture(stack: Stack = testStack()): ServicesFixture {
+  const network = new MembraneNetwork(stack, 'Network');
+  const storage = new MembraneStorage(stack, 'Storage');
+  const cache = new MembraneCache(stack, 'Cache', { vpc: network.vpc });
+  const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123', zoneName: 'example.com' });
+  const imported = (id: string, name: string) => secretsmanager.Secret.fromSecretNameV2(stack, id, name);
+  return {
+    stack,
+    network,
+    storage,
+    cache,
+    zone,
+    registryCredentials: imported('Registry', 'membrane/registry'),
+    mongo: imported('Mongo', 'membrane/mongo-uri'),
+    selfHostingToken: imported('Token', 'membrane/self-hosting-token'),
+    auth0ClientSecret: imported('Auth0', 'membrane/auth0-client-secret'),
+  };
+}
+
+/** Props for a production-like MembraneEcsServices: Auth0, host routing in example.com. */
+export function servicesProps(f: ServicesFixture, overrides: Partial<MembraneEcsServicesProps> = {}): MembraneEcsServicesProps {
+  return {
+    version: MembraneVersion.of('2026-01-14'),
+    registryCredentials: f.registryCredentials,
+    storage: f.storage,
+    cache: f.cache,
+    mongoUri: ecs.Secret.fromSecretsManager(f.mongo),
+    selfHostingToken: ecs.Secret.fromSecretsManager(f.selfHostingToken),
+    auth: MembraneAuth.auth0({
+      domain: 'login.example.com',
+      clientId: 'client-123',
+      clientSecret: ecs.Secret.fromSecretsManager(f.auth0ClientSecret),
+    }),
+    domain: {
+      hostedZone: f.zone,
+      apiDomainName: 'api.example.com',
+      uiDomainName: 'ui.example.com',
+      consoleDomainName: 'console.example.com',
+    },
+    loadBalancerLogsBucket: f.storage.accessLogsBucket,
+    ...overrides,
+  };
+}
+
+export function buildServices(overrides: Partial<MembraneEcsServicesProps> = {}, stack?: Stack) {
+  const f = servicesFixture(stack);
+  const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, overrides));
+  return { ...f, services };
+}

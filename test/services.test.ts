@@ -1,0 +1,687 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { buildServices, servicesFixture, servicesProps } from './fixtures';
+import { acknowledgements, expectNoNagFindings, testStack } from './nag';
+import {
+  MembraneAuth, MembraneCache, MembraneCacheRole, MembraneCredentialsStorage, MembraneEcsServices, MembraneEcsServicesProps,
+  MembraneRegistry, MembraneService, MembraneStartupCheck, MembraneVersion,
+} from '../lib';
+
+type Env = Record<string, unknown>;
+
+/** The container definition of a service, with environment and secrets as name -> value maps. */
+function container(stack: Stack, svc: MembraneService) {
+  const template = Template.fromStack(stack);
+  const id = stack.getLogicalId(svc.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition);
+  const def = template.toJSON().Resources[id].Properties.ContainerDefinitions[0];
+  const environment: Env = Object.fromEntries((def.Environment ?? []).map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+  const secrets: Env = Object.fromEntries((def.Secrets ?? []).map((e: { Name: string; ValueFrom: unknown }) => [e.Name, e.ValueFrom]));
+  return { def, environment, secrets, taskDefinition: template.toJSON().Resources[id].Properties };
+}
+
+function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as ecs.CfnService);
+}
+
+const ENGINE_COMMON = [
+  'AUTH0_CLIENT_ID', 'AUTH0_DOMAIN', 'AWS_REGION', 'BASE_STATIC_URI', 'BASE_URI', 'BASE_URI_INTERNAL', 'CONNECTORS_STORAGE_BUCKET',
+  'CUSTOM_CODE_MEMORY_LIMIT', 'CUSTOM_CODE_RUNNER_URI', 'HEALTH_CHECK_MAX_RETRY_DELAY_MS', 'HEALTH_CHECK_RETRIES', 'HEALTH_CHECK_RETRY_DELAY_MS',
+  'MONGO_SERVER_SELECTION_TIMEOUT_MS', 'NODE_ENV', 'PORT', 'REDIS_CONNECT_TIMEOUT_MS', 'REDIS_DISABLE_TLS_VERIFICATION', 'STATIC_STORAGE_BUCKET',
+  'STORAGE_PROVIDER', 'TMP_STORAGE_BUCKET',
+];
+const ENGINE_SECRETS = ['AUTH0_CLIENT_SECRET', 'ENCRYPTION_SECRET', 'MONGO_URI', 'REDIS_URI', 'SECRET', 'SELF_HOSTING_TOKEN'];
+
+describe('MembraneEcsServices environment (seeds 001, 002, 003)', () => {
+  const { stack, services } = buildServices();
+
+  test('api: common variables, IS_API=1 and the 61 s header/keep-alive timeouts', () => {
+    const { environment } = container(stack, services.api);
+    expect(Object.keys(environment).sort()).toEqual([...ENGINE_COMMON, 'HEADERS_TIMEOUT_MS', 'IS_API', 'KEEPALIVE_TIMEOUT_MS'].sort());
+    expect(environment).toMatchObject({
+      IS_API: '1',
+      HEADERS_TIMEOUT_MS: '61000',
+      KEEPALIVE_TIMEOUT_MS: '61000',
+      NODE_ENV: 'production',
+      PORT: '5000',
+      BASE_URI: 'https://api.example.com',
+      BASE_URI_INTERNAL: 'https://api.example.com',
+      CUSTOM_CODE_RUNNER_URI: 'http://custom-code-runner:5000',
+      CUSTOM_CODE_MEMORY_LIMIT: '21474836480',
+      STORAGE_PROVIDER: 's3',
+      REDIS_DISABLE_TLS_VERIFICATION: 'true',
+      REDIS_CONNECT_TIMEOUT_MS: '60000',
+      MONGO_SERVER_SELECTION_TIMEOUT_MS: '60000',
+      HEALTH_CHECK_RETRIES: '5',
+      HEALTH_CHECK_RETRY_DELAY_MS: '2000',
+      HEALTH_CHECK_MAX_RETRY_DELAY_MS: '30000',
+      AUTH0_DOMAIN: 'login.example.com',
+      AUTH0_CLIENT_ID: 'client-123',
+    });
+  });
+
+  test('workers and orchestrator: the same common variables plus their mode switch', () => {
+    expect(Object.keys(container(stack, services.instantTasksWorker).environment).sort()).toEqual([...ENGINE_COMMON, 'IS_INSTANT_TASKS_WORKER'].sort());
+    expect(Object.keys(container(stack, services.orchestrator).environment).sort()).toEqual([...ENGINE_COMMON, 'IS_ORCHESTRATOR'].sort());
+    const queued = container(stack, services.queuedTasksWorker).environment;
+    expect(Object.keys(queued).sort()).toEqual([...ENGINE_COMMON, 'IS_QUEUED_TASKS_WORKER', 'MAX_QUEUED_TASKS_MEMORY_MB', 'MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS'].sort());
+    expect(queued).toMatchObject({ IS_QUEUED_TASKS_WORKER: '1', MAX_QUEUED_TASKS_MEMORY_MB: '1024', MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: '3000' });
+    expect(container(stack, services.instantTasksWorker).environment.IS_INSTANT_TASKS_WORKER).toBe('1');
+    expect(container(stack, services.orchestrator).environment.IS_ORCHESTRATOR).toBe('1');
+  });
+
+  test('api-image services receive every credential as an ECS secret', () => {
+    for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
+      expect(Object.keys(container(stack, svc).secrets).sort()).toEqual(ENGINE_SECRETS);
+    }
+  });
+
+  test('ui: NEXT_PUBLIC_ENGINE_URI and PORT only, no secrets', () => {
+    const { environment, secrets } = container(stack, services.ui);
+    expect(environment).toEqual({ PORT: '5000', NEXT_PUBLIC_ENGINE_URI: 'https://api.example.com' });
+    expect(secrets).toEqual({});
+  });
+
+  test('console: its URLs and the public Auth0 settings of the same application as the API, no secrets', () => {
+    const { environment, secrets } = container(stack, services.console);
+    expect(environment).toEqual({
+      PORT: '5000',
+      NEXT_PUBLIC_BASE_URI: 'https://console.example.com',
+      NEXT_PUBLIC_ENGINE_API_URI: 'https://api.example.com',
+      NEXT_PUBLIC_ENGINE_UI_URI: 'https://ui.example.com',
+      NEXT_PUBLIC_AUTH0_DOMAIN: 'login.example.com',
+      NEXT_PUBLIC_AUTH0_CLIENT_ID: 'client-123',
+    });
+    expect(secrets).toEqual({});
+  });
+
+  test('custom code runner: PORT only', () => {
+    expect(container(stack, services.customCodeRunner).environment).toEqual({ PORT: '5000' });
+    expect(container(stack, services.customCodeRunner).secrets).toEqual({});
+  });
+
+  test('no plain environment variable anywhere carries a credential', () => {
+    for (const svc of services.allServices()) {
+      for (const name of Object.keys(container(stack, svc).environment)) {
+        expect(name).not.toMatch(/SECRET|PASSWORD|TOKEN|MONGO_URI|REDIS_URI|ACCESS_KEY/);
+      }
+    }
+  });
+
+  test('SECRET and ENCRYPTION_SECRET are generated (64 alphanumerics) and retained', () => {
+    const template = Template.fromStack(stack);
+    for (const secret of [services.generatedJwtSecret!, services.generatedEncryptionSecret!]) {
+      const resource = template.toJSON().Resources[stack.getLogicalId(secret.node.defaultChild as secretsmanager.CfnSecret)];
+      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.Properties.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
+    }
+    const { secrets } = container(stack, services.api);
+    expect(secrets.SECRET).toEqual({ Ref: stack.getLogicalId(services.generatedJwtSecret!.node.defaultChild as secretsmanager.CfnSecret) });
+    const encryptionSecret = services.generatedEncryptionSecret!.node.defaultChild as secretsmanager.CfnSecret;
+    expect(secrets.ENCRYPTION_SECRET).toEqual({ Ref: stack.getLogicalId(encryptionSecret) });
+  });
+
+  test('the api execution role reads exactly its secrets and the registry login, nothing else', () => {
+    const template = Template.fromStack(stack);
+    const role = services.api.taskDefinition.executionRole!;
+    const policy = Object.values(template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as ecs.CfnService) }] },
+    }))[0];
+    const secretStatements = policy.Properties.PolicyDocument.Statement.filter((s: { Action: string[] | string }) =>
+      [s.Action].flat().some(a => a.startsWith('secretsmanager:')));
+    const resources = secretStatements.flatMap((s: { Resource: unknown }) => [s.Resource].flat());
+    const text = JSON.stringify(resources);
+    for (const name of ['membrane/registry', 'membrane/mongo-uri', 'membrane/self-hosting-token', 'membrane/auth0-client-secret']) expect(text).toContain(name);
+    expect(text).not.toContain('"*"');
+    // registry, mongo, token, auth0, REDIS_URI, SECRET, ENCRYPTION_SECRET
+    expect(new Set(resources.map((r: unknown) => JSON.stringify(r))).size).toBe(7);
+    for (const s of secretStatements) expect([s.Action].flat().sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  });
+
+  test('the ui execution role reads only the registry login', () => {
+    const template = Template.fromStack(stack);
+    const role = services.ui.taskDefinition.executionRole!;
+    const policy = Object.values(template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as ecs.CfnService) }] },
+    }))[0];
+    const secretResources = policy.Properties.PolicyDocument.Statement
+      .filter((s: { Action: string[] | string }) => [s.Action].flat().some(a => a.startsWith('secretsmanager:')))
+      .flatMap((s: { Resource: unknown }) => [s.Resource].flat());
+    expect(JSON.stringify(secretResources)).toContain('membrane/registry');
+    expect(secretResources).toHaveLength(1);
+  });
+
+  test('the engine task roles get the storage grant; ui, console and runner task roles get nothing', () => {
+    const template = Template.fromStack(stack);
+    for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: stack.getLogicalId(svc.taskDefinition.taskRole.node.defaultChild as ecs.CfnService) }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject', 's3:PutObject']) })]) },
+      });
+    }
+    for (const svc of [services.ui, services.console, services.customCodeRunner]) {
+      expect(svc.taskDefinition.taskRole.node.tryFindChild('DefaultPolicy')).toBeUndefined();
+    }
+  });
+});
+
+describe('MembraneEcsServices images, sizes and counts', () => {
+  const { stack, services } = buildServices();
+
+  test('images come from <registry>/core/<image>:<version> with the registry login on every container', () => {
+    const images: Record<string, string> = {
+      api: 'api',
+      instantTasksWorker: 'api',
+      queuedTasksWorker: 'api',
+      orchestrator: 'api',
+      ui: 'ui',
+      console: 'console',
+      customCodeRunner: 'custom-code-runner',
+    };
+    for (const [key, image] of Object.entries(images)) {
+      const { def } = container(stack, (services as unknown as Record<string, MembraneService>)[key]);
+      expect(def.Image).toBe(`harbor.getmembrane.com/core/${image}:2026-01-14`);
+      expect(JSON.stringify(def.RepositoryCredentials)).toContain('secret:membrane/registry');
+    }
+  });
+
+  test('default task sizes meet the seeds: api 1 vCPU/4 GB, other engines and runner 0.5/2 GB, ui/console 0.5/1 GB, x86_64 Linux', () => {
+    const expected: Array<[MembraneService, string, string]> = [
+      [services.api, '1024', '4096'], [services.instantTasksWorker, '512', '2048'], [services.queuedTasksWorker, '512', '2048'],
+      [services.orchestrator, '512', '2048'], [services.customCodeRunner, '512', '2048'], [services.ui, '512', '1024'], [services.console, '512', '1024'],
+    ];
+    for (const [svc, cpu, memory] of expected) {
+      const { taskDefinition } = container(stack, svc);
+      expect([taskDefinition.Cpu, taskDefinition.Memory]).toEqual([cpu, memory]);
+      expect(taskDefinition.RuntimePlatform).toEqual({ CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' });
+      expect(taskDefinition.RequiresCompatibilities).toEqual(['FARGATE']);
+    }
+  });
+
+  test('every service runs 2 tasks by default (orchestrator, ui and console per the seeds HA recommendation)', () => {
+    const template = Template.fromStack(stack);
+    for (const svc of services.allServices()) {
+      expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.DesiredCount).toBe(2);
+    }
+  });
+
+  test('overrides: size, count, Spot for a worker, ARM64 drops CUSTOM_CODE_MEMORY_LIMIT, legacy registry', () => {
+    const b = buildServices({
+      cpuArchitecture: ecs.CpuArchitecture.ARM64,
+      registry: MembraneRegistry.INTEGRATION_APP,
+      services: { api: { cpu: 2048, memoryLimitMiB: 8192, desiredCount: 3 }, queuedTasksWorker: { spot: true } },
+    });
+    const api = container(b.stack, b.services.api);
+    expect([api.taskDefinition.Cpu, api.taskDefinition.Memory]).toEqual(['2048', '8192']);
+    expect(api.taskDefinition.RuntimePlatform.CpuArchitecture).toBe('ARM64');
+    expect(api.environment.CUSTOM_CODE_MEMORY_LIMIT).toBeUndefined();
+    expect(api.def.Image).toBe('harbor.integration.app/core/api:2026-01-14');
+    const template = Template.fromStack(b.stack);
+    expect(template.toJSON().Resources[logicalId(b.stack, b.services.api.service)].Properties.DesiredCount).toBe(3);
+    const queued = template.toJSON().Resources[logicalId(b.stack, b.services.queuedTasksWorker.service)].Properties;
+    expect(queued.CapacityProviderStrategy).toEqual([
+      { CapacityProvider: 'FARGATE', Base: 1, Weight: 0 },
+      { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
+    ]);
+    expect(queued.LaunchType).toBeUndefined();
+  });
+});
+
+describe('MembraneEcsServices load balancer and routing', () => {
+  const { stack, services } = buildServices();
+  const template = Template.fromStack(stack);
+
+  test('internet-facing ALB: invalid headers dropped, idle timeout below the 61 s keep-alive, access logs, deletion protection', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+    });
+    const attributes = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.LoadBalancerAttributes;
+    expect(attributes).toEqual(expect.arrayContaining([
+      { Key: 'deletion_protection.enabled', Value: 'true' },
+      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      { Key: 'idle_timeout.timeout_seconds', Value: '60' },
+      { Key: 'access_logs.s3.enabled', Value: 'true' },
+      { Key: 'access_logs.s3.prefix', Value: 'alb' },
+    ]));
+  });
+
+  test('HTTPS on 443 with a modern TLS policy and a 404 default; HTTP 80 redirects permanently to HTTPS', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found' } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+  });
+
+  test('host-based routing to api, ui and console', () => {
+    for (const [host, svc] of [['api.example.com', services.api], ['ui.example.com', services.ui], ['console.example.com', services.console]] as const) {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: [host] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: { Ref: stack.getLogicalId(svc.targetGroup!.node.defaultChild as ecs.CfnService) } }],
+      });
+    }
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 3);
+  });
+
+  test('target groups: IP targets on port 5000, health check on /, fast deregistration', () => {
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 5000,
+      Protocol: 'HTTP',
+      TargetType: 'ip',
+      HealthCheckPath: '/',
+      HealthCheckIntervalSeconds: 15,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 3,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+    }, 3);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/', Matcher: { HttpCode: '200' } });
+  });
+
+  test('a DNS-validated certificate covers the three host names; alias records in the zone', () => {
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'api.example.com',
+      SubjectAlternativeNames: ['ui.example.com', 'console.example.com'],
+      ValidationMethod: 'DNS',
+    });
+    for (const host of ['api.example.com.', 'ui.example.com.', 'console.example.com.']) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: host, Type: 'A', HostedZoneId: 'Z0123' });
+    }
+  });
+
+  test('path-based routing with BASE_PATH: one host, path rules before the API, BASE_PATH and health check on the path', () => {
+    const b = buildServices({
+      domain: {
+        apiDomainName: 'integrations.example.com',
+        uiBasePath: '/ui-app',
+        consoleBasePath: '/console-app',
+        certificate: acm.Certificate.fromCertificateArn(testStack('Other'), 'Cert', 'arn:aws:acm:eu-central-1:123456789012:certificate/abc'),
+      },
+    });
+    const t = Template.fromStack(b.stack);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 100,
+      Conditions: [
+        { Field: 'host-header', HostHeaderConfig: { Values: ['integrations.example.com'] } },
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/ui-app', '/ui-app/*'] } },
+      ],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 110,
+      Conditions: [
+        { Field: 'host-header', HostHeaderConfig: { Values: ['integrations.example.com'] } },
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/console-app', '/console-app/*'] } },
+      ],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 300, Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['integrations.example.com'] } }],
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/ui-app', Matcher: { HttpCode: '200-399' } });
+    t.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    t.resourceCountIs('AWS::Route53::RecordSet', 0);
+    expect(container(b.stack, b.services.ui).environment.BASE_PATH).toBe('/ui-app');
+    expect(container(b.stack, b.services.console).environment).toMatchObject({
+      BASE_PATH: '/console-app',
+      NEXT_PUBLIC_BASE_URI: 'https://integrations.example.com/console-app',
+      NEXT_PUBLIC_ENGINE_UI_URI: 'https://integrations.example.com/ui-app',
+    });
+    expect(b.services.uiUrl).toBe('https://integrations.example.com/ui-app');
+  });
+
+  test('a WAF web ACL is associated when given', () => {
+    const b = buildServices({ webAclArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/membrane/abc' });
+    Template.fromStack(b.stack).hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/membrane/abc',
+    });
+    expectNoNagFindings(b.stack);
+  });
+});
+
+describe('MembraneEcsServices health checks', () => {
+  const { stack, services } = buildServices();
+
+  test.each([
+    ['queuedTasksWorker', '/prometheus/queued-tasks'],
+    ['customCodeRunner', '/api/v2/health'],
+    ['instantTasksWorker', '/'],
+    ['orchestrator', '/'],
+  ])('%s: container health check GET %s with a five-minute start period', (key, path) => {
+    const { def } = container(stack, (services as unknown as Record<string, MembraneService>)[key]);
+    expect(def.HealthCheck).toEqual({
+      Command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:5000${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
+      Interval: 30,
+      Timeout: 5,
+      Retries: 3,
+      StartPeriod: 300,
+    });
+  });
+
+  test('services behind the ALB rely on its health check and get a five-minute grace period', () => {
+    const template = Template.fromStack(stack);
+    for (const svc of [services.api, services.ui, services.console]) {
+      expect(container(stack, svc).def.HealthCheck).toBeUndefined();
+      expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.HealthCheckGracePeriodSeconds).toBe(300);
+    }
+  });
+
+  test('the health check command can be replaced', () => {
+    const b = buildServices({ services: { orchestrator: { healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost:5000/ || exit 1'] } } });
+    expect(container(b.stack, b.services.orchestrator).def.HealthCheck.Command).toEqual(['CMD-SHELL', 'curl -f http://localhost:5000/ || exit 1']);
+  });
+});
+
+describe('MembraneEcsServices custom code runner isolation', () => {
+  const { stack, services } = buildServices();
+  const template = Template.fromStack(stack);
+  const sgOf = (svc: MembraneService) => stack.resolve(svc.service.connections.securityGroups[0].securityGroupId);
+
+  test('it is a Service Connect server; the api-image services are its clients', () => {
+    expect(template.toJSON().Resources[logicalId(stack, services.customCodeRunner.service)].Properties.ServiceConnectConfiguration).toEqual({
+      Enabled: true,
+      Namespace: 'membrane.internal',
+      Services: [{ PortName: 'http', DiscoveryName: 'custom-code-runner', ClientAliases: [{ DnsName: 'custom-code-runner', Port: 5000 }] }],
+    });
+    for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
+      expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.ServiceConnectConfiguration).toEqual({ Enabled: true, Namespace: 'membrane.internal' });
+    }
+  });
+
+  test('its security group admits port 5000 from the four api-image services and nothing else', () => {
+    const target = sgOf(services.customCodeRunner);
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+      .map(r => r.Properties).filter(p => JSON.stringify(p.GroupId) === JSON.stringify(target));
+    expect(ingress.map(p => [p.FromPort, p.ToPort])).toEqual([[5000, 5000], [5000, 5000], [5000, 5000], [5000, 5000]]);
+    expect(ingress.map(p => JSON.stringify(p.SourceSecurityGroupId)).sort()).toEqual(
+      [services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator, services.api].map(s => JSON.stringify(sgOf(s))).sort());
+    const runnerSg = services.customCodeRunner.service.connections.securityGroups[0].node.defaultChild as ecs.CfnService;
+    const inline = template.toJSON().Resources[stack.getLogicalId(runnerSg)];
+    expect(inline.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  test('it has no target group, no listener rule and no public IP', () => {
+    expect(services.customCodeRunner.targetGroup).toBeUndefined();
+    const rules = JSON.stringify(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(rules).not.toContain('CustomCodeRunner');
+    expect(template.toJSON().Resources[logicalId(stack, services.customCodeRunner.service)].Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+  });
+
+  test('the api-image services reach the cache port; nothing else does', () => {
+    const cacheIngress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress', { Properties: { FromPort: 6380 } }));
+    expect(cacheIngress.map(r => JSON.stringify(r.Properties.SourceSecurityGroupId)).sort()).toEqual(
+      [services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator, services.api].map(s => JSON.stringify(sgOf(s))).sort());
+  });
+});
+
+describe('MembraneEcsServices deployment', () => {
+  const { stack, services } = buildServices();
+  const template = Template.fromStack(stack);
+  const dependsOn = (svc: MembraneService): string[] => template.toJSON().Resources[logicalId(stack, svc.service)].DependsOn ?? [];
+
+  test('circuit breaker with rollback and zero-downtime rolling updates on every service', () => {
+    template.resourcePropertiesCountIs('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200,
+      }),
+    }, 7);
+  });
+
+  test('order: custom code runner, then workers and orchestrator, then the API, then UI and Console', () => {
+    const id = (svc: MembraneService) => logicalId(stack, svc.service);
+    const workers = [services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator];
+    for (const w of workers) expect(dependsOn(w)).toContain(id(services.customCodeRunner));
+    for (const w of workers) expect(dependsOn(services.api)).toContain(id(w));
+    for (const front of [services.ui, services.console]) expect(dependsOn(front)).toContain(id(services.api));
+    expect(dependsOn(services.customCodeRunner).filter(d => d.endsWith('Service') || /Service[0-9A-F]{8}$/.test(d))).toEqual([]);
+  });
+
+  test('workers get the longest graceful stop Fargate allows', () => {
+    expect(container(stack, services.queuedTasksWorker).def.StopTimeout).toBe(120);
+    expect(container(stack, services.instantTasksWorker).def.StopTimeout).toBe(120);
+    expect(container(stack, services.api).def.StopTimeout).toBeUndefined();
+  });
+
+  test('one log group per service, one month retention, retained', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } });
+    for (const svc of services.allServices()) {
+      const group = groups[stack.getLogicalId(svc.logGroup.node.defaultChild as ecs.CfnService)];
+      expect(group.DeletionPolicy).toBe('Retain');
+      expect(container(stack, svc).def.LogConfiguration.Options['awslogs-group']).toEqual({ Ref: stack.getLogicalId(svc.logGroup.node.defaultChild as ecs.CfnService) });
+    }
+  });
+
+  test('cluster with Container Insights and the Service Connect namespace', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+      ServiceConnectDefaults: { Namespace: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'membrane.internal' });
+  });
+
+  test('ECS Exec is off unless asked for', () => {
+    template.resourcePropertiesCountIs('AWS::ECS::Service', { EnableExecuteCommand: false }, 7);
+    const b = buildServices({ enableExecuteCommand: true });
+    Template.fromStack(b.stack).resourcePropertiesCountIs('AWS::ECS::Service', { EnableExecuteCommand: true }, 7);
+  });
+});
+
+describe('MembraneEcsServices options', () => {
+  test('username/password auth: SMTP variables and password secret, no Auth0 anywhere', () => {
+    const f = servicesFixture();
+    const smtpPassword = secretsmanager.Secret.fromSecretNameV2(f.stack, 'Smtp', 'membrane/smtp');
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
+      auth: MembraneAuth.usernamePassword({
+        host: 'smtp.example.com', user: 'noreply@example.com', password: ecs.Secret.fromSecretsManager(smtpPassword), emailFrom: 'noreply@example.com',
+      }),
+    }));
+    const api = container(f.stack, services.api);
+    expect(api.environment).toMatchObject({ SMTP_HOST: 'smtp.example.com', SMTP_PORT: '587', SMTP_USER: 'noreply@example.com', EMAIL_FROM: 'noreply@example.com' });
+    expect(Object.keys(api.secrets)).toContain('SMTP_PASSWORD');
+    const everything = JSON.stringify(services.allServices().map(s => container(f.stack, s).environment));
+    expect(everything).not.toContain('AUTH0');
+  });
+
+  test('settings map to their variables; limits switch API and Console together', () => {
+    const b = buildServices({
+      settings: {
+        enableLimits: true,
+        debug: true,
+        maxNodeRunOutputSizeMb: 50,
+        baseWebhooksUri: 'https://hooks.example.com',
+        baseOauthCallbackUri: 'https://oauth.example.com',
+        baseUriInternal: 'http://api.internal:5000',
+        connectionCredentialsStorage: MembraneCredentialsStorage.EXTERNAL_API,
+        connectionCredentialsEndpointUrl: 'https://creds.example.com',
+        mongoMaxIdleTime: Duration.minutes(5),
+        mongoMinPoolSize: 3,
+        mongoMaxPoolSize: 50,
+        mongoServerSelectionTimeout: Duration.seconds(30),
+        startupCheckRetries: 7,
+        startupCheckRetryDelay: Duration.seconds(1),
+        startupCheckMaxRetryDelay: Duration.seconds(10),
+        skipStartupChecks: [MembraneStartupCheck.MONGO, MembraneStartupCheck.REDIS],
+        maxQueuedTasksMemoryMb: 2048,
+        maxQueuedTasksProcessTime: Duration.seconds(5000),
+      },
+      services: { queuedTasksWorker: { memoryLimitMiB: 4096 } },
+    });
+    expect(container(b.stack, b.services.api).environment).toMatchObject({
+      ENABLE_LIMITS: 'true',
+      DEBUG_ALL: '1',
+      MAX_NODE_RUN_OUTPUT_SIZE_MB: '50',
+      BASE_WEBHOOKS_URI: 'https://hooks.example.com',
+      BASE_OAUTH_CALLBACK_URI: 'https://oauth.example.com',
+      BASE_URI_INTERNAL: 'http://api.internal:5000',
+      CONNECTION_CREDENTIALS_STORAGE_TYPE: 'external_api',
+      CONNECTION_CREDENTIALS_EXTERNAL_API_ENDPOINT_URL: 'https://creds.example.com',
+      MONGO_MAX_IDLE_TIME_MS: '300000',
+      MONGO_MIN_POOL_SIZE: '3',
+      MONGO_MAX_POOL_SIZE: '50',
+      MONGO_SERVER_SELECTION_TIMEOUT_MS: '30000',
+      HEALTH_CHECK_RETRIES: '7',
+      HEALTH_CHECK_RETRY_DELAY_MS: '1000',
+      HEALTH_CHECK_MAX_RETRY_DELAY_MS: '10000',
+      SKIP_HEALTH_CHECKS: 'mongo,redis',
+    });
+    expect(container(b.stack, b.services.queuedTasksWorker).environment).toMatchObject({ MAX_QUEUED_TASKS_MEMORY_MB: '2048', MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: '5000' });
+    expect(container(b.stack, b.services.console).environment).toMatchObject({ NEXT_PUBLIC_ENABLE_LIMITS: 'true', DEBUG_ALL: '1' });
+    expect(container(b.stack, b.services.ui).environment.DEBUG_ALL).toBe('1');
+    expect(container(b.stack, b.services.customCodeRunner).environment.DEBUG_ALL).toBe('1');
+    Annotations.fromStack(b.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('Start-up checks skipped'));
+  });
+
+  test('a dedicated worker cache adds WORKER_REDIS_URI and its port is opened to the api-image services', () => {
+    const f = servicesFixture();
+    const workerCache = new MembraneCache(f.stack, 'WorkerCache', { vpc: f.network.vpc, role: MembraneCacheRole.WORKER, port: 6390 });
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { workerCache }));
+    expect(Object.keys(container(f.stack, services.queuedTasksWorker).secrets)).toEqual(expect.arrayContaining(['REDIS_URI', 'WORKER_REDIS_URI']));
+    Template.fromStack(f.stack).resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 6390 }, 4);
+  });
+
+  test('given SECRET and ENCRYPTION_SECRET are used instead of generating them', () => {
+    const f = servicesFixture();
+    const jwt = secretsmanager.Secret.fromSecretNameV2(f.stack, 'Jwt', 'membrane/jwt');
+    const enc = secretsmanager.Secret.fromSecretNameV2(f.stack, 'Enc', 'membrane/enc');
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
+      jwtSecret: ecs.Secret.fromSecretsManager(jwt), encryptionSecret: ecs.Secret.fromSecretsManager(enc),
+    }));
+    expect(services.generatedJwtSecret).toBeUndefined();
+    expect(services.generatedEncryptionSecret).toBeUndefined();
+    expect(JSON.stringify(container(f.stack, services.api).secrets.SECRET)).toContain('membrane/jwt');
+  });
+
+  test('a customer-managed key encrypts generated secrets and log groups', () => {
+    const f = servicesFixture();
+    const key = new kms.Key(f.stack, 'Key', { enableKeyRotation: true });
+    new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { encryptionKey: key }));
+    const keyArn = { 'Fn::GetAtt': [f.stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
+    const template = Template.fromStack(f.stack);
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: keyArn }, 7);
+    template.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { KmsKeyId: keyArn }, 2);
+  });
+
+  test('extra environment and secrets per service', () => {
+    const f = servicesFixture();
+    const extra = secretsmanager.Secret.fromSecretNameV2(f.stack, 'Extra', 'membrane/extra');
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
+      services: { api: { environment: { FEATURE_FLAG: 'on' }, secrets: { PARTNER_API_KEY: ecs.Secret.fromSecretsManager(extra) } } },
+    }));
+    const api = container(f.stack, services.api);
+    expect(api.environment.FEATURE_FLAG).toBe('on');
+    expect(Object.keys(api.secrets)).toContain('PARTNER_API_KEY');
+  });
+});
+
+describe('MembraneEcsServices compliance', () => {
+  const { stack } = buildServices();
+
+  test('passes AwsSolutions and NIST 800-53 R5 with only reasoned acknowledgements', () => {
+    expectNoNagFindings(stack);
+  });
+
+  test('acknowledgements sit on the load balancer, its redirect listener, task definitions, roles and secrets', () => {
+    const acks = acknowledgements(stack).map(a => a.split(': ')[0]).filter(a => a.includes(' at Test/Membrane/'));
+    const rules = [...new Set(acks.map(a => a.split(' at ')[0].replace(/\[.*\]$/, '')))].sort();
+    expect(rules).toEqual([
+      'AwsSolutions-EC23', 'AwsSolutions-ECS2', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4',
+      'NIST.800.53.R5-ALBWAFEnabled', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+      'NIST.800.53.R5-IAMNoInlinePolicy', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
+    ]);
+    expect(acks).toContain('AwsSolutions-EC23 at Test/Membrane/LoadBalancer');
+    expect(acks).toContain('NIST.800.53.R5-ELBv2ACMCertificateRequired at Test/Membrane/LoadBalancer/Redirect80To443');
+    expect(acks.filter(a => a.startsWith('AwsSolutions-ECS2'))).toHaveLength(7);
+    expect(acks.filter(a => a.startsWith('AwsSolutions-IAM5')).every(a => /TaskDefinition\/TaskRole$/.test(a))).toBe(true);
+  });
+
+  test('template snapshot', () => {
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+  });
+
+  test('no warnings with an immutable tag and default sizes', () => {
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('MembraneEcsServices warnings', () => {
+  test.each<[string, Partial<MembraneEcsServicesProps>, string, RegExp]>([
+    ['latest tag', { version: MembraneVersion.LATEST }, '/Test/Membrane', /moving tag/],
+    ['below the seed minimum size', { services: { api: { cpu: 256, memoryLimitMiB: 512 } } }, '/Test/Membrane/Api', /below Membrane's minimum of 512 \/ 2048/],
+    ['single orchestrator', { services: { orchestrator: { desiredCount: 1 } } }, '/Test/Membrane/Orchestrator', /fewer than 2 tasks/],
+  ])('%s', (_name, props, path, message) => {
+    const { stack } = buildServices(props);
+    Annotations.fromStack(stack).hasWarning(path, Match.stringLikeRegexp(message.source));
+  });
+
+  test('warnings are namespaced so they can be acknowledged', () => {
+    const { stack } = buildServices({ version: MembraneVersion.LATEST });
+    expect(JSON.stringify(Annotations.fromStack(stack).findWarning('*', Match.anyValue()))).toContain('@org/membrane-cdk:mutableImageTag');
+  });
+});
+
+describe('MembraneEcsServices rejects bad input', () => {
+  test.each<[string, Partial<MembraneEcsServicesProps>, RegExp]>([
+    ['neither auth', { auth: undefined as unknown as MembraneAuth }, /invalid 'auth': no authentication is configured/],
+    ['both auth (Auth0 configured, SMTP added)', { services: { api: { environment: { SMTP_HOST: 'smtp.example.com' } } } },
+      /invalid 'services.api.environment.SMTP_HOST': SMTP_HOST belongs to the other authentication mode/],
+    ['BASE_PATH without leading slash', { domain: { apiDomainName: 'api.example.com', uiBasePath: 'ui-app', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
+      /invalid 'domain.uiBasePath': 'ui-app' is not a path prefix/],
+    ['BASE_PATH with trailing slash', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleBasePath: '/console/', certificate: {} as acm.ICertificate } },
+      /invalid 'domain.consoleBasePath'/],
+    ['external_api without endpoint', { settings: { connectionCredentialsStorage: MembraneCredentialsStorage.EXTERNAL_API } },
+      /invalid 'settings.connectionCredentialsEndpointUrl': it is required when connectionCredentialsStorage is EXTERNAL_API/],
+    ['endpoint without external_api', { settings: { connectionCredentialsEndpointUrl: 'https://creds.example.com' } },
+      /only used when connectionCredentialsStorage is EXTERNAL_API/],
+    ['webhook URI without scheme', { settings: { baseWebhooksUri: 'hooks.example.com' } }, /invalid 'settings.baseWebhooksUri'/],
+    ['Mongo pool min above max', { settings: { mongoMinPoolSize: 10, mongoMaxPoolSize: 5 } }, /invalid 'settings.mongoMinPoolSize': 10 is above mongoMaxPoolSize 5/],
+    ['skip all plus others', { settings: { skipStartupChecks: [MembraneStartupCheck.ALL, MembraneStartupCheck.MONGO] } }, /invalid 'settings.skipStartupChecks'/],
+    ['no certificate and no zone', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com' } },
+      /invalid 'domain': neither certificate nor hostedZone/],
+    ['UI without host or path', { domain: { apiDomainName: 'api.example.com', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
+      /invalid 'domain.uiDomainName': the ui needs a host name/],
+    ['UI on the API host without a path', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'api.example.com', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
+      /the api and the ui would both be served at https:\/\/api.example.com\//],
+    ['host with scheme', { domain: { apiDomainName: 'https://api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
+      /invalid 'domain.apiDomainName'/],
+    ['invalid Fargate size', { services: { api: { cpu: 1024, memoryLimitMiB: 1024 } } }, /invalid 'services.api.cpu\/memoryLimitMiB': 1024 CPU units with 1024 MiB is not a Fargate task size/],
+    ['Spot on the API', { services: { api: { spot: true } } }, /invalid 'services.api.spot': Fargate Spot is not offered for api/],
+    ['negative desired count', { services: { ui: { desiredCount: -1 } } }, /invalid 'services.ui.desiredCount'/],
+    ['overriding a managed variable', { services: { api: { environment: { BASE_URI: 'https://x.example.com' } } } }, /BASE_URI is managed by membrane-cdk/],
+    ['a credential in plain environment', { services: { api: { environment: { PARTNER_API_KEY: 'abc' } } } }, /PARTNER_API_KEY looks like a credential/],
+    ['registry with scheme', { registry: 'https://harbor.getmembrane.com' }, /invalid 'registry'/],
+  ])('%s', (_name, props, message) => {
+    expect(() => buildServices(props)).toThrow(message);
+  });
+
+  test('a region-agnostic stack', () => {
+    expect(() => buildServices({}, new Stack())).toThrow(/the load balancer's access logs need the stack's region.*env: \{ region:/);
+  });
+
+  test('host outside the hosted zone', () => {
+    const f = servicesFixture();
+    const props = servicesProps(f);
+    expect(() => new MembraneEcsServices(f.stack, 'Membrane', { ...props, domain: { ...props.domain, apiDomainName: 'api.other.org' } }))
+      .toThrow(/invalid 'domain.apiDomainName': 'api.other.org' is not in the hosted zone example.com/);
+  });
+
+  test('invalid version tag', () => {
+    expect(() => MembraneVersion.of('2026-01-14 ')).toThrow(/not a valid image tag/);
+    expect(() => MembraneVersion.of('')).toThrow(/not a valid image tag/);
+  });
+
+  test('invalid auth settings', () => {
+    const secret = ecs.Secret.fromSsmParameter({ parameterArn: 'arn:aws:ssm:eu-central-1:123456789012:parameter/x' } as never);
+    expect(() => MembraneAuth.auth0({ domain: 'https://login.example.com', clientId: 'x', clientSecret: secret })).toThrow(/invalid 'domain'/);
+    expect(() => MembraneAuth.auth0({ domain: 'login.example.com', clientId: '', clientSecret: secret })).toThrow(/'clientId' is empty/);
+    expect(() => MembraneAuth.usernamePassword({ host: 'smtp.example.com', port: 0, user: 'u', password: secret, emailFrom: 'a@b.c' })).toThrow(/invalid 'port'/);
+    expect(() => MembraneAuth.usernamePassword({ host: '', user: 'u', password: secret, emailFrom: 'a@b.c' })).toThrow(/'host' is empty/);
+    expect(() => MembraneAuth.usernamePassword({ host: 'smtp.example.com', user: 'u', password: secret, emailFrom: 'nobody' })).toThrow(/invalid 'emailFrom'/);
+  });
+});
