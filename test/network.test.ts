@@ -1,0 +1,68 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { MembraneNetwork, MembraneNetworkProps } from '../lib';
+import { acknowledgements, expectNoNagFindings, testStack } from './nag';
+
+function build(props: MembraneNetworkProps = {}) {
+  const stack = testStack();
+  const network = new MembraneNetwork(stack, 'Network', props);
+  return { stack, network, template: Template.fromStack(stack) };
+}
+
+describe('MembraneNetwork', () => {
+  const { stack, network, template } = build();
+
+  test('two AZs with public, private-with-egress and isolated subnets; one NAT gateway per AZ', () => {
+    expect(network.vpc.publicSubnets).toHaveLength(2);
+    expect(network.vpc.privateSubnets).toHaveLength(2);
+    expect(network.vpc.isolatedSubnets).toHaveLength(2);
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+  });
+
+  test('public subnets assign no public IPs on launch', () => {
+    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false }, 6);
+    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true }, 0);
+  });
+
+  test('flow logs for all traffic go to a retained, versioned log bucket', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      TrafficType: 'ALL', LogDestinationType: 's3',
+      LogDestination: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [stack.getLogicalId(network.flowLogsBucket.node.defaultChild as s3.CfnBucket), 'Arn'] }, '/vpc-flow-logs/']] },
+    });
+    const bucket = template.toJSON().Resources[stack.getLogicalId(network.flowLogsBucket.node.defaultChild as s3.CfnBucket)];
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  test('the default security group is closed', () => {
+    template.hasResourceProperties('Custom::VpcRestrictDefaultSG', { DefaultSecurityGroupId: Match.anyValue() });
+  });
+
+  test('passes both nag packs; public subnets acknowledge their internet route', () => {
+    expectNoNagFindings(stack);
+    expect(acknowledgements(stack).map(a => a.split(': ')[0])).toEqual(expect.arrayContaining([
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at Test/Network/Vpc/publicSubnet1',
+      'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW at Test/Network/Vpc/publicSubnet2',
+    ]));
+  });
+
+  test('an existing bucket receives the flow logs; NAT gateways and AZs are configurable', () => {
+    const stack2 = testStack();
+    const logs = new s3.Bucket(stack2, 'Logs');
+    const n = new MembraneNetwork(stack2, 'Network', { flowLogsBucket: logs, natGateways: 1, maxAzs: 3, cidr: '10.20.0.0/16' });
+    const t = Template.fromStack(stack2);
+    expect(n.flowLogsBucket).toBe(logs);
+    t.resourceCountIs('AWS::S3::Bucket', 1);
+    t.resourceCountIs('AWS::EC2::NatGateway', 1);
+    t.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.20.0.0/16' });
+  });
+
+  test.each<[string, MembraneNetworkProps, RegExp]>([
+    ['one AZ', { maxAzs: 1 }, /invalid 'maxAzs': 1 is not a whole number from 2 to 3/],
+    ['no NAT gateway', { natGateways: 0 }, /invalid 'natGateways': 0 is not a whole number from 1 to 2/],
+    ['more NAT gateways than AZs', { natGateways: 3 }, /invalid 'natGateways'/],
+  ])('rejects %s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});
