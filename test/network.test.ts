@@ -27,7 +27,8 @@ describe('MembraneNetwork', () => {
 
   test('flow logs for all traffic go to a retained, versioned log bucket', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', {
-      TrafficType: 'ALL', LogDestinationType: 's3',
+      TrafficType: 'ALL',
+      LogDestinationType: 's3',
       LogDestination: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [stack.getLogicalId(network.flowLogsBucket.node.defaultChild as s3.CfnBucket), 'Arn'] }, '/vpc-flow-logs/']] },
     });
     const bucket = template.toJSON().Resources[stack.getLogicalId(network.flowLogsBucket.node.defaultChild as s3.CfnBucket)];
