@@ -3,3 +3,4 @@ export * from './network';
 export * from './storage';
 export * from './cache';
 export * from './services';
+export * from './scaling';

@@ -23,7 +23,7 @@ import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartu
 import { MembraneRegistry, MembraneVersion } from './version';
 import { IMembraneCache, IMembraneStorage, mergeEnvironmentContracts, MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket } from '../common/log-bucket';
-import { createGeneratedSecret, createLogGroup } from '../common/resources';
+import { acknowledgeGrantPolicy, createGeneratedSecret, createLogGroup } from '../common/resources';
 import { propError, requireInteger, warn } from '../common/validation';
 
 export * from './auth';
@@ -473,14 +473,8 @@ export class MembraneEcsServices extends Construct {
 
     // CDK grants (secrets, logs, buckets) land in one least-privilege policy per role, scoped to this task's resources.
     for (const { taskDefinition } of built.values()) {
-      for (const role of [taskDefinition.taskRole, taskDefinition.executionRole]) {
-        if (role?.node.tryFindChild('DefaultPolicy')) {
-          Validations.of(role).acknowledge({
-            id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-            reason: 'The policy holds only CDK grants to this task\'s own log group, secrets and buckets; as a managed policy it could be attached to other principals.',
-          });
-        }
-      }
+      acknowledgeGrantPolicy(taskDefinition.taskRole);
+      acknowledgeGrantPolicy(taskDefinition.executionRole);
     }
 
     // Deployment order (seed 000: deploy workers first, then the API): each tier waits for the one below.
