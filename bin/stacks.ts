@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { MembraneAuth, MembraneCache, MembraneEcsServices, MembraneNetwork, MembraneStorage, MembraneVersion } from '../lib';
+import { MembraneAuth, MembraneCache, MembraneEcsServices, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion } from '../lib';
 
 /**
  * What the example needs from the account: a public hosted zone and four secrets created beforehand.
@@ -20,8 +20,8 @@ export interface MembraneExampleStackProps extends StackProps {
 }
 
 /**
- * Example production deployment of Membrane: VPC, S3 + CloudFront storage, Multi-AZ Redis and every
- * Membrane service on Fargate behind HTTPS.
+ * Example production deployment of Membrane: VPC, S3 + CloudFront storage, Multi-AZ Redis, every
+ * Membrane service on Fargate behind HTTPS, and autoscaling on Membrane's own metrics.
  *
  * Expected Secrets Manager secrets (create them before deploying):
  * - `membrane/registry`: `{"username": "robot$<company>", "password": "..."}`
@@ -33,6 +33,7 @@ export class MembraneExampleStack extends Stack {
   public readonly storage: MembraneStorage;
   public readonly cache: MembraneCache;
   public readonly services: MembraneEcsServices;
+  public readonly scaling: MembraneScaling;
 
   constructor(scope: Construct, id: string, props: MembraneExampleStackProps) {
     super(scope, id, props);
@@ -63,6 +64,8 @@ export class MembraneExampleStack extends Stack {
       },
       loadBalancerLogsBucket: this.storage.accessLogsBucket,
     });
+
+    this.scaling = new MembraneScaling(this, 'Scaling', { services: this.services, caches: [this.cache] });
 
     new CfnOutput(this, 'ApiUrl', { value: this.services.apiUrl });
     new CfnOutput(this, 'UiUrl', { value: this.services.uiUrl });

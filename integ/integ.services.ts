@@ -1,6 +1,6 @@
 /**
  * Integration test: every Membrane service on Fargate behind the HTTPS load balancer, with path routing
- * (BASE_PATH) and username/password auth, on top of the data layer.
+ * (BASE_PATH) and username/password auth, on top of the data layer, autoscaled on Membrane's metrics.
  *
  * Verified offline against the committed snapshot by `npx projen integ`. A real deployment needs the
  * secrets named below, a hosted zone (context `zoneName`, `hostedZoneId`) and Membrane registry access.
@@ -10,7 +10,10 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { MembraneAuth, MembraneCache, MembraneEcsServices, MembraneNetwork, MembraneStorage, MembraneVersion } from '../lib';
+import {
+  MembraneAuth, MembraneCache, MembraneEcsServices, MembraneInstantWorkerStrategy, MembraneNetwork, MembraneQueuedWorkerStrategy,
+  MembraneScaling, MembraneStorage, MembraneVersion,
+} from '../lib';
 
 const app = new App();
 const stack = new Stack(app, 'MembraneServicesInteg', { env: { region: 'eu-central-1' } });
@@ -26,7 +29,7 @@ const storage = new MembraneStorage(stack, 'Storage', { removalPolicy: RemovalPo
 const network = new MembraneNetwork(stack, 'Network', { natGateways: 1, flowLogsBucket: storage.accessLogsBucket });
 const cache = new MembraneCache(stack, 'Cache', { vpc: network.vpc, secretRemovalPolicy: RemovalPolicy.DESTROY });
 
-new MembraneEcsServices(stack, 'Services', {
+const services = new MembraneEcsServices(stack, 'Services', {
   version: MembraneVersion.of('2026-01-14'),
   registryCredentials: secret('membrane/registry'),
   storage,
@@ -44,6 +47,14 @@ new MembraneEcsServices(stack, 'Services', {
   loadBalancerLogsBucket: storage.accessLogsBucket,
   loadBalancerDeletionProtection: false,
   secretRemovalPolicy: RemovalPolicy.DESTROY,
+});
+
+// The seed 004 strategies (the defaults follow seed 003 and are covered by the example app).
+new MembraneScaling(stack, 'Scaling', {
+  services,
+  caches: [cache],
+  instantTasksWorker: { strategy: MembraneInstantWorkerStrategy.QUEUE_DEPTH },
+  queuedTasksWorker: { strategy: MembraneQueuedWorkerStrategy.WORKERS_REQUIRED },
 });
 
 new IntegTest(app, 'MembraneServices', { testCases: [stack] });

@@ -407,7 +407,10 @@ export class MembraneScaling extends Construct {
 
   private input(id: string, metricName: string, service: ScrapedService, stat: string): MathInput {
     return {
-      id, metricName, stat, namespace: this.namespace,
+      id,
+      metricName,
+      stat,
+      namespace: this.namespace,
       dimensions: { [DIMENSION_CLUSTER]: this.services.cluster.clusterName, [DIMENSION_SERVICE]: this.serviceOf(service).container.containerName },
     };
   }
@@ -415,7 +418,10 @@ export class MembraneScaling extends Construct {
   /** Running tasks of a service from Container Insights. */
   private runningTasks(id: string, service: ScrapedService): MathInput {
     return {
-      id, metricName: 'RunningTaskCount', stat: 'Average', namespace: 'ECS/ContainerInsights',
+      id,
+      metricName: 'RunningTaskCount',
+      stat: 'Average',
+      namespace: 'ECS/ContainerInsights',
       dimensions: { ClusterName: this.services.cluster.clusterName, ServiceName: this.serviceOf(service).service.serviceName },
     };
   }
@@ -486,7 +492,10 @@ export class MembraneScaling extends Construct {
     const s = this.services;
     const all = s.allServices();
     const ecsMetric = (namespace: string, metricName: string, svc: MembraneService, statistic: string) => new cloudwatch.Metric({
-      namespace, metricName, statistic, period: Duration.minutes(1),
+      namespace,
+      metricName,
+      statistic,
+      period: Duration.minutes(1),
       dimensionsMap: { ClusterName: s.cluster.clusterName, ServiceName: svc.service.serviceName },
       label: svc.container.containerName,
     });
@@ -530,15 +539,26 @@ export class MembraneScaling extends Construct {
     for (const cache of props.caches ?? []) {
       const search = (metricName: string, statistic: string, label: string) => new cloudwatch.MathExpression({
         expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metricName}" "${cache.replicationGroup.ref}"', '${statistic}', 60)`,
-        label, period: Duration.minutes(1),
+        label,
+        period: Duration.minutes(1),
       });
       dashboard.addWidgets(
-        new cloudwatch.GraphWidget({ title: `Redis ${cache.node.id}: engine CPU and memory (%)`, width: 12, height: 6, left: [
-          search('EngineCPUUtilization', 'Average', 'engine CPU'), search('DatabaseMemoryUsagePercentage', 'Average', 'memory'),
-        ] }),
-        new cloudwatch.GraphWidget({ title: `Redis ${cache.node.id}: connections`, width: 12, height: 6, left: [
-          search('CurrConnections', 'Maximum', 'connections'),
-        ] }),
+        new cloudwatch.GraphWidget({
+          title: `Redis ${cache.node.id}: engine CPU and memory (%)`,
+          width: 12,
+          height: 6,
+          left: [
+            search('EngineCPUUtilization', 'Average', 'engine CPU'), search('DatabaseMemoryUsagePercentage', 'Average', 'memory'),
+          ],
+        }),
+        new cloudwatch.GraphWidget({
+          title: `Redis ${cache.node.id}: connections`,
+          width: 12,
+          height: 6,
+          left: [
+            search('CurrConnections', 'Maximum', 'connections'),
+          ],
+        }),
       );
     }
 
