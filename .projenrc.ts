@@ -52,9 +52,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   pullRequestTemplate: false,
   buildWorkflow: false,
 
+  // MembraneChecks is a cdk-nag pack; consumers bring cdk-nag like aws-cdk-lib.
+  peerDeps: ['cdk-nag@^3.0.2'],
   devDeps: [
     `aws-cdk@${CDK_CLI_VERSION}`,
-    'cdk-nag@3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    '@aws/cloudformation-validate@1.9.0-beta',
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'ts-jest@29.4.15',

@@ -4,3 +4,5 @@ export * from './storage';
 export * from './cache';
 export * from './services';
 export * from './scaling';
+export * from './nag';
+export * from './membrane';

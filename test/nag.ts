@@ -1,13 +1,15 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { MembraneChecks } from '../lib';
 
 /**
- * The rule packs every construct of this library must pass. A finding fails the test unless a construct
- * acknowledged it with `Validations.of(construct).acknowledge({ id, reason })`.
+ * The rule packs every construct of this library must pass: AwsSolutions, NIST 800-53 R5 and Membrane's own
+ * guidance. A finding fails the test unless a construct acknowledged it with
+ * `Validations.of(construct).acknowledge({ id, reason })`.
  */
 export function nagPacks(): NagPack[] {
-  return [new AwsSolutionsChecks(), new NIST80053R5Checks()];
+  return [new AwsSolutionsChecks(), new NIST80053R5Checks(), new MembraneChecks()];
 }
 
 /** One unacknowledged finding: `<rule> at <construct path>`. */

@@ -41,14 +41,9 @@ export interface MembraneCacheClusterMode {
 }
 
 /**
- * Properties for `MembraneCache`.
+ * Options of a `MembraneCache`, everything but its VPC.
  */
-export interface MembraneCacheProps {
-  /**
-   * The VPC to place the cache in.
-   */
-  readonly vpc: ec2.IVpc;
-
+export interface MembraneCacheOptions {
   /**
    * Subnets for the cache subnet group.
    *
@@ -151,6 +146,16 @@ export interface MembraneCacheProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly secretRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Properties for `MembraneCache`.
+ */
+export interface MembraneCacheProps extends MembraneCacheOptions {
+  /**
+   * The VPC to place the cache in.
+   */
+  readonly vpc: ec2.IVpc;
 }
 
 const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with a rolling restart of every Membrane service; there is no managed rotation function for it.';
@@ -282,6 +287,9 @@ export class MembraneCache extends Construct implements IMembraneCache {
         ? { clusterMode: 'enabled', numNodeGroups: shards, replicasPerNodeGroup: replicas }
         : { numCacheClusters: 1 + replicas }),
     });
+
+    // Seed 002: Redis holds only rebuildable cache data; a final snapshot on deletion costs little and allows a warm restart.
+    this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
 
     this.endpointAddress = shards !== undefined
       ? this.replicationGroup.attrConfigurationEndPointAddress

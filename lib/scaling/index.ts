@@ -118,12 +118,9 @@ export interface MembraneFrontendScaling extends MembraneServiceScaling {
 }
 
 /**
- * Properties for `MembraneScaling`.
+ * Options of `MembraneScaling`, everything but the services it scales.
  */
-export interface MembraneScalingProps {
-  /** The services to scale and observe. */
-  readonly services: MembraneEcsServices;
-
+export interface MembraneScalingOptions {
   /** API: CPU target tracking. @default - 2 to 10 tasks at 50 % CPU */
   readonly api?: MembraneServiceScaling;
   /** Instant tasks worker. @default - 2 to 20 tasks, utilization 0.75 */
@@ -207,6 +204,14 @@ export interface MembraneScalingProps {
    * @default - generated
    */
   readonly dashboardName?: string;
+}
+
+/**
+ * Properties for `MembraneScaling`.
+ */
+export interface MembraneScalingProps extends MembraneScalingOptions {
+  /** The services to scale and observe. */
+  readonly services: MembraneEcsServices;
 }
 
 /** Default bounds per service (seed 004's table; seed 003 for the newer utilization targets). */

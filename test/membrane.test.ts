@@ -1,0 +1,195 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { expectNoNagFindings } from './nag';
+import { Membrane, MembraneAuth, MembraneCache, MembraneProps, MembraneService, MembraneStorage, MembraneVersion } from '../lib';
+
+function inputs(stack: Stack) {
+  const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, name.replace(/\W/g, ''), name);
+  return {
+    version: MembraneVersion.of('2026-01-14'),
+    registryCredentials: secret('membrane/registry'),
+    mongoUri: secret('membrane/mongo-uri'),
+    selfHostingToken: secret('membrane/token'),
+    auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'client-1', clientSecret: ecs.Secret.fromSecretsManager(secret('membrane/auth0')) }),
+    domain: { zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }) },
+  };
+}
+
+function build(overrides: Partial<MembraneProps> = {}, region = 'eu-central-1') {
+  const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region } });
+  const membrane = new Membrane(stack, 'Membrane', { ...inputs(stack), ...overrides });
+  return { stack, membrane, template: Template.fromStack(stack) };
+}
+
+function env(stack: Stack, svc: MembraneService): Record<string, unknown> {
+  const id = stack.getLogicalId(svc.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition);
+  const def = Template.fromStack(stack).toJSON().Resources[id].Properties.ContainerDefinitions[0];
+  return Object.fromEntries([...def.Environment, ...(def.Secrets ?? []).map((s: { Name: string; ValueFrom: unknown }) => ({ Name: s.Name, Value: s.ValueFrom }))]
+    .map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+}
+
+describe('Membrane with minimal props', () => {
+  const { stack, membrane, template } = build();
+
+  test('builds network, storage, cache, the seven services and autoscaling', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::S3::Bucket', 4);
+    template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
+    template.resourceCountIs('AWS::ECS::Service', 7);
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 4);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(membrane.network).toBeDefined();
+    expect(membrane.scaling).toBeDefined();
+  });
+
+  test('BASE_URI is the API public URL and every service points at the URLs it is served at', () => {
+    const s = membrane.services;
+    expect(membrane.apiUrl).toBe('https://api.example.com');
+    expect(env(stack, s.api).BASE_URI).toBe(membrane.apiUrl);
+    expect(env(stack, s.queuedTasksWorker).BASE_URI).toBe(membrane.apiUrl);
+    expect(env(stack, s.ui).NEXT_PUBLIC_ENGINE_URI).toBe(membrane.apiUrl);
+    expect(env(stack, s.console)).toMatchObject({
+      NEXT_PUBLIC_ENGINE_API_URI: membrane.apiUrl,
+      NEXT_PUBLIC_ENGINE_UI_URI: membrane.uiUrl,
+      NEXT_PUBLIC_BASE_URI: membrane.consoleUrl,
+    });
+    expect([membrane.uiUrl, membrane.consoleUrl]).toEqual(['https://ui.example.com', 'https://console.example.com']);
+    for (const host of ['api.example.com.', 'ui.example.com.', 'console.example.com.']) {
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: host, Type: 'A' });
+    }
+  });
+
+  test('the API and the Console share one Auth0 application', () => {
+    const api = env(stack, membrane.services.api);
+    const console = env(stack, membrane.services.console);
+    expect(console.NEXT_PUBLIC_AUTH0_DOMAIN).toBe(api.AUTH0_DOMAIN);
+    expect(console.NEXT_PUBLIC_AUTH0_CLIENT_ID).toBe(api.AUTH0_CLIENT_ID);
+  });
+
+  test('limits are off for both API and Console by default', () => {
+    expect(env(stack, membrane.services.api).ENABLE_LIMITS).toBeUndefined();
+    expect(env(stack, membrane.services.console).NEXT_PUBLIC_ENABLE_LIMITS).toBeUndefined();
+  });
+
+  test('MONGO_URI and SELF_HOSTING_TOKEN come from the given secrets', () => {
+    const api = env(stack, membrane.services.api);
+    expect(JSON.stringify(api.MONGO_URI)).toContain('secret:membrane/mongo-uri');
+    expect(JSON.stringify(api.SELF_HOSTING_TOKEN)).toContain('secret:membrane/token');
+  });
+
+  test('outside us-east-1, static files come from CloudFront with a warning naming the fix', () => {
+    expect(env(stack, membrane.services.api).BASE_STATIC_URI).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['MembraneStorageStaticDistribution9B08BA70', 'DomainName'] }]] });
+    Annotations.fromStack(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('Pass domain.staticCertificate'));
+  });
+
+  test('data is retained and the load balancer protected', () => {
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Retain');
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) expect(secret.DeletionPolicy).toBe('Retain');
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+  });
+
+  test('passes AwsSolutions, NIST 800-53 R5 and MembraneChecks', () => {
+    expectNoNagFindings(stack);
+  });
+
+  test('template snapshot', () => {
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('Membrane options', () => {
+  test('limits switch ENABLE_LIMITS and NEXT_PUBLIC_ENABLE_LIMITS together', () => {
+    const { stack, membrane } = build({ settings: { enableLimits: true } });
+    expect(env(stack, membrane.services.api).ENABLE_LIMITS).toBe('true');
+    expect(env(stack, membrane.services.console).NEXT_PUBLIC_ENABLE_LIMITS).toBe('true');
+  });
+
+  test('in us-east-1 the static host gets its own DNS-validated certificate', () => {
+    const { stack, membrane, template } = build({}, 'us-east-1');
+    expect(membrane.staticUrl).toBe('https://static.example.com');
+    expect(env(stack, membrane.services.api).BASE_STATIC_URI).toBe('https://static.example.com');
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'static.example.com', ValidationMethod: 'DNS' });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a given us-east-1 certificate serves static files from static.<zone> in any region', () => {
+    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const staticCertificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
+    const base = inputs(stack);
+    const membrane = new Membrane(stack, 'Membrane', { ...base, domain: { ...base.domain, staticCertificate, staticHost: 'cdn' } });
+    expect(membrane.staticUrl).toBe('https://cdn.example.com');
+    Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', { Name: 'cdn.example.com.', Type: 'A' });
+  });
+
+  test('path routing on the API host', () => {
+    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const base = inputs(stack);
+    const membrane = new Membrane(stack, 'Membrane', { ...base, domain: { ...base.domain, apiHost: 'integrations', uiBasePath: '/ui-app', consoleBasePath: '/console-app' } });
+    expect([membrane.apiUrl, membrane.uiUrl, membrane.consoleUrl]).toEqual([
+      'https://integrations.example.com', 'https://integrations.example.com/ui-app', 'https://integrations.example.com/console-app',
+    ]);
+    expect(env(stack, membrane.services.console).BASE_PATH).toBe('/console-app');
+  });
+
+  test('existing VPC, storage and cache are used instead of new ones', () => {
+    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Existing', { maxAzs: 2 });
+    const storage = new MembraneStorage(stack, 'OwnStorage');
+    const cache = new MembraneCache(stack, 'OwnCache', { vpc });
+    const membrane = new Membrane(stack, 'Membrane', { ...inputs(stack), storage, cache });
+    expect(membrane.network).toBeUndefined();
+    expect(membrane.storage).toBe(storage);
+    expect(membrane.cache).toBe(cache);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
+    template.resourceCountIs('AWS::S3::Bucket', 4);
+  });
+
+  test('a dedicated worker cache adds WORKER_REDIS_URI and its dashboard row', () => {
+    const { stack, membrane, template } = build({ workerCacheOptions: { port: 6390 } });
+    expect(Object.keys(env(stack, membrane.services.queuedTasksWorker))).toEqual(expect.arrayContaining(['REDIS_URI', 'WORKER_REDIS_URI']));
+    template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 2);
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).toContain('Redis WorkerCache');
+  });
+
+  test('without autoscaling the services keep their desired counts', () => {
+    const { template } = build({ autoscaling: false, services: { api: { desiredCount: 3 } } });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 3 });
+  });
+
+  test('retainData: false makes a throw-away environment', () => {
+    const { template } = build({ retainData: false });
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
+    });
+  });
+});
+
+describe('Membrane rejects incoherent input', () => {
+  test.each<[string, Partial<MembraneProps>, RegExp]>([
+    ['a desired count for an autoscaled service', { services: { api: { desiredCount: 3 } } }, /invalid 'services.api.desiredCount': the api count is managed by autoscaling/],
+    ['scaling options without autoscaling', { autoscaling: false, scaling: { api: { maxCapacity: 4 } } }, /invalid 'scaling': autoscaling is false/],
+    ['a static domain in storage options', { storageOptions: { domain: { domainName: 'x.example.com', certificate: {} as acm.ICertificate } } }, /invalid 'storageOptions.domain'/],
+  ])('%s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test('storage options next to an existing storage, cache options next to an existing cache', () => {
+    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const storage = new MembraneStorage(stack, 'OwnStorage');
+    expect(() => new Membrane(stack, 'M1', { ...inputs(stack), storage, storageOptions: { bucketNamePrefix: 'x' } })).toThrow(/invalid 'storageOptions'/);
+    const stack2 = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const cache = new MembraneCache(stack2, 'OwnCache', { vpc: new ec2.Vpc(stack2, 'Vpc') });
+    expect(() => new Membrane(stack2, 'M2', { ...inputs(stack2), cache, cacheOptions: { port: 7000 } })).toThrow(/invalid 'cacheOptions'/);
+  });
+});
