@@ -1,75 +1,151 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { MembraneAuth, MembraneCache, MembraneEcsServices, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion } from '../lib';
+import { Membrane, MembraneAuth, MembraneStorage, MembraneVersion } from '../lib';
 
 /**
- * What the example needs from the account: a public hosted zone and four secrets created beforehand.
+ * What the examples need from the account: a public hosted zone and secrets created beforehand
+ * (see the README): `<prefix>/registry`, `<prefix>/mongo-uri`, `<prefix>/self-hosting-token`, and
+ * `<prefix>/auth0-client-secret` (production) or `<prefix>/smtp-password` (development).
  */
-export interface MembraneExampleStackProps extends StackProps {
-  /** Public hosted zone; api., ui., console. and static. records are created in it. */
+export interface MembraneExampleProps extends StackProps {
+  /** Public hosted zone name and ID. */
   readonly zoneName: string;
   readonly hostedZoneId: string;
   /** Membrane release (immutable tag). */
   readonly version: string;
-  /** Auth0 tenant domain and client ID (the client secret is in Secrets Manager). */
+}
+
+/** Production example: Auth0, host names in the zone, static files on static.<zone>, KMS, alarms to SNS. */
+export interface MembraneProductionProps extends MembraneExampleProps {
   readonly auth0Domain: string;
   readonly auth0ClientId: string;
+  /** ACM certificate for static.<zone> in us-east-1 (CloudFront). */
+  readonly staticCertificateArn: string;
+}
+
+function secrets(scope: Construct, prefix: string) {
+  return (name: string) => secretsmanager.Secret.fromSecretNameV2(scope, `${name.replace(/\W/g, '')}Secret`, `${prefix}/${name}`);
 }
 
 /**
- * Example production deployment of Membrane: VPC, S3 + CloudFront storage, Multi-AZ Redis, every
- * Membrane service on Fargate behind HTTPS, and autoscaling on Membrane's own metrics.
- *
- * Expected Secrets Manager secrets (create them before deploying):
- * - `membrane/registry`: `{"username": "robot$<company>", "password": "..."}`
- * - `membrane/mongo-uri`: the MongoDB connection string
- * - `membrane/self-hosting-token`: the self-hosting token from the Membrane console
- * - `membrane/auth0-client-secret`: the Auth0 application's client secret
+ * Membrane in production: 2 or more tasks of every service, autoscaling on Membrane's metrics, Multi-AZ
+ * Redis, one NAT gateway per AZ, a customer-managed key for secrets and logs, alarms to an encrypted topic.
  */
-export class MembraneExampleStack extends Stack {
-  public readonly storage: MembraneStorage;
-  public readonly cache: MembraneCache;
-  public readonly services: MembraneEcsServices;
-  public readonly scaling: MembraneScaling;
+export class MembraneProductionStack extends Stack {
+  public readonly membrane: Membrane;
 
-  constructor(scope: Construct, id: string, props: MembraneExampleStackProps) {
+  constructor(scope: Construct, id: string, props: MembraneProductionProps) {
     super(scope, id, props);
-    const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(this, name.replace(/[^A-Za-z0-9]/g, ''), name);
+    const secret = secrets(this, 'membrane');
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { zoneName: props.zoneName, hostedZoneId: props.hostedZoneId });
 
-    this.storage = new MembraneStorage(this, 'Storage');
-    const network = new MembraneNetwork(this, 'Network', { flowLogsBucket: this.storage.accessLogsBucket });
-    this.cache = new MembraneCache(this, 'Cache', { vpc: network.vpc });
+    const key = new kms.Key(this, 'Key', { description: 'Membrane secrets, logs and alarms', enableKeyRotation: true });
+    // CloudWatch alarms publish to the encrypted topic.
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const alarmTopic = new sns.Topic(this, 'Alarms', { displayName: 'Membrane alarms', masterKey: key, enforceSSL: true });
 
-    this.services = new MembraneEcsServices(this, 'Services', {
+    this.membrane = new Membrane(this, 'Membrane', {
       version: MembraneVersion.of(props.version),
-      registryCredentials: secret('membrane/registry'),
-      storage: this.storage,
-      cache: this.cache,
-      mongoUri: ecs.Secret.fromSecretsManager(secret('membrane/mongo-uri')),
-      selfHostingToken: ecs.Secret.fromSecretsManager(secret('membrane/self-hosting-token')),
+      registryCredentials: secret('registry'),
+      mongoUri: secret('mongo-uri'),
+      selfHostingToken: secret('self-hosting-token'),
       auth: MembraneAuth.auth0({
         domain: props.auth0Domain,
         clientId: props.auth0ClientId,
-        clientSecret: ecs.Secret.fromSecretsManager(secret('membrane/auth0-client-secret')),
+        clientSecret: ecs.Secret.fromSecretsManager(secret('auth0-client-secret')),
       }),
       domain: {
-        hostedZone: zone,
-        apiDomainName: `api.${props.zoneName}`,
-        uiDomainName: `ui.${props.zoneName}`,
-        consoleDomainName: `console.${props.zoneName}`,
+        zone,
+        staticCertificate: acm.Certificate.fromCertificateArn(this, 'StaticCertificate', props.staticCertificateArn),
       },
-      loadBalancerLogsBucket: this.storage.accessLogsBucket,
+      encryptionKey: key,
+      alarmTopic,
+    });
+    outputs(this, this.membrane);
+  }
+}
+
+/**
+ * A cheaper development Membrane: one task per service on smaller sizes, Spot workers, no autoscaling,
+ * single-node Redis, one NAT gateway, path routing on one host, username/password sign-in, and nothing
+ * retained on deletion. Each deviation from the production guidance is acknowledged below with its reason.
+ */
+export class MembraneDevelopmentStack extends Stack {
+  public readonly membrane: Membrane;
+
+  constructor(scope: Construct, id: string, props: MembraneExampleProps) {
+    super(scope, id, props);
+    const secret = secrets(this, 'membrane-dev');
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { zoneName: props.zoneName, hostedZoneId: props.hostedZoneId });
+
+    const single = { desiredCount: 1 };
+    this.membrane = new Membrane(this, 'Membrane', {
+      version: MembraneVersion.of(props.version),
+      registryCredentials: secret('registry'),
+      mongoUri: secret('mongo-uri'),
+      selfHostingToken: secret('self-hosting-token'),
+      auth: MembraneAuth.usernamePassword({
+        host: `email-smtp.${this.region}.amazonaws.com`,
+        user: 'membrane-dev',
+        password: ecs.Secret.fromSecretsManager(secret('smtp-password')),
+        emailFrom: `noreply@${props.zoneName}`,
+      }),
+      domain: { zone, apiHost: 'membrane-dev', uiBasePath: '/ui-app', consoleBasePath: '/console-app' },
+      natGateways: 1,
+      cacheOptions: { multiAz: false, replicasPerShard: 0, cacheNodeType: 'cache.t4g.micro', snapshotRetentionDays: 0 },
+      autoscaling: false,
+      services: {
+        api: { ...single, cpu: 512, memoryLimitMiB: 2048 },
+        instantTasksWorker: { ...single, spot: true },
+        queuedTasksWorker: { ...single, spot: true },
+        orchestrator: single,
+        ui: { ...single, cpu: 256, memoryLimitMiB: 512 },
+        console: { ...single, cpu: 256, memoryLimitMiB: 512 },
+        customCodeRunner: single,
+      },
+      retainData: false,
     });
 
-    this.scaling = new MembraneScaling(this, 'Scaling', { services: this.services, caches: [this.cache] });
-
-    new CfnOutput(this, 'ApiUrl', { value: this.services.apiUrl });
-    new CfnOutput(this, 'UiUrl', { value: this.services.uiUrl });
-    new CfnOutput(this, 'ConsoleUrl', { value: this.services.consoleUrl });
-    new CfnOutput(this, 'StaticUrl', { value: this.storage.staticBaseUri });
+    const { services, cache } = this.membrane;
+    Validations.of(services.orchestrator.service).acknowledge({
+      id: 'Membrane-OrchestratorHighAvailability',
+      reason: 'Development: a short pause of schedules while the single orchestrator task is replaced is acceptable.',
+    });
+    Annotations.of(services.orchestrator.service.node.scope!).acknowledgeWarning('@org/membrane-cdk:orchestratorSingleInstance',
+      'Development: one orchestrator task.');
+    Annotations.of(cache).acknowledgeWarning('@org/membrane-cdk:singleAz', 'Development: a single cache node; Redis holds only rebuildable data.');
+    Annotations.of(this.membrane).acknowledgeWarning('@org/membrane-cdk:staticDomainNeedsCertificate',
+      'Development: static files from the CloudFront domain are fine.');
+    Validations.of(services.loadBalancer).acknowledge({
+      id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+      reason: 'Development: retainData is false so that the whole environment can be deleted with the stack.',
+    });
+    const replicationGroup = cache.node.findChild('ReplicationGroup');
+    Validations.of(replicationGroup).acknowledge({
+      id: 'AwsSolutions-AEC4',
+      reason: 'Development: one node without Multi-AZ; Redis holds only rebuildable cache data (seed 002).',
+    }, {
+      id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
+      reason: 'Development: no snapshots; Redis holds only rebuildable cache data (seed 002).',
+    });
+    Validations.of((this.membrane.storage as MembraneStorage).distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason: 'Development: served from the *.cloudfront.net name, whose certificate policy CloudFront sets.',
+    });
+    outputs(this, this.membrane);
   }
+}
+
+function outputs(stack: Stack, membrane: Membrane): void {
+  new CfnOutput(stack, 'ApiUrl', { value: membrane.apiUrl });
+  new CfnOutput(stack, 'UiUrl', { value: membrane.uiUrl });
+  new CfnOutput(stack, 'ConsoleUrl', { value: membrane.consoleUrl });
+  if (membrane.staticUrl) new CfnOutput(stack, 'StaticUrl', { value: membrane.staticUrl });
 }

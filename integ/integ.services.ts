@@ -27,7 +27,7 @@ const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, n
 // A test deployment must clean up after itself.
 const storage = new MembraneStorage(stack, 'Storage', { removalPolicy: RemovalPolicy.DESTROY });
 const network = new MembraneNetwork(stack, 'Network', { natGateways: 1, flowLogsBucket: storage.accessLogsBucket });
-const cache = new MembraneCache(stack, 'Cache', { vpc: network.vpc, secretRemovalPolicy: RemovalPolicy.DESTROY });
+const cache = new MembraneCache(stack, 'Cache', { vpc: network.vpc, removalPolicy: RemovalPolicy.DESTROY, secretRemovalPolicy: RemovalPolicy.DESTROY });
 
 const services = new MembraneEcsServices(stack, 'Services', {
   version: MembraneVersion.of('2026-01-14'),

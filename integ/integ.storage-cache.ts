@@ -22,11 +22,12 @@ const vpc = new ec2.Vpc(stack, 'Vpc', {
 
 // A test deployment must clean up after itself: empty buckets and secrets are destroyed.
 new MembraneStorage(stack, 'Storage', { removalPolicy: RemovalPolicy.DESTROY });
-new MembraneCache(stack, 'Cache', { vpc, secretRemovalPolicy: RemovalPolicy.DESTROY });
+new MembraneCache(stack, 'Cache', { vpc, removalPolicy: RemovalPolicy.DESTROY, secretRemovalPolicy: RemovalPolicy.DESTROY });
 new MembraneCache(stack, 'WorkerCache', {
   vpc,
   role: MembraneCacheRole.WORKER,
   clusterMode: { shards: 2 },
+  removalPolicy: RemovalPolicy.DESTROY,
   secretRemovalPolicy: RemovalPolicy.DESTROY,
 });
 

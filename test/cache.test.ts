@@ -47,6 +47,11 @@ describe('MembraneCache defaults', () => {
     });
   });
 
+  test('a final snapshot is taken when the replication group is deleted or replaced', () => {
+    const group = Object.values(template.findResources('AWS::ElastiCache::ReplicationGroup'))[0];
+    expect([group.DeletionPolicy, group.UpdateReplacePolicy]).toEqual(['Snapshot', 'Snapshot']);
+  });
+
   test('never ElastiCache Serverless', () => {
     template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 0);
   });

@@ -1,31 +1,16 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { App } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { exampleApp } from './example-app';
 import { expectNoNagFindings } from './nag';
-import { MembraneExampleStack } from '../bin/stacks';
 
-/** The example app as `cdk synth` builds it: same feature flags (cdk.json context), environment-agnostic. */
-function exampleStack(): MembraneExampleStack {
-  const app = new App({ context: JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf-8')).context });
-  return new MembraneExampleStack(app, 'Membrane', {
-    env: { region: 'eu-central-1' },
-    zoneName: 'example.com',
-    hostedZoneId: 'Z0000000000EXAMPLE',
-    version: '2026-01-14',
-    auth0Domain: 'login.example.com',
-    auth0ClientId: 'example-client-id',
-  });
-}
+describe.each([['production', 'Membrane'], ['development', 'MembraneDev']])('example app (bin/): %s', (kind, stackName) => {
+  const stack = (kind === 'production' ? exampleApp().production : exampleApp().development) as Stack;
 
-describe('example app (bin/)', () => {
-  const stack = exampleStack();
-
-  test('has no unacknowledged AwsSolutions or NIST 800-53 R5 finding', () => {
+  test('has no unacknowledged AwsSolutions, NIST 800-53 R5 or Membrane finding', () => {
     expectNoNagFindings(stack);
   });
 
-  test('synthesizes without warnings', () => {
+  test('synthesizes without unacknowledged warnings', () => {
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
@@ -34,6 +19,39 @@ describe('example app (bin/)', () => {
   });
 
   test('synthesis is deterministic', () => {
-    expect(Template.fromStack(exampleStack()).toJSON()).toEqual(Template.fromStack(stack).toJSON());
+    const again = kind === 'production' ? exampleApp().production : exampleApp().development;
+    expect(again.stackName).toBe(stackName);
+    expect(Template.fromStack(again).toJSON()).toEqual(Template.fromStack(stack).toJSON());
+  });
+});
+
+describe('example app configurations', () => {
+  const { production, development } = exampleApp();
+
+  test('production runs at least 2 tasks of every service', () => {
+    const template = Template.fromStack(production);
+    for (const target of Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))) {
+      expect(target.Properties.MinCapacity).toBeGreaterThanOrEqual(2);
+    }
+    for (const service of Object.values(template.findResources('AWS::ECS::Service'))) {
+      if (service.Properties.DesiredCount !== undefined) expect(service.Properties.DesiredCount).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  test('production: Auth0, static.<zone>, alarms to an encrypted topic, secrets and logs under the customer key', () => {
+    const template = Template.fromStack(production);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ Aliases: ['static.example.com'] }) });
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }] }, 4);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue() }, 4);
+  });
+
+  test('development is cheaper: one task each, no autoscaling, one NAT gateway, single-node Redis, nothing retained', () => {
+    const template = Template.fromStack(development);
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    template.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 1 }, 7);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumCacheClusters: 1, MultiAZEnabled: false, CacheNodeType: 'cache.t4g.micro' });
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
   });
 });

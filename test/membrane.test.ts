@@ -29,8 +29,8 @@ function build(overrides: Partial<MembraneProps> = {}, region = 'eu-central-1') 
 function env(stack: Stack, svc: MembraneService): Record<string, unknown> {
   const id = stack.getLogicalId(svc.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition);
   const def = Template.fromStack(stack).toJSON().Resources[id].Properties.ContainerDefinitions[0];
-  return Object.fromEntries([...def.Environment, ...(def.Secrets ?? []).map((s: { Name: string; ValueFrom: unknown }) => ({ Name: s.Name, Value: s.ValueFrom }))]
-    .map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+  const secrets = (def.Secrets ?? []).map((s: { Name: string; ValueFrom: unknown }) => ({ Name: s.Name, Value: s.ValueFrom }));
+  return Object.fromEntries([...def.Environment, ...secrets].map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
 }
 
 describe('Membrane with minimal props', () => {
@@ -169,6 +169,7 @@ describe('Membrane options', () => {
   test('retainData: false makes a throw-away environment', () => {
     const { template } = build({ retainData: false });
     for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
+    for (const group of Object.values(template.findResources('AWS::ElastiCache::ReplicationGroup'))) expect(group.DeletionPolicy).toBe('Delete');
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
     });

@@ -141,6 +141,14 @@ export interface MembraneCacheOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
+   * What happens to the replication group when it is deleted or replaced: by default a final snapshot is
+   * taken (Redis holds only rebuildable data, seed 002, so DESTROY is also safe).
+   *
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
    * What happens to the AUTH-token and connection secrets when they leave the stack.
    *
    * @default RemovalPolicy.RETAIN
@@ -289,7 +297,7 @@ export class MembraneCache extends Construct implements IMembraneCache {
     });
 
     // Seed 002: Redis holds only rebuildable cache data; a final snapshot on deletion costs little and allows a warm restart.
-    this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
 
     this.endpointAddress = shards !== undefined
       ? this.replicationGroup.attrConfigurationEndPointAddress

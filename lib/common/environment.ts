@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
 
 /**
  * What a building block contributes to the Membrane containers' configuration.
@@ -50,7 +51,7 @@ export function mergeEnvironmentContracts(...contracts: MembraneEnvironmentContr
  * Storage as the Membrane services need it: its environment contract and a way to grant a task role
  * access. Implemented by `MembraneStorage`; implement it yourself to bring existing buckets.
  */
-export interface IMembraneStorage {
+export interface IMembraneStorage extends IConstruct {
   /** STORAGE_PROVIDER, AWS_REGION, the three bucket names and BASE_STATIC_URI. */
   readonly environmentContract: MembraneEnvironmentContract;
 
@@ -62,7 +63,7 @@ export interface IMembraneStorage {
  * A Redis cache as the Membrane services need it: its environment contract, its network placement and
  * security-group access. Implemented by `MembraneCache`.
  */
-export interface IMembraneCache extends ec2.IConnectable {
+export interface IMembraneCache extends ec2.IConnectable, IConstruct {
   /** The URI (as a secret) and the Redis client settings. */
   readonly environmentContract: MembraneEnvironmentContract;
 

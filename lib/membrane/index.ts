@@ -322,12 +322,22 @@ export class Membrane extends Construct {
       this.network = new MembraneNetwork(this, 'Network', { natGateways: props.natGateways, flowLogsBucket: logsBucket });
       vpc = this.network.vpc;
     }
+    const cacheRemovalPolicy = retain ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY;
     this.cache = props.cache ?? new MembraneCache(this, 'Cache', {
-      secretRemovalPolicy: removalPolicy, encryptionKey: props.encryptionKey, ...props.cacheOptions, vpc,
+      removalPolicy: cacheRemovalPolicy,
+      secretRemovalPolicy: removalPolicy,
+      encryptionKey: props.encryptionKey,
+      ...props.cacheOptions,
+      vpc,
     });
     if (props.workerCacheOptions) {
       this.workerCache = new MembraneCache(this, 'WorkerCache', {
-        secretRemovalPolicy: removalPolicy, encryptionKey: props.encryptionKey, ...props.workerCacheOptions, vpc, role: MembraneCacheRole.WORKER,
+        removalPolicy: cacheRemovalPolicy,
+        secretRemovalPolicy: removalPolicy,
+        encryptionKey: props.encryptionKey,
+        ...props.workerCacheOptions,
+        vpc,
+        role: MembraneCacheRole.WORKER,
       });
     }
 

@@ -43,14 +43,15 @@ class StackIndex {
 
 function render(resource: CfnResource): Rendered {
   const stack = Stack.of(resource);
-  const template = stack.resolve(resource._toCloudFormation()) as { Resources: { [id: string]: { Type: string; Properties?: { [key: string]: unknown } } } };
+  type Template = { Resources: { [id: string]: { Type: string; Properties?: { [key: string]: unknown } } } };
+  const template = stack.resolve(resource._toCloudFormation()) as Template;
   const [logicalId, body] = Object.entries(template.Resources)[0];
   return { logicalId, type: body.Type, properties: body.Properties ?? {} };
 }
 
 function refId(value: unknown): string | undefined {
   if (value && typeof value === 'object') {
-    const v = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown };
+    const v = value as { 'Ref'?: unknown; 'Fn::GetAtt'?: unknown };
     if (typeof v.Ref === 'string') return v.Ref;
     if (Array.isArray(v['Fn::GetAtt']) && typeof v['Fn::GetAtt'][0] === 'string') return v['Fn::GetAtt'][0];
   }
@@ -78,8 +79,14 @@ function listenerLoadBalancer(listener: Rendered | undefined, stack: StackIndex)
   return listener ? stack.target(listener.properties.LoadBalancerArn) : undefined;
 }
 
+interface ListenerAction {
+  readonly Type?: string;
+  readonly TargetGroupArn?: unknown;
+  readonly ForwardConfig?: { TargetGroups?: Array<{ TargetGroupArn?: unknown }> };
+}
+
 function forwardTargets(actions: unknown): unknown[] {
-  const list = (actions as Array<{ Type?: string; TargetGroupArn?: unknown; ForwardConfig?: { TargetGroups?: Array<{ TargetGroupArn?: unknown }> } }>) ?? [];
+  const list = (actions as ListenerAction[] | undefined) ?? [];
   return list.flatMap(a => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map(t => t.TargetGroupArn)]).filter(t => t !== undefined);
 }
 
@@ -219,52 +226,62 @@ interface RuleSpec {
 
 const RULES: readonly RuleSpec[] = [
   {
-    id: 'CustomCodeRunnerNotPublic', rule: customCodeRunnerNotPublic,
+    id: 'CustomCodeRunnerNotPublic',
+    rule: customCodeRunnerNotPublic,
     info: 'The custom code runner service is behind an internet-facing load balancer.',
     explanation: 'Membrane: the Custom Code Runner executes connector code and must only be reachable from the API and workers, never from the internet.',
   },
   {
-    id: 'RedisTls', rule: redisTransitEncryption,
+    id: 'RedisTls',
+    rule: redisTransitEncryption,
     info: 'The Redis cache does not require TLS in transit.',
     explanation: 'Membrane: use TLS for Redis connections; its URI carries the AUTH token.',
   },
   {
-    id: 'NoServerlessCache', rule: noServerlessCache,
+    id: 'NoServerlessCache',
+    rule: noServerlessCache,
     info: 'The cache is ElastiCache Serverless.',
     explanation: 'Membrane: ElastiCache Serverless is not compatible; use a replication group (standard or cluster mode).',
   },
   {
-    id: 'RedisTlsVerificationFlag', rule: tlsVerificationFlagOnlyWithElastiCache,
+    id: 'RedisTlsVerificationFlag',
+    rule: tlsVerificationFlagOnlyWithElastiCache,
     info: 'REDIS_DISABLE_TLS_VERIFICATION=true is set without an ElastiCache cache with in-transit encryption in the stack.',
     explanation: 'Membrane: the flag exists because ElastiCache TLS certificates fail standard verification; elsewhere it only disables certificate checks.',
   },
   {
-    id: 'NoPlaintextSecrets', rule: noPlaintextSecrets,
+    id: 'NoPlaintextSecrets',
+    rule: noPlaintextSecrets,
     info: 'A container has a credential in its plain environment.',
     explanation: 'Plain environment variables are stored in the template and shown by the ECS API; pass credentials as ECS secrets from Secrets Manager.',
   },
   {
-    id: 'ImmutableImageTags', rule: immutableImageTags,
+    id: 'ImmutableImageTags',
+    rule: immutableImageTags,
     info: 'A container image uses the latest tag or no tag.',
     explanation: 'Membrane: use the date-based immutable tags in production; a moving tag changes the release on any redeploy and cannot be rolled back.',
   },
   {
-    id: 'TmpBucketExpiry', rule: tmpBucketExpiry,
+    id: 'TmpBucketExpiry',
+    rule: tmpBucketExpiry,
     info: 'The bucket behind TMP_STORAGE_BUCKET has no expiration lifecycle rule.',
     explanation: 'Membrane: the temporary bucket should expire its objects automatically (7 days in the AWS guide).',
   },
   {
-    id: 'PublicListenersHttpsOnly', rule: publicListenersHttpsOnly,
+    id: 'PublicListenersHttpsOnly',
+    rule: publicListenersHttpsOnly,
     info: 'An internet-facing listener serves plain HTTP.',
     explanation: 'Membrane: always use HTTPS for the API, UI and Console and enforce HTTPS redirects.',
   },
   {
-    id: 'OrchestratorHighAvailability', rule: orchestratorHighAvailability,
+    id: 'OrchestratorHighAvailability',
+    rule: orchestratorHighAvailability,
     info: 'The orchestrator runs fewer than 2 tasks.',
     explanation: 'Membrane: run 2 orchestrator instances; leader election keeps one active and the other takes over.',
   },
   {
-    id: 'LoadBalancerIdleTimeout', rule: loadBalancerIdleTimeoutBelowKeepAlive,
+    id: 'LoadBalancerIdleTimeout',
+    rule: loadBalancerIdleTimeoutBelowKeepAlive,
     info: "The public load balancer's idle timeout is not below the API's keep-alive timeout.",
     explanation: 'Membrane: the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the load balancer must close them first to avoid 502 errors.',
   },
