@@ -119,6 +119,11 @@ const typecheck = project.addTask('typecheck', {
 });
 project.testTask.spawn(typecheck);
 project.testTask.spawn(integ);
+// Packs the compiled library and runs a consumer's snapshot test twice against the installed tarball.
+project.testTask.spawn(project.addTask('test:consumer', {
+  description: 'Install the packed library into a fresh CDK app and check its snapshot is deterministic (needs compile)',
+  exec: 'bash test/consumer-app/run.sh',
+}));
 
 project.addTask('synth:example', {
   description: 'Synthesize the example app in bin/',
