@@ -30,8 +30,19 @@ export interface MembraneProductionProps extends MembraneExampleProps {
   readonly staticCertificateArn: string;
 }
 
-function secrets(scope: Construct, prefix: string) {
-  return (name: string) => secretsmanager.Secret.fromSecretNameV2(scope, `${name.replace(/\W/g, '')}Secret`, `${prefix}/${name}`);
+/** What both examples take from the account: the secrets under `<prefix>/`, the hosted zone and the release. */
+function accountInputs(scope: Construct, prefix: string, props: MembraneExampleProps) {
+  const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(scope, `${name.replace(/\W/g, '')}Secret`, `${prefix}/${name}`);
+  return {
+    secret,
+    zone: route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { zoneName: props.zoneName, hostedZoneId: props.hostedZoneId }),
+    membraneProps: {
+      version: MembraneVersion.of(props.version),
+      registryCredentials: secret('registry'),
+      mongoUri: secret('mongo-uri'),
+      selfHostingToken: secret('self-hosting-token'),
+    },
+  };
 }
 
 /**
@@ -43,8 +54,7 @@ export class MembraneProductionStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MembraneProductionProps) {
     super(scope, id, props);
-    const secret = secrets(this, 'membrane');
-    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { zoneName: props.zoneName, hostedZoneId: props.hostedZoneId });
+    const { secret, zone, membraneProps } = accountInputs(this, 'membrane', props);
 
     const key = new kms.Key(this, 'Key', { description: 'Membrane secrets, logs and alarms', enableKeyRotation: true });
     // CloudWatch alarms publish to the encrypted topic.
@@ -52,10 +62,7 @@ export class MembraneProductionStack extends Stack {
     const alarmTopic = new sns.Topic(this, 'Alarms', { displayName: 'Membrane alarms', masterKey: key, enforceSSL: true });
 
     this.membrane = new Membrane(this, 'Membrane', {
-      version: MembraneVersion.of(props.version),
-      registryCredentials: secret('registry'),
-      mongoUri: secret('mongo-uri'),
-      selfHostingToken: secret('self-hosting-token'),
+      ...membraneProps,
       auth: MembraneAuth.auth0({
         domain: props.auth0Domain,
         clientId: props.auth0ClientId,
@@ -82,15 +89,11 @@ export class MembraneDevelopmentStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MembraneExampleProps) {
     super(scope, id, props);
-    const secret = secrets(this, 'membrane-dev');
-    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { zoneName: props.zoneName, hostedZoneId: props.hostedZoneId });
+    const { secret, zone, membraneProps } = accountInputs(this, 'membrane-dev', props);
 
     const single = { desiredCount: 1 };
     this.membrane = new Membrane(this, 'Membrane', {
-      version: MembraneVersion.of(props.version),
-      registryCredentials: secret('registry'),
-      mongoUri: secret('mongo-uri'),
-      selfHostingToken: secret('self-hosting-token'),
+      ...membraneProps,
       auth: MembraneAuth.usernamePassword({
         host: `email-smtp.${this.region}.amazonaws.com`,
         user: 'membrane-dev',

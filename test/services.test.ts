@@ -23,6 +23,16 @@ function container(stack: Stack, svc: MembraneService) {
   return { def, environment, secrets, taskDefinition: template.toJSON().Resources[id].Properties };
 }
 
+/** The Secrets Manager statements of a service's execution role policy. */
+function executionRoleSecretStatements(stack: Stack, svc: MembraneService): Array<{ Action: string[] | string; Resource: unknown }> {
+  const role = svc.taskDefinition.executionRole!;
+  const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as ecs.CfnService) }] },
+  }))[0];
+  return policy.Properties.PolicyDocument.Statement.filter((s: { Action: string[] | string }) =>
+    [s.Action].flat().some(a => a.startsWith('secretsmanager:')));
+}
+
 function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as ecs.CfnService);
 }
@@ -125,14 +135,8 @@ describe('MembraneEcsServices environment (seeds 001, 002, 003)', () => {
   });
 
   test('the api execution role reads exactly its secrets and the registry login, nothing else', () => {
-    const template = Template.fromStack(stack);
-    const role = services.api.taskDefinition.executionRole!;
-    const policy = Object.values(template.findResources('AWS::IAM::Policy', {
-      Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as ecs.CfnService) }] },
-    }))[0];
-    const secretStatements = policy.Properties.PolicyDocument.Statement.filter((s: { Action: string[] | string }) =>
-      [s.Action].flat().some(a => a.startsWith('secretsmanager:')));
-    const resources = secretStatements.flatMap((s: { Resource: unknown }) => [s.Resource].flat());
+    const secretStatements = executionRoleSecretStatements(stack, services.api);
+    const resources = secretStatements.flatMap(s => [s.Resource].flat());
     const text = JSON.stringify(resources);
     for (const name of ['membrane/registry', 'membrane/mongo-uri', 'membrane/self-hosting-token', 'membrane/auth0-client-secret']) expect(text).toContain(name);
     expect(text).not.toContain('"*"');
@@ -142,14 +146,7 @@ describe('MembraneEcsServices environment (seeds 001, 002, 003)', () => {
   });
 
   test('the ui execution role reads only the registry login', () => {
-    const template = Template.fromStack(stack);
-    const role = services.ui.taskDefinition.executionRole!;
-    const policy = Object.values(template.findResources('AWS::IAM::Policy', {
-      Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as ecs.CfnService) }] },
-    }))[0];
-    const secretResources = policy.Properties.PolicyDocument.Statement
-      .filter((s: { Action: string[] | string }) => [s.Action].flat().some(a => a.startsWith('secretsmanager:')))
-      .flatMap((s: { Resource: unknown }) => [s.Resource].flat());
+    const secretResources = executionRoleSecretStatements(stack, services.ui).flatMap(s => [s.Resource].flat());
     expect(JSON.stringify(secretResources)).toContain('membrane/registry');
     expect(secretResources).toHaveLength(1);
   });
