@@ -208,7 +208,7 @@ describe('MembraneStorage options', () => {
     new MembraneStorage(stack, 'Storage', { accessLogsBucket: logs });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 4);
-    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: { Ref: stack.getLogicalId(logs.node.defaultChild) }, LogFilePrefix: 's3/tmp/' } });
+    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: { Ref: stack.getLogicalId(logs.node.defaultChild as s3.CfnBucket) }, LogFilePrefix: 's3/tmp/' } });
   });
 });
 
