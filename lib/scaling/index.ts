@@ -291,8 +291,7 @@ export class MembraneScaling extends Construct {
     }
 
     // Scaling policies.
-    const api = this.scalable('api', props.api, 50, 100);
-    api.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: props.api?.target ?? 50, ...this.cooldowns(props.api) });
+    this.cpuPolicy('api', props.api ?? {});
 
     const instant = props.instantTasksWorker ?? {};
     if ((instant.strategy ?? MembraneInstantWorkerStrategy.UTILIZATION) === MembraneInstantWorkerStrategy.UTILIZATION) {
@@ -331,9 +330,7 @@ export class MembraneScaling extends Construct {
     for (const key of ['ui', 'console'] as const) {
       const options = props[key] ?? {};
       if ((options.strategy ?? MembraneFrontendStrategy.FIXED) === MembraneFrontendStrategy.CPU) {
-        this.scalable(key, options, 50, 100).scaleOnCpuUtilization('CpuScaling', {
-          targetUtilizationPercent: options.target ?? 50, ...this.cooldowns(options),
-        });
+        this.cpuPolicy(key, options);
       } else if (options.minCapacity !== undefined || options.maxCapacity !== undefined || options.target !== undefined) {
         throw propError(this, `${key}.strategy`, 'capacity or target is set but the strategy is FIXED',
           `Set ${key}.strategy to MembraneFrontendStrategy.CPU, or size the fixed count with the services' desiredCount.`);
@@ -403,7 +400,7 @@ export class MembraneScaling extends Construct {
     return new cloudwatch.Metric({
       namespace: this.namespace,
       metricName,
-      dimensionsMap: { [DIMENSION_CLUSTER]: this.services.cluster.clusterName, [DIMENSION_SERVICE]: this.serviceOf(service).container.containerName },
+      dimensionsMap: this.membraneDimensions(service),
       statistic,
       period: Duration.minutes(1),
       ...options,
@@ -416,7 +413,7 @@ export class MembraneScaling extends Construct {
       metricName,
       stat,
       namespace: this.namespace,
-      dimensions: { [DIMENSION_CLUSTER]: this.services.cluster.clusterName, [DIMENSION_SERVICE]: this.serviceOf(service).container.containerName },
+      dimensions: this.membraneDimensions(service),
     };
   }
 
@@ -427,8 +424,25 @@ export class MembraneScaling extends Construct {
       metricName: 'RunningTaskCount',
       stat: 'Average',
       namespace: 'ECS/ContainerInsights',
-      dimensions: { ClusterName: this.services.cluster.clusterName, ServiceName: this.serviceOf(service).service.serviceName },
+      dimensions: this.ecsDimensions(this.serviceOf(service)),
     };
+  }
+
+  /** Dimensions of a Membrane metric: the ones the collector sidecars write (see collectorConfig). */
+  private membraneDimensions(service: ScrapedService): { [name: string]: string } {
+    return { [DIMENSION_CLUSTER]: this.services.cluster.clusterName, [DIMENSION_SERVICE]: this.serviceOf(service).container.containerName };
+  }
+
+  /** Dimensions of the AWS/ECS and ECS/ContainerInsights service metrics. */
+  private ecsDimensions(svc: MembraneService): { [name: string]: string } {
+    return { ClusterName: this.services.cluster.clusterName, ServiceName: svc.service.serviceName };
+  }
+
+  /** CPU target tracking (seed 004: 50 %). */
+  private cpuPolicy(key: 'api' | 'ui' | 'console', options: MembraneServiceScaling): void {
+    this.scalable(key, options, 50, 100).scaleOnCpuUtilization('CpuScaling', {
+      targetUtilizationPercent: options.target ?? 50, ...this.cooldowns(options),
+    });
   }
 
   private cooldowns(options: MembraneServiceScaling | undefined) {
@@ -501,7 +515,7 @@ export class MembraneScaling extends Construct {
       metricName,
       statistic,
       period: Duration.minutes(1),
-      dimensionsMap: { ClusterName: s.cluster.clusterName, ServiceName: svc.service.serviceName },
+      dimensionsMap: this.ecsDimensions(svc),
       label: svc.container.containerName,
     });
     const targetGroups = [s.api, s.ui, s.console].filter(svc => svc.targetGroup);

@@ -448,7 +448,8 @@ export class MembraneEcsServices extends Construct {
     const built = new Map<string, MembraneService>();
     for (const mode of MODES) {
       const options = props.services?.[mode.key] ?? {};
-      const contract = mergeEnvironmentContracts(baseContract(mode), checkedExtras(this, mode, options, baseContract(mode), props.auth));
+      const managed = baseContract(mode);
+      const contract = mergeEnvironmentContracts(managed, checkedExtras(this, mode, options, managed, props.auth));
       const modeScope = new Construct(this, mode.id);
       built.set(mode.key, this.createService(modeScope, mode, options, contract, {
         registry, props, logRetention, vpc, routes,
