@@ -1,6 +1,5 @@
 import { Annotations, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -66,7 +65,7 @@ export class MembraneProductionStack extends Stack {
       auth: MembraneAuth.auth0({
         domain: props.auth0Domain,
         clientId: props.auth0ClientId,
-        clientSecret: ecs.Secret.fromSecretsManager(secret('auth0-client-secret')),
+        clientSecret: secret('auth0-client-secret'),
       }),
       domain: {
         zone,
@@ -97,7 +96,7 @@ export class MembraneDevelopmentStack extends Stack {
       auth: MembraneAuth.usernamePassword({
         host: `email-smtp.${this.region}.amazonaws.com`,
         user: 'membrane-dev',
-        password: ecs.Secret.fromSecretsManager(secret('smtp-password')),
+        password: secret('smtp-password'),
         emailFrom: `noreply@${props.zoneName}`,
       }),
       domain: { zone, apiHost: 'membrane-dev', uiBasePath: '/ui-app', consoleBasePath: '/console-app' },

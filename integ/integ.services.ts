@@ -7,7 +7,6 @@
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -34,15 +33,15 @@ const services = new MembraneEcsServices(stack, 'Services', {
   registryCredentials: secret('membrane/registry'),
   storage,
   cache,
-  mongoUri: ecs.Secret.fromSecretsManager(secret('membrane/mongo-uri')),
-  selfHostingToken: ecs.Secret.fromSecretsManager(secret('membrane/self-hosting-token')),
+  mongoUri: secret('membrane/mongo-uri'),
+  selfHostingToken: secret('membrane/self-hosting-token'),
   auth: MembraneAuth.usernamePassword({
     host: 'email-smtp.eu-central-1.amazonaws.com',
     user: 'membrane',
-    password: ecs.Secret.fromSecretsManager(secret('membrane/smtp-password')),
+    password: secret('membrane/smtp-password'),
     emailFrom: `noreply@${zoneName}`,
   }),
-  domain: { hostedZone: zone, apiDomainName: `membrane.${zoneName}`, uiBasePath: '/ui-app', consoleBasePath: '/console-app' },
+  domain: { zone: zone, apiDomainName: `membrane.${zoneName}`, uiBasePath: '/ui-app', consoleBasePath: '/console-app' },
   services: { instantTasksWorker: { spot: true }, queuedTasksWorker: { spot: true } },
   loadBalancerLogsBucket: storage.accessLogsBucket,
   loadBalancerDeletionProtection: false,

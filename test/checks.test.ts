@@ -46,10 +46,25 @@ describe('MembraneChecks', () => {
     expect(findings(stack)).toEqual(expect.arrayContaining(['Membrane-RedisTls at Test/Cache/ReplicationGroup']));
   });
 
-  test('RedisTlsVerificationFlag fires when the flag is set without an ElastiCache TLS cache', () => {
+  test('RedisTlsVerificationFlag fires when the flag is set and the stack\'s caches have no TLS', () => {
     const stack = testStack();
     taskDefinition(stack, { REDIS_DISABLE_TLS_VERIFICATION: 'true' });
-    expect(findings(stack)).toEqual(['Membrane-RedisTlsVerificationFlag at Test/Task/Resource']);
+    expect(findings(stack)).toEqual([]); // the cache is outside the stack: not knowable
+    new elasticache.CfnReplicationGroup(stack, 'Tls', {
+      replicationGroupDescription: 'TLS',
+      engine: 'redis',
+      cacheNodeType: 'cache.t4g.small',
+      numCacheClusters: 1,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+    });
+    expect(findings(stack)).toEqual([]);
+    const other = testStack('Other');
+    taskDefinition(other, { REDIS_DISABLE_TLS_VERIFICATION: 'true' });
+    new elasticache.CfnReplicationGroup(other, 'Plain', {
+      replicationGroupDescription: 'no TLS', engine: 'redis', cacheNodeType: 'cache.t4g.small', numCacheClusters: 1,
+    });
+    expect(findings(other)).toEqual(['Membrane-RedisTls at Other/Plain', 'Membrane-RedisTlsVerificationFlag at Other/Task/Resource']);
   });
 
   test('NoServerlessCache fires on ElastiCache Serverless', () => {

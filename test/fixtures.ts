@@ -1,5 +1,4 @@
 import { Stack } from 'aws-cdk-lib';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -46,15 +45,15 @@ export function servicesProps(f: ServicesFixture, overrides: Partial<MembraneEcs
     registryCredentials: f.registryCredentials,
     storage: f.storage,
     cache: f.cache,
-    mongoUri: ecs.Secret.fromSecretsManager(f.mongo),
-    selfHostingToken: ecs.Secret.fromSecretsManager(f.selfHostingToken),
+    mongoUri: f.mongo,
+    selfHostingToken: f.selfHostingToken,
     auth: MembraneAuth.auth0({
       domain: 'login.example.com',
       clientId: 'client-123',
-      clientSecret: ecs.Secret.fromSecretsManager(f.auth0ClientSecret),
+      clientSecret: f.auth0ClientSecret,
     }),
     domain: {
-      hostedZone: f.zone,
+      zone: f.zone,
       apiDomainName: 'api.example.com',
       uiDomainName: 'ui.example.com',
       consoleDomainName: 'console.example.com',

@@ -6,7 +6,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { expectNoNagFindings } from './nag';
-import { Membrane, MembraneAuth, MembraneCache, MembraneProps, MembraneService, MembraneStorage, MembraneVersion } from '../lib';
+import {
+  IMembraneService, Membrane, MembraneAuth, MembraneCache, MembraneProps, MembraneStorage, MembraneStorageOptions, MembraneVersion,
+} from '../lib';
 
 function inputs(stack: Stack) {
   const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, name.replace(/\W/g, ''), name);
@@ -15,7 +17,7 @@ function inputs(stack: Stack) {
     registryCredentials: secret('membrane/registry'),
     mongoUri: secret('membrane/mongo-uri'),
     selfHostingToken: secret('membrane/token'),
-    auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'client-1', clientSecret: ecs.Secret.fromSecretsManager(secret('membrane/auth0')) }),
+    auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'client-1', clientSecret: secret('membrane/auth0') }),
     domain: { zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }) },
   };
 }
@@ -26,7 +28,7 @@ function build(overrides: Partial<MembraneProps> = {}, region = 'eu-central-1') 
   return { stack, membrane, template: Template.fromStack(stack) };
 }
 
-function env(stack: Stack, svc: MembraneService): Record<string, unknown> {
+function env(stack: Stack, svc: IMembraneService): Record<string, unknown> {
   const id = stack.getLogicalId(svc.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition);
   const def = Template.fromStack(stack).toJSON().Resources[id].Properties.ContainerDefinitions[0];
   const secrets = (def.Secrets ?? []).map((s: { Name: string; ValueFrom: unknown }) => ({ Name: s.Name, Value: s.ValueFrom }));
@@ -143,14 +145,23 @@ describe('Membrane options', () => {
     const vpc = new ec2.Vpc(stack, 'Existing', { maxAzs: 2 });
     const storage = new MembraneStorage(stack, 'OwnStorage');
     const cache = new MembraneCache(stack, 'OwnCache', { vpc });
-    const membrane = new Membrane(stack, 'Membrane', { ...inputs(stack), storage, cache });
+    const membrane = new Membrane(stack, 'Membrane', { ...inputs(stack), storage, cache, logsBucket: storage.accessLogsBucket });
     expect(membrane.network).toBeUndefined();
     expect(membrane.storage).toBe(storage);
     expect(membrane.cache).toBe(cache);
+    expect(membrane.staticUrl).toBe(storage.staticUrl);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
     template.resourceCountIs('AWS::S3::Bucket', 4);
+  });
+
+  test('brought storage without logsBucket: the load balancer gets its own log bucket', () => {
+    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Existing', { maxAzs: 2 });
+    const storage = new MembraneStorage(stack, 'OwnStorage');
+    new Membrane(stack, 'Membrane', { ...inputs(stack), storage, cache: new MembraneCache(stack, 'OwnCache', { vpc }) });
+    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 5);
   });
 
   test('a dedicated worker cache adds WORKER_REDIS_URI and its dashboard row', () => {
@@ -180,7 +191,7 @@ describe('Membrane rejects incoherent input', () => {
   test.each<[string, Partial<MembraneProps>, RegExp]>([
     ['a desired count for an autoscaled service', { services: { api: { desiredCount: 3 } } }, /invalid 'services.api.desiredCount': the api count is managed by autoscaling/],
     ['scaling options without autoscaling', { autoscaling: false, scaling: { api: { maxCapacity: 4 } } }, /invalid 'scaling': autoscaling is false/],
-    ['a static domain in storage options', { storageOptions: { domain: { domainName: 'x.example.com', certificate: {} as acm.ICertificate } } }, /invalid 'storageOptions.domain'/],
+    ['a static domain in storage options', { storageOptions: { domain: { domainName: 'x.example.com', certificate: {} as acm.ICertificate } } as MembraneStorageOptions }, /invalid 'storageOptions.domain'/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });

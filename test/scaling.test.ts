@@ -6,7 +6,7 @@ import { buildServices } from './fixtures';
 import { acknowledgements, expectNoNagFindings } from './nag';
 import {
   MembraneEcsServices, MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScaling,
-  MembraneScalingProps, MembraneService,
+  MembraneScalingProps, IMembraneService,
 } from '../lib';
 
 function build(props: Partial<MembraneScalingProps> = {}) {
@@ -33,7 +33,7 @@ interface Policy {
 }
 
 /** The scalable target and target-tracking policy of a service, as CloudFormation sees them. */
-function policyOf(stack: Stack, template: Template, svc: MembraneService): Policy {
+function policyOf(stack: Stack, template: Template, svc: IMembraneService): Policy {
   const serviceId = stack.getLogicalId(svc.service.node.defaultChild as ecs.CfnService);
   const targets = template.findResources('AWS::ApplicationAutoScaling::ScalableTarget');
   const [targetId, target] = Object.entries(targets).find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(serviceId))!;
@@ -194,12 +194,12 @@ describe('MembraneScaling alternative strategies (seed 004)', () => {
 describe('MembraneScaling metrics pipeline', () => {
   const { stack, template, services, scaling } = build();
 
-  function collector(svc: MembraneService) {
+  function collector(svc: IMembraneService) {
     const id = stack.getLogicalId(svc.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition);
     const defs = template.toJSON().Resources[id].Properties.ContainerDefinitions;
     return defs.find((d: { Name: string }) => d.Name === 'metrics-collector');
   }
-  function config(svc: MembraneService) {
+  function config(svc: IMembraneService) {
     const value = collector(svc).Environment.find((e: { Name: string }) => e.Name === 'AOT_CONFIG_CONTENT').Value;
     // The cluster and log group names are CloudFormation references: render them as placeholders.
     const text = typeof value === 'string' ? value : value['Fn::Join'][1].map((p: unknown) => typeof p === 'string' ? p : '<ref>').join('');
@@ -212,7 +212,7 @@ describe('MembraneScaling metrics pipeline', () => {
     ['queuedTasksWorker', '/prometheus/queued-tasks', ['queued_tasks_worker_utilization_rate', 'queued_tasks_worker_busy']],
     ['customCodeRunner', '/api/v2/prometheus', ['custom_code_runner_total_job_spaces', 'custom_code_runner_remaining_job_spaces']],
   ])('%s: a pinned collector scrapes %s every 15 s and keeps only the scaling metrics', (key, path, metrics) => {
-    const svc = (services as unknown as Record<string, MembraneService>)[key];
+    const svc = (services as unknown as Record<string, IMembraneService>)[key];
     const c = collector(svc);
     expect(c.Image).toBe('public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0');
     expect(c.Essential).toBe(false);

@@ -8,13 +8,13 @@ import { buildServices, servicesFixture, servicesProps } from './fixtures';
 import { acknowledgements, expectNoNagFindings, testStack } from './nag';
 import {
   MembraneAuth, MembraneCache, MembraneCacheRole, MembraneCredentialsStorage, MembraneEcsServices, MembraneEcsServicesProps,
-  MembraneRegistry, MembraneService, MembraneStartupCheck, MembraneVersion,
+  MembraneRegistry, IMembraneService, MembraneStartupCheck, MembraneVersion,
 } from '../lib';
 
 type Env = Record<string, unknown>;
 
 /** The container definition of a service, with environment and secrets as name -> value maps. */
-function container(stack: Stack, svc: MembraneService) {
+function container(stack: Stack, svc: IMembraneService) {
   const template = Template.fromStack(stack);
   const id = stack.getLogicalId(svc.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition);
   const def = template.toJSON().Resources[id].Properties.ContainerDefinitions[0];
@@ -24,7 +24,7 @@ function container(stack: Stack, svc: MembraneService) {
 }
 
 /** The Secrets Manager statements of a service's execution role policy. */
-function executionRoleSecretStatements(stack: Stack, svc: MembraneService): Array<{ Action: string[] | string; Resource: unknown }> {
+function executionRoleSecretStatements(stack: Stack, svc: IMembraneService): Array<{ Action: string[] | string; Resource: unknown }> {
   const role = svc.taskDefinition.executionRole!;
   const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
     Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as ecs.CfnService) }] },
@@ -179,14 +179,14 @@ describe('MembraneEcsServices images, sizes and counts', () => {
       customCodeRunner: 'custom-code-runner',
     };
     for (const [key, image] of Object.entries(images)) {
-      const { def } = container(stack, (services as unknown as Record<string, MembraneService>)[key]);
+      const { def } = container(stack, (services as unknown as Record<string, IMembraneService>)[key]);
       expect(def.Image).toBe(`harbor.getmembrane.com/core/${image}:2026-01-14`);
       expect(JSON.stringify(def.RepositoryCredentials)).toContain('secret:membrane/registry');
     }
   });
 
   test('default task sizes meet the seeds: api 1 vCPU/4 GB, other engines and runner 0.5/2 GB, ui/console 0.5/1 GB, x86_64 Linux', () => {
-    const expected: Array<[MembraneService, string, string]> = [
+    const expected: Array<[IMembraneService, string, string]> = [
       [services.api, '1024', '4096'], [services.instantTasksWorker, '512', '2048'], [services.queuedTasksWorker, '512', '2048'],
       [services.orchestrator, '512', '2048'], [services.customCodeRunner, '512', '2048'], [services.ui, '512', '1024'], [services.console, '512', '1024'],
     ];
@@ -352,7 +352,7 @@ describe('MembraneEcsServices health checks', () => {
     ['instantTasksWorker', '/'],
     ['orchestrator', '/'],
   ])('%s: container health check GET %s with a five-minute start period', (key, path) => {
-    const { def } = container(stack, (services as unknown as Record<string, MembraneService>)[key]);
+    const { def } = container(stack, (services as unknown as Record<string, IMembraneService>)[key]);
     expect(def.HealthCheck).toEqual({
       Command: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:5000${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`],
       Interval: 30,
@@ -379,7 +379,7 @@ describe('MembraneEcsServices health checks', () => {
 describe('MembraneEcsServices custom code runner isolation', () => {
   const { stack, services } = buildServices();
   const template = Template.fromStack(stack);
-  const sgOf = (svc: MembraneService) => stack.resolve(svc.service.connections.securityGroups[0].securityGroupId);
+  const sgOf = (svc: IMembraneService) => stack.resolve(svc.service.connections.securityGroups[0].securityGroupId);
 
   test('it is a Service Connect server; the api-image services are its clients', () => {
     expect(template.toJSON().Resources[logicalId(stack, services.customCodeRunner.service)].Properties.ServiceConnectConfiguration).toEqual({
@@ -421,7 +421,7 @@ describe('MembraneEcsServices custom code runner isolation', () => {
 describe('MembraneEcsServices deployment', () => {
   const { stack, services } = buildServices();
   const template = Template.fromStack(stack);
-  const dependsOn = (svc: MembraneService): string[] => template.toJSON().Resources[logicalId(stack, svc.service)].DependsOn ?? [];
+  const dependsOn = (svc: IMembraneService): string[] => template.toJSON().Resources[logicalId(stack, svc.service)].DependsOn ?? [];
 
   test('circuit breaker with rollback and zero-downtime rolling updates on every service', () => {
     template.resourcePropertiesCountIs('AWS::ECS::Service', {
@@ -432,7 +432,7 @@ describe('MembraneEcsServices deployment', () => {
   });
 
   test('order: custom code runner, then workers and orchestrator, then the API, then UI and Console', () => {
-    const id = (svc: MembraneService) => logicalId(stack, svc.service);
+    const id = (svc: IMembraneService) => logicalId(stack, svc.service);
     const workers = [services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator];
     for (const w of workers) expect(dependsOn(w)).toContain(id(services.customCodeRunner));
     for (const w of workers) expect(dependsOn(services.api)).toContain(id(w));
@@ -476,7 +476,7 @@ describe('MembraneEcsServices options', () => {
     const smtpPassword = secretsmanager.Secret.fromSecretNameV2(f.stack, 'Smtp', 'membrane/smtp');
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
       auth: MembraneAuth.usernamePassword({
-        host: 'smtp.example.com', user: 'noreply@example.com', password: ecs.Secret.fromSecretsManager(smtpPassword), emailFrom: 'noreply@example.com',
+        host: 'smtp.example.com', user: 'noreply@example.com', password: smtpPassword, emailFrom: 'noreply@example.com',
       }),
     }));
     const api = container(f.stack, services.api);
@@ -548,7 +548,7 @@ describe('MembraneEcsServices options', () => {
     const jwt = secretsmanager.Secret.fromSecretNameV2(f.stack, 'Jwt', 'membrane/jwt');
     const enc = secretsmanager.Secret.fromSecretNameV2(f.stack, 'Enc', 'membrane/enc');
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
-      jwtSecret: ecs.Secret.fromSecretsManager(jwt), encryptionSecret: ecs.Secret.fromSecretsManager(enc),
+      jwtSecret: jwt, encryptionSecret: enc,
     }));
     expect(services.generatedJwtSecret).toBeUndefined();
     expect(services.generatedEncryptionSecret).toBeUndefined();
@@ -640,7 +640,7 @@ describe('MembraneEcsServices rejects bad input', () => {
     ['Mongo pool min above max', { settings: { mongoMinPoolSize: 10, mongoMaxPoolSize: 5 } }, /invalid 'settings.mongoMinPoolSize': 10 is above mongoMaxPoolSize 5/],
     ['skip all plus others', { settings: { skipStartupChecks: [MembraneStartupCheck.ALL, MembraneStartupCheck.MONGO] } }, /invalid 'settings.skipStartupChecks'/],
     ['no certificate and no zone', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com' } },
-      /invalid 'domain': neither certificate nor hostedZone/],
+      /invalid 'domain': neither certificate nor zone/],
     ['UI without host or path', { domain: { apiDomainName: 'api.example.com', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
       /invalid 'domain.uiDomainName': the ui needs a host name/],
     ['UI on the API host without a path', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'api.example.com', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
@@ -674,7 +674,7 @@ describe('MembraneEcsServices rejects bad input', () => {
   });
 
   test('invalid auth settings', () => {
-    const secret = ecs.Secret.fromSsmParameter({ parameterArn: 'arn:aws:ssm:eu-central-1:123456789012:parameter/x' } as never);
+    const secret = secretsmanager.Secret.fromSecretNameV2(testStack(), 'Secret', 'membrane/x');
     expect(() => MembraneAuth.auth0({ domain: 'https://login.example.com', clientId: 'x', clientSecret: secret })).toThrow(/invalid 'domain'/);
     expect(() => MembraneAuth.auth0({ domain: 'login.example.com', clientId: '', clientSecret: secret })).toThrow(/'clientId' is empty/);
     expect(() => MembraneAuth.usernamePassword({ host: 'smtp.example.com', port: 0, user: 'u', password: secret, emailFrom: 'a@b.c' })).toThrow(/invalid 'port'/);

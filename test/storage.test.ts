@@ -150,7 +150,7 @@ describe('MembraneStorage options', () => {
     const stack = testStack();
     const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' });
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
-    const storage = new MembraneStorage(stack, 'Storage', { domain: { domainName: 'static.example.com', certificate, hostedZone: zone } });
+    const storage = new MembraneStorage(stack, 'Storage', { domain: { domainName: 'static.example.com', certificate, zone: zone } });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
@@ -166,7 +166,7 @@ describe('MembraneStorage options', () => {
 
   test('WAF web ACL, price class and geo restriction are passed through', () => {
     const { template } = build({
-      webAclId: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/membrane/abc',
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/membrane/abc',
       priceClass: cloudfront.PriceClass.PRICE_CLASS_ALL,
       geoRestriction: cloudfront.GeoRestriction.allowlist('DE', 'US'),
     });

@@ -1,92 +1,128 @@
-import { Duration } from 'aws-cdk-lib';
-
-/** Key of a scraped service in MembraneEcsServices. */
-export type ScrapedService = 'api' | 'instantTasksWorker' | 'queuedTasksWorker' | 'customCodeRunner';
-
-/** Where a service exposes its Prometheus metrics, and which of them are kept (seeds 001, 003, 004). */
-export interface ScrapeSpec {
-  readonly service: ScrapedService;
-  readonly path: string;
-  readonly metrics: readonly string[];
-}
-
-/**
- * The Prometheus endpoints of Membrane and the metrics used for scaling, dashboards and alarms.
- * Everything else the endpoints expose is dropped before it reaches CloudWatch.
- */
-export const SCRAPES: readonly ScrapeSpec[] = [
-  {
-    service: 'api',
-    path: '/prometheus',
-    metrics: ['instant_tasks_jobs_active', 'instant_tasks_jobs_waiting', 'queued_tasks_workers', 'queued_tasks_workers_required'],
-  },
-  { service: 'instantTasksWorker', path: '/prometheus/instant-tasks', metrics: ['instant_tasks_worker_utilization_rate'] },
-  { service: 'queuedTasksWorker', path: '/prometheus/queued-tasks', metrics: ['queued_tasks_worker_utilization_rate', 'queued_tasks_worker_busy'] },
-  {
-    service: 'customCodeRunner',
-    path: '/api/v2/prometheus',
-    metrics: ['custom_code_runner_total_job_spaces', 'custom_code_runner_remaining_job_spaces'],
-  },
-];
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { METRIC_PERIOD } from './defaults';
+import { MembraneEcsServices } from '../services';
+import { ModeKey, MODES, ModeSpec } from '../services/modes';
 
 /** Dimension names of every Membrane metric in CloudWatch. */
 export const DIMENSION_CLUSTER = 'ClusterName';
 export const DIMENSION_SERVICE = 'Service';
 
-/** Inputs of the collector configuration of one service. */
-export interface CollectorConfigInputs {
-  readonly scrape: ScrapeSpec;
-  /** Membrane service name, the `Service` dimension. */
-  readonly serviceName: string;
-  /** ECS cluster name, the `ClusterName` dimension (keeps two Membrane deployments apart). */
-  readonly clusterName: string;
+/** The services whose Prometheus endpoints are scraped, with the metrics kept ("Service Deployment", "Self-hosting"). */
+export const SCRAPED: readonly ModeSpec[] = MODES.filter(mode => mode.prometheus);
+
+/** One input of a metric-math scaling policy. */
+export interface MathInput {
+  readonly id: string;
   readonly namespace: string;
-  readonly logGroupName: string;
-  readonly scrapeInterval: Duration;
+  readonly metricName: string;
+  readonly dimensions: { [name: string]: string };
+  readonly stat: string;
 }
 
 /**
- * OpenTelemetry collector configuration (JSON, which is YAML) for a sidecar: scrape the service's
- * Prometheus endpoint on localhost:5000, keep only the listed metrics, and write them to CloudWatch as
- * embedded metric format with the dimensions ClusterName and Service.
+ * One place for the names, dimensions, statistics and period of every metric the scaling, dashboard and alarms
+ * read: Membrane's own (written by the collector sidecars) and ECS's.
  */
-export function collectorConfig(inputs: CollectorConfigInputs): string {
-  const interval = `${inputs.scrapeInterval.toSeconds()}s`;
-  // Prometheus relabel regexes are anchored; the awsemf selectors are not, hence their ^...$.
-  const keep = `(${inputs.scrape.metrics.join('|')})`;
-  const config = {
-    receivers: {
-      prometheus: {
-        config: {
-          global: { scrape_interval: interval, scrape_timeout: '10s' },
-          scrape_configs: [{
-            job_name: inputs.serviceName,
-            metrics_path: inputs.scrape.path,
-            static_configs: [{
-              targets: ['localhost:5000'],
-              labels: { [DIMENSION_CLUSTER]: inputs.clusterName, [DIMENSION_SERVICE]: inputs.serviceName },
-            }],
-            metric_relabel_configs: [{ source_labels: ['__name__'], regex: keep, action: 'keep' }],
-          }],
-        },
-      },
-    },
-    processors: { batch: { timeout: '60s' } },
-    exporters: {
-      awsemf: {
-        namespace: inputs.namespace,
-        log_group_name: inputs.logGroupName,
-        log_stream_name: inputs.serviceName,
-        dimension_rollup_option: 'NoDimensionRollup',
-        metric_declarations: [{
-          dimensions: [[DIMENSION_CLUSTER, DIMENSION_SERVICE]],
-          metric_name_selectors: inputs.scrape.metrics.map(m => `^${m}$`),
-        }],
-      },
-    },
-    service: {
-      pipelines: { metrics: { receivers: ['prometheus'], processors: ['batch'], exporters: ['awsemf'] } },
-    },
-  };
-  return JSON.stringify(config);
+export class MetricFactory {
+  constructor(private readonly services: MembraneEcsServices, public readonly namespace: string) {}
+
+  /** A Membrane metric of one service. */
+  public membrane(metricName: string, service: ModeKey, statistic: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap: this.membraneDimensions(service),
+      statistic,
+      period: METRIC_PERIOD,
+      ...options,
+    });
+  }
+
+  /** An AWS/ECS or ECS/ContainerInsights metric of one service, labelled with its name. */
+  public ecs(namespace: 'AWS/ECS' | 'ECS/ContainerInsights', metricName: string, service: ModeKey, statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace,
+      metricName,
+      statistic,
+      period: METRIC_PERIOD,
+      dimensionsMap: this.ecsDimensions(service),
+      label: this.services[service].serviceName,
+    });
+  }
+
+  /** instant_tasks_jobs_waiting, reported by every API task with the same global value (read as Maximum). */
+  public instantTasksJobsWaiting(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.membrane('instant_tasks_jobs_waiting', 'api', cloudwatch.Stats.MAXIMUM, options);
+  }
+
+  /** instant_tasks_jobs_active, a global gauge reported by the API (read as Maximum). */
+  public instantTasksJobsActive(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.membrane('instant_tasks_jobs_active', 'api', cloudwatch.Stats.MAXIMUM, options);
+  }
+
+  /** queued_tasks_workers_required, a global gauge reported by the API (read as Maximum). */
+  public queuedTasksWorkersRequired(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.membrane('queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM, options);
+  }
+
+  /** queued_tasks_workers, the running queued workers as the API counts them (read as Maximum). */
+  public queuedTasksWorkers(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.membrane('queued_tasks_workers', 'api', cloudwatch.Stats.MAXIMUM, options);
+  }
+
+  /** Average instant_tasks_worker_utilization_rate over the instant worker tasks (0 to 1). */
+  public instantTasksWorkerUtilization(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.membrane('instant_tasks_worker_utilization_rate', 'instantTasksWorker', cloudwatch.Stats.AVERAGE, options);
+  }
+
+  /** Average queued_tasks_worker_utilization_rate over the queued worker tasks (0 to 1). */
+  public queuedTasksWorkerUtilization(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.membrane('queued_tasks_worker_utilization_rate', 'queuedTasksWorker', cloudwatch.Stats.AVERAGE, options);
+  }
+
+  /** Sum of custom_code_runner_total_job_spaces over the runner tasks. */
+  public customCodeRunnerTotalJobSpaces(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.membrane('custom_code_runner_total_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM, options);
+  }
+
+  /** Sum of custom_code_runner_remaining_job_spaces over the runner tasks. */
+  public customCodeRunnerRemainingJobSpaces(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.membrane('custom_code_runner_remaining_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM, options);
+  }
+
+  /** Share of the custom code runner's job spaces in use: (total - remaining) / total. */
+  public customCodeRunnerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: '(total - remaining) / total',
+      usingMetrics: { total: this.customCodeRunnerTotalJobSpaces(options), remaining: this.customCodeRunnerRemainingJobSpaces(options) },
+      label: options.label ?? 'custom code runner job space use',
+      period: options.period ?? METRIC_PERIOD,
+    });
+  }
+
+  /** A Membrane metric as an input of a metric-math scaling policy. */
+  public input(id: string, metricName: string, service: ModeKey, stat: string): MathInput {
+    return { id, metricName, stat, namespace: this.namespace, dimensions: this.membraneDimensions(service) };
+  }
+
+  /** Running tasks of a service from Container Insights, as an input of a metric-math scaling policy. */
+  public runningTasks(id: string, service: ModeKey): MathInput {
+    return {
+      id,
+      metricName: 'RunningTaskCount',
+      stat: cloudwatch.Stats.AVERAGE,
+      namespace: 'ECS/ContainerInsights',
+      dimensions: this.ecsDimensions(service),
+    };
+  }
+
+  /** Dimensions of a Membrane metric: the ones the collector sidecars write (see collectorConfig). */
+  private membraneDimensions(service: ModeKey): { [name: string]: string } {
+    return { [DIMENSION_CLUSTER]: this.services.cluster.clusterName, [DIMENSION_SERVICE]: this.services[service].serviceName };
+  }
+
+  /** Dimensions of the AWS/ECS and ECS/ContainerInsights service metrics. */
+  private ecsDimensions(service: ModeKey): { [name: string]: string } {
+    return { ClusterName: this.services.cluster.clusterName, ServiceName: this.services[service].service.serviceName };
+  }
 }

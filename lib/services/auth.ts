@@ -1,20 +1,22 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
 import { MembraneEnvironmentContract } from '../common/environment';
 
 /**
- * Auth0 settings (seed 003: Single-page Application; callback URL and web origin = the Console URL).
+ * Auth0 settings ("Self-hosting": Single-page Application; callback URL and web origin = the Console URL).
  */
 export interface MembraneAuth0Settings {
   /** Auth0 domain, e.g. `your-tenant.auth0.com` or a custom login domain. */
   readonly domain: string;
   /** Auth0 application client ID. */
   readonly clientId: string;
-  /** Auth0 client secret, from Secrets Manager or SSM (e.g. `ecs.Secret.fromSecretsManager(secret)`). */
-  readonly clientSecret: ecs.Secret;
+  /** Secret whose value is the Auth0 client secret (`AUTH0_CLIENT_SECRET`). */
+  readonly clientSecret: secretsmanager.ISecret;
 }
 
 /**
- * SMTP settings for Membrane's built-in username/password authentication (seed 001).
+ * SMTP settings for Membrane's built-in username/password authentication ("Service Deployment").
  */
 export interface MembraneSmtpSettings {
   /** SMTP server host. */
@@ -27,10 +29,24 @@ export interface MembraneSmtpSettings {
   readonly port?: number;
   /** SMTP user name. */
   readonly user: string;
-  /** SMTP password, from Secrets Manager or SSM. */
-  readonly password: ecs.Secret;
+  /** Secret whose value is the SMTP password (`SMTP_PASSWORD`). */
+  readonly password: secretsmanager.ISecret;
   /** Sender address of Membrane's emails (`EMAIL_FROM`). */
   readonly emailFrom: string;
+}
+
+/**
+ * What an authentication mode contributes to the Membrane services, returned by `MembraneAuth.bind`.
+ */
+export interface MembraneAuthConfig {
+  /** What the api-image services (API, workers, orchestrator) receive. */
+  readonly engine: MembraneEnvironmentContract;
+
+  /** What the Console receives (public Auth0 settings; nothing for username/password). */
+  readonly consoleEnvironment: { [name: string]: string };
+
+  /** Variables that belong to the other authentication mode and must not be set. */
+  readonly forbiddenVariables: string[];
 }
 
 /**
@@ -47,44 +63,37 @@ export abstract class MembraneAuth {
     return new UsernamePassword(smtp);
   }
 
-  /** What the api-image services (API, workers, orchestrator) receive. */
-  public abstract readonly engineContract: MembraneEnvironmentContract;
-
-  /** What the Console receives (public Auth0 settings; nothing for username/password). */
-  public abstract readonly consoleEnvironment: { [name: string]: string };
-
-  /** Variables that belong to the other authentication mode and must not be set. */
-  public abstract readonly forbiddenVariables: string[];
+  /** Called by `MembraneEcsServices` when it wires the services. */
+  public abstract bind(scope: Construct): MembraneAuthConfig;
 }
 
 const AUTH0_VARIABLES = ['AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'NEXT_PUBLIC_AUTH0_DOMAIN', 'NEXT_PUBLIC_AUTH0_CLIENT_ID'];
 const SMTP_VARIABLES = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'EMAIL_FROM'];
 
 class Auth0 extends MembraneAuth {
-  public readonly engineContract: MembraneEnvironmentContract;
-  public readonly consoleEnvironment: { [name: string]: string };
-  public readonly forbiddenVariables = SMTP_VARIABLES;
-
-  constructor(settings: MembraneAuth0Settings) {
+  constructor(private readonly settings: MembraneAuth0Settings) {
     super();
     if (!settings.domain || /^https?:\/\//.test(settings.domain)) {
       throw new Error(`MembraneAuth.auth0: invalid 'domain' '${settings.domain}'. Give the Auth0 domain without scheme, e.g. your-tenant.auth0.com.`);
     }
     if (!settings.clientId) throw new Error("MembraneAuth.auth0: 'clientId' is empty. Give the Auth0 application's client ID.");
-    this.engineContract = {
-      environment: { AUTH0_DOMAIN: settings.domain, AUTH0_CLIENT_ID: settings.clientId },
-      secrets: { AUTH0_CLIENT_SECRET: settings.clientSecret },
+  }
+
+  public bind(_scope: Construct): MembraneAuthConfig {
+    const { domain, clientId, clientSecret } = this.settings;
+    return {
+      engine: {
+        environment: { AUTH0_DOMAIN: domain, AUTH0_CLIENT_ID: clientId },
+        secrets: { AUTH0_CLIENT_SECRET: ecs.Secret.fromSecretsManager(clientSecret) },
+      },
+      consoleEnvironment: { NEXT_PUBLIC_AUTH0_DOMAIN: domain, NEXT_PUBLIC_AUTH0_CLIENT_ID: clientId },
+      forbiddenVariables: SMTP_VARIABLES,
     };
-    this.consoleEnvironment = { NEXT_PUBLIC_AUTH0_DOMAIN: settings.domain, NEXT_PUBLIC_AUTH0_CLIENT_ID: settings.clientId };
   }
 }
 
 class UsernamePassword extends MembraneAuth {
-  public readonly engineContract: MembraneEnvironmentContract;
-  public readonly consoleEnvironment: { [name: string]: string } = {};
-  public readonly forbiddenVariables = AUTH0_VARIABLES;
-
-  constructor(smtp: MembraneSmtpSettings) {
+  constructor(private readonly smtp: MembraneSmtpSettings) {
     super();
     const port = smtp.port ?? 587;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
@@ -94,9 +103,17 @@ class UsernamePassword extends MembraneAuth {
     if (!/^[^@\s]+@[^@\s]+$/.test(smtp.emailFrom)) {
       throw new Error(`MembraneAuth.usernamePassword: invalid 'emailFrom' '${smtp.emailFrom}'. Give a sender address such as noreply@example.com.`);
     }
-    this.engineContract = {
-      environment: { SMTP_HOST: smtp.host, SMTP_PORT: String(port), SMTP_USER: smtp.user, EMAIL_FROM: smtp.emailFrom },
-      secrets: { SMTP_PASSWORD: smtp.password },
+  }
+
+  public bind(_scope: Construct): MembraneAuthConfig {
+    const { host, port, user, password, emailFrom } = this.smtp;
+    return {
+      engine: {
+        environment: { SMTP_HOST: host, SMTP_PORT: String(port ?? 587), SMTP_USER: user, EMAIL_FROM: emailFrom },
+        secrets: { SMTP_PASSWORD: ecs.Secret.fromSecretsManager(password) },
+      },
+      consoleEnvironment: {},
+      forbiddenVariables: AUTH0_VARIABLES,
     };
   }
 }

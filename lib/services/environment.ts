@@ -1,8 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import { ModeSpec } from './modes';
 import { MembraneApplicationSettings } from './settings';
-
-/** Names of variables that carry credentials and must reach containers as ECS secrets only. */
-export const SECRET_NAME_PATTERN = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY|CONNECTION_STRING|^MONGO_URI$|REDIS(_CLUSTER)?_URI)/;
+import { API_KEEPALIVE_MS, MEMBRANE_PORT } from '../common/constants';
 
 /** Public URLs of the three public services. */
 export interface MembraneUrls {
@@ -11,21 +10,20 @@ export interface MembraneUrls {
   readonly console: string;
 }
 
-/** HEADERS_TIMEOUT_MS and KEEPALIVE_TIMEOUT_MS of the API (seed 003). The ALB idle timeout stays below. */
-export const API_KEEPALIVE_MS = 61000;
-
-/** Seed 001: on AMD64 the api-image services need 20 GB of virtual memory for WebAssembly. */
+/** "Service Deployment": on AMD64 the api-image services need 20 GB of virtual memory for WebAssembly. */
 export const X86_CUSTOM_CODE_MEMORY_LIMIT = '21474836480';
 
+const PORT = String(MEMBRANE_PORT);
+
 /**
- * The plain environment every api-image service shares (seeds 001, 002, 003). Storage, cache, auth and
- * secrets are merged in by the caller from their own contracts.
+ * The plain environment every api-image service shares ("Service Deployment", "Self-hosting on AWS",
+ * "Self-hosting"). Storage, cache, auth and secrets are merged in by the caller from their own contracts.
  */
 export function engineEnvironment(settings: MembraneApplicationSettings, urls: MembraneUrls,
   customCodeRunnerUri: string, x86: boolean): { [name: string]: string } {
   const env: { [name: string]: string } = {
     NODE_ENV: 'production',
-    PORT: '5000',
+    PORT,
     BASE_URI: urls.api,
     BASE_URI_INTERNAL: settings.baseUriInternal ?? urls.api,
     CUSTOM_CODE_RUNNER_URI: customCodeRunnerUri,
@@ -52,35 +50,34 @@ export function engineEnvironment(settings: MembraneApplicationSettings, urls: M
   return env;
 }
 
-/** Seed 003: API mode. */
-export function apiModeEnvironment(): { [name: string]: string } {
-  return { IS_API: '1', HEADERS_TIMEOUT_MS: String(API_KEEPALIVE_MS), KEEPALIVE_TIMEOUT_MS: String(API_KEEPALIVE_MS) };
+/** Mode switch and mode-specific variables of an api-image service ("Self-hosting"). */
+export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings): { [name: string]: string } {
+  switch (mode.key) {
+    case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: String(API_KEEPALIVE_MS), KEEPALIVE_TIMEOUT_MS: String(API_KEEPALIVE_MS) };
+    case 'queuedTasksWorker': return {
+      IS_QUEUED_TASKS_WORKER: '1',
+      MAX_QUEUED_TASKS_MEMORY_MB: String(settings.maxQueuedTasksMemoryMb ?? 1024),
+      MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: String((settings.maxQueuedTasksProcessTime ?? Duration.seconds(3000)).toSeconds()),
+    };
+    default: return { [mode.modeFlag!]: '1' };
+  }
 }
 
-/** Seed 003: queued tasks worker mode with its task limits. */
-export function queuedWorkerModeEnvironment(settings: MembraneApplicationSettings): { [name: string]: string } {
-  return {
-    IS_QUEUED_TASKS_WORKER: '1',
-    MAX_QUEUED_TASKS_MEMORY_MB: String(settings.maxQueuedTasksMemoryMb ?? 1024),
-    MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: String((settings.maxQueuedTasksProcessTime ?? Duration.seconds(3000)).toSeconds()),
-  };
-}
-
-/** Seed 003: UI service. */
+/** "Self-hosting": UI service. */
 export function uiEnvironment(urls: MembraneUrls, basePath: string | undefined, debug: boolean): { [name: string]: string } {
   return {
-    PORT: '5000',
+    PORT,
     NEXT_PUBLIC_ENGINE_URI: urls.api,
     ...(basePath ? { BASE_PATH: basePath } : {}),
     ...(debug ? { DEBUG_ALL: '1' } : {}),
   };
 }
 
-/** Seed 003: Console service. Auth0 values come from the auth mode (none for username/password). */
+/** "Self-hosting": Console service. Auth0 values come from the auth mode (none for username/password). */
 export function consoleEnvironment(urls: MembraneUrls, basePath: string | undefined, settings: MembraneApplicationSettings,
   auth: { [name: string]: string }): { [name: string]: string } {
   return {
-    PORT: '5000',
+    PORT,
     NEXT_PUBLIC_BASE_URI: urls.console,
     NEXT_PUBLIC_ENGINE_API_URI: urls.api,
     NEXT_PUBLIC_ENGINE_UI_URI: urls.ui,
@@ -91,9 +88,9 @@ export function consoleEnvironment(urls: MembraneUrls, basePath: string | undefi
   };
 }
 
-/** Seed 001: the custom code runner only needs its port. */
+/** "Service Deployment": the custom code runner only needs its port. */
 export function customCodeRunnerEnvironment(debug: boolean): { [name: string]: string } {
-  return { PORT: '5000', ...(debug ? { DEBUG_ALL: '1' } : {}) };
+  return { PORT, ...(debug ? { DEBUG_ALL: '1' } : {}) };
 }
 
 function ms(duration: Duration): string {

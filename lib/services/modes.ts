@@ -1,7 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
 import { MembraneServicesOptions } from './options';
 
-/** Key of a service in `MembraneServicesOptions`. */
+/** Key of a service in `MembraneServicesOptions`: the one list of Membrane's services. */
 export type ModeKey = keyof MembraneServicesOptions;
 
 /** Which environment a service gets. */
@@ -11,9 +10,10 @@ export type ModeKind = 'engine' | 'ui' | 'console' | 'runner';
 export type Exposure = 'public-alb' | 'service-connect' | 'none';
 
 /**
- * Everything that differs between Membrane's services. Sources: seed 001 (images, modes, health checks,
- * minimum resources), seed 003 (mode variables, scaling table: fixed 2 for UI, Console, Orchestrator),
- * seed 000 (public vs internal; deploy workers before the API).
+ * Everything that differs between Membrane's services. Sources ("docs/sources.md"): "Service Deployment"
+ * (images, modes, health checks, minimum resources, Prometheus endpoints), "Self-hosting" (mode variables,
+ * scaling table: fixed 2 for UI, Console, Orchestrator), "Autoscaling Configuration" (maximum replicas),
+ * "Frequently Asked Questions" (public vs internal; deploy workers before the API).
  */
 export interface ModeSpec {
   readonly key: ModeKey;
@@ -24,24 +24,32 @@ export interface ModeSpec {
   /** Image under `<registry>/core/`. */
   readonly image: 'api' | 'ui' | 'console' | 'custom-code-runner';
   readonly kind: ModeKind;
-  /** The mode switch of the api image (seed 003). */
+  /** The mode switch of the api image ("Self-hosting"). */
   readonly modeFlag?: string;
   readonly exposure: Exposure;
-  /** Health check path on port 5000. */
+  /** Health check path on the Membrane port. */
   readonly healthPath: string;
-  /** Seed minimum task size. */
+  /** Minimum task size ("Service Deployment"). */
   readonly minimum: { readonly cpu: number; readonly memoryMiB: number };
-  /** Default task size (the seeds' production recommendation where they give one). */
+  /** Default task size (the documentation's production recommendation where it gives one). */
   readonly size: { readonly cpu: number; readonly memoryMiB: number };
   readonly spotAllowed: boolean;
   /** Deployment order: every service depends on all services of the lower tiers. */
   readonly tier: number;
+  /** Listener-rule priorities of a public service: path rules before host-only rules, the API's host last. */
+  readonly rulePriority?: { readonly host: number; readonly path?: number };
+  /**
+   * Application Auto Scaling defaults ("Autoscaling Configuration"): the default maximum, and whether
+   * `MembraneScaling` always scales the service (the others only when asked to). None: a fixed count.
+   */
+  readonly scaling?: { readonly maxCapacity: number; readonly alwaysAutoscaled: boolean };
+  /** The Prometheus endpoint and the metrics kept from it for scaling, dashboards and alarms. */
+  readonly prometheus?: { readonly path: string; readonly metrics: readonly string[] };
 }
 
-/** The seven services, in deployment order. */
-export const MODES: readonly ModeSpec[] = [
-  {
-    key: 'customCodeRunner',
+/** The seven services, in deployment order (the order of this table). */
+const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
+  customCodeRunner: {
     id: 'CustomCodeRunner',
     name: 'custom-code-runner',
     image: 'custom-code-runner',
@@ -52,9 +60,10 @@ export const MODES: readonly ModeSpec[] = [
     size: { cpu: 512, memoryMiB: 2048 },
     spotAllowed: false,
     tier: 0,
+    scaling: { maxCapacity: 20, alwaysAutoscaled: true },
+    prometheus: { path: '/api/v2/prometheus', metrics: ['custom_code_runner_total_job_spaces', 'custom_code_runner_remaining_job_spaces'] },
   },
-  {
-    key: 'instantTasksWorker',
+  instantTasksWorker: {
     id: 'InstantTasksWorker',
     name: 'instant-tasks-worker',
     image: 'api',
@@ -66,9 +75,10 @@ export const MODES: readonly ModeSpec[] = [
     size: { cpu: 512, memoryMiB: 2048 },
     spotAllowed: true,
     tier: 1,
+    scaling: { maxCapacity: 20, alwaysAutoscaled: true },
+    prometheus: { path: '/prometheus/instant-tasks', metrics: ['instant_tasks_worker_utilization_rate'] },
   },
-  {
-    key: 'queuedTasksWorker',
+  queuedTasksWorker: {
     id: 'QueuedTasksWorker',
     name: 'queued-tasks-worker',
     image: 'api',
@@ -80,9 +90,10 @@ export const MODES: readonly ModeSpec[] = [
     size: { cpu: 512, memoryMiB: 2048 },
     spotAllowed: true,
     tier: 1,
+    scaling: { maxCapacity: 50, alwaysAutoscaled: true },
+    prometheus: { path: '/prometheus/queued-tasks', metrics: ['queued_tasks_worker_utilization_rate', 'queued_tasks_worker_busy'] },
   },
-  {
-    key: 'orchestrator',
+  orchestrator: {
     id: 'Orchestrator',
     name: 'orchestrator',
     image: 'api',
@@ -95,8 +106,7 @@ export const MODES: readonly ModeSpec[] = [
     spotAllowed: false,
     tier: 1,
   },
-  {
-    key: 'api',
+  api: {
     id: 'Api',
     name: 'api',
     image: 'api',
@@ -108,9 +118,14 @@ export const MODES: readonly ModeSpec[] = [
     size: { cpu: 1024, memoryMiB: 4096 },
     spotAllowed: false,
     tier: 2,
+    rulePriority: { host: 300 },
+    scaling: { maxCapacity: 10, alwaysAutoscaled: true },
+    prometheus: {
+      path: '/prometheus',
+      metrics: ['instant_tasks_jobs_active', 'instant_tasks_jobs_waiting', 'queued_tasks_workers', 'queued_tasks_workers_required'],
+    },
   },
-  {
-    key: 'ui',
+  ui: {
     id: 'Ui',
     name: 'ui',
     image: 'ui',
@@ -121,9 +136,10 @@ export const MODES: readonly ModeSpec[] = [
     size: { cpu: 512, memoryMiB: 1024 },
     spotAllowed: false,
     tier: 3,
+    rulePriority: { path: 100, host: 200 },
+    scaling: { maxCapacity: 5, alwaysAutoscaled: false },
   },
-  {
-    key: 'console',
+  console: {
     id: 'Console',
     name: 'console',
     image: 'console',
@@ -134,8 +150,23 @@ export const MODES: readonly ModeSpec[] = [
     size: { cpu: 512, memoryMiB: 1024 },
     spotAllowed: false,
     tier: 3,
+    rulePriority: { path: 110, host: 210 },
+    scaling: { maxCapacity: 5, alwaysAutoscaled: false },
   },
-];
+};
+
+/** The seven services, in deployment order. */
+export const MODES: readonly ModeSpec[] = Object.entries(TABLE).map(([key, spec]) => ({ key: key as ModeKey, ...spec }));
+
+/** The spec of one service. */
+export function modeOf(key: ModeKey): ModeSpec {
+  return { key, ...TABLE[key] };
+}
+
+/** A record with one value per service, built in deployment order. */
+export function perMode<T>(build: (mode: ModeSpec) => T): Record<ModeKey, T> {
+  return Object.fromEntries(MODES.map(mode => [mode.key, build(mode)])) as Record<ModeKey, T>;
+}
 
 /** Fargate task sizes: CPU units to the memory sizes (MiB) allowed with them. */
 const FARGATE_MEMORY: { [cpu: number]: (memory: number) => boolean } = {
@@ -153,6 +184,3 @@ export function isFargateSize(cpu: number, memoryMiB: number): boolean {
   const allowed = FARGATE_MEMORY[cpu];
   return allowed !== undefined && allowed(memoryMiB);
 }
-
-/** Container health check start period: seed 002 allows up to five minutes for start-up. */
-export const STARTUP_GRACE = Duration.minutes(5);

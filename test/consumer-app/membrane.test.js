@@ -17,7 +17,7 @@ test('Membrane with minimal props synthesizes the same template every time', () 
     mongoUri: secret('membrane/mongo-uri'),
     selfHostingToken: secret('membrane/self-hosting-token'),
     auth: MembraneAuth.auth0({
-      domain: 'login.example.com', clientId: 'abc', clientSecret: ecs.Secret.fromSecretsManager(secret('membrane/auth0')),
+      domain: 'login.example.com', clientId: 'abc', clientSecret: secret('membrane/auth0'),
     }),
   });
   expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();

@@ -1,0 +1,19 @@
+/**
+ * Facts about Membrane that more than one building block relies on. One place for each; the page named
+ * in each comment is where the value comes from (see docs/sources.md).
+ */
+
+/** Port every Membrane container listens on ("Service Deployment"; "Frequently Asked Questions"). */
+export const MEMBRANE_PORT = 5000;
+
+/** Tasks of every service in production: at least 2, for availability and zero-downtime updates ("Self-hosting"). */
+export const MIN_PRODUCTION_TASKS = 2;
+
+/**
+ * `HEADERS_TIMEOUT_MS` and `KEEPALIVE_TIMEOUT_MS` of the API ("Self-hosting"). The load balancer's idle timeout
+ * stays below it, so the load balancer closes idle connections first.
+ */
+export const API_KEEPALIVE_MS = 61000;
+
+/** Names of variables that carry credentials and must reach containers as ECS secrets only. */
+export const SECRET_NAME_PATTERN = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY|CONNECTION_STRING|^MONGO_URI$|REDIS(_CLUSTER)?_URI)/;

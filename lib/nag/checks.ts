@@ -1,0 +1,347 @@
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Stack } from 'aws-cdk-lib';
+import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { API_KEEPALIVE_MS, SECRET_NAME_PATTERN } from '../common/constants';
+
+/** A resource as CloudFormation receives it (overrides applied, tokens rendered as intrinsics). */
+interface Rendered {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly properties: { [key: string]: unknown };
+}
+
+interface ContainerDefinition {
+  readonly Image?: unknown;
+  readonly Environment?: Array<{ Name?: string; Value?: unknown }>;
+}
+
+type Rule = (resource: Rendered, stack: StackIndex) => NagRuleCompliance;
+
+/** Every resource of a stack, rendered once per validation run. */
+class StackIndex {
+  public readonly resources = new Map<string, Rendered>();
+
+  constructor(stack: Stack) {
+    for (const construct of stack.node.findAll()) {
+      if (construct instanceof CfnResource && Stack.of(construct) === stack) {
+        const rendered = render(construct);
+        this.resources.set(rendered.logicalId, rendered);
+      }
+    }
+  }
+
+  /** The resource a `{ Ref }` or `{ Fn::GetAtt }` points at. */
+  public target(value: unknown): Rendered | undefined {
+    const id = refId(value);
+    return id === undefined ? undefined : this.resources.get(id);
+  }
+
+  public ofType(type: string): Rendered[] {
+    return [...this.resources.values()].filter(r => r.type === type);
+  }
+}
+
+function render(resource: CfnResource): Rendered {
+  const stack = Stack.of(resource);
+  type Template = { Resources: { [id: string]: { Type: string; Properties?: { [key: string]: unknown } } } };
+  const template = stack.resolve(resource._toCloudFormation()) as Template;
+  const [logicalId, body] = Object.entries(template.Resources)[0];
+  return { logicalId, type: body.Type, properties: body.Properties ?? {} };
+}
+
+function refId(value: unknown): string | undefined {
+  if (value && typeof value === 'object') {
+    const v = value as { 'Ref'?: unknown; 'Fn::GetAtt'?: unknown };
+    if (typeof v.Ref === 'string') return v.Ref;
+    if (Array.isArray(v['Fn::GetAtt']) && typeof v['Fn::GetAtt'][0] === 'string') return v['Fn::GetAtt'][0];
+  }
+  return undefined;
+}
+
+function containers(taskDefinition: Rendered | undefined): ContainerDefinition[] {
+  return (taskDefinition?.properties.ContainerDefinitions as ContainerDefinition[] | undefined) ?? [];
+}
+
+function envValue(container: ContainerDefinition, name: string): unknown {
+  return container.Environment?.find(e => e.Name === name)?.Value;
+}
+
+function imageOf(container: ContainerDefinition): string {
+  return typeof container.Image === 'string' ? container.Image : JSON.stringify(container.Image ?? '');
+}
+
+function isInternetFacing(loadBalancer: Rendered | undefined): boolean {
+  // CloudFormation's default scheme is internet-facing; an unknown (imported) load balancer counts as public.
+  return loadBalancer === undefined || loadBalancer.properties.Scheme !== 'internal';
+}
+
+function listenerLoadBalancer(listener: Rendered | undefined, stack: StackIndex): Rendered | undefined {
+  return listener ? stack.target(listener.properties.LoadBalancerArn) : undefined;
+}
+
+interface ListenerAction {
+  readonly Type?: string;
+  readonly TargetGroupArn?: unknown;
+  readonly ForwardConfig?: { TargetGroups?: Array<{ TargetGroupArn?: unknown }> };
+}
+
+function forwardTargets(actions: unknown): unknown[] {
+  const list = (actions as ListenerAction[] | undefined) ?? [];
+  return list.flatMap(a => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map(t => t.TargetGroupArn)]).filter(t => t !== undefined);
+}
+
+const NON = NagRuleCompliance.NON_COMPLIANT;
+const OK = NagRuleCompliance.COMPLIANT;
+const NA = NagRuleCompliance.NOT_APPLICABLE;
+
+/** Seed 001: the custom code runner must only be reachable internally; never behind a public load balancer. */
+const customCodeRunnerNotPublic: Rule = (r, stack) => {
+  if (r.type !== 'AWS::ECS::Service') return NA;
+  if (!containers(stack.target(r.properties.TaskDefinition)).some(c => imageOf(c).includes('/core/custom-code-runner'))) return NA;
+  const groups = ((r.properties.LoadBalancers as Array<{ TargetGroupArn?: unknown }>) ?? []).map(lb => refId(lb.TargetGroupArn) ?? 'imported');
+  if (groups.length === 0) return OK;
+  for (const group of groups) {
+    if (group === 'imported') return NON;
+    const listeners = [
+      ...stack.ofType('AWS::ElasticLoadBalancingV2::Listener').filter(l => forwardTargets(l.properties.DefaultActions).some(t => refId(t) === group)),
+      ...stack.ofType('AWS::ElasticLoadBalancingV2::ListenerRule')
+        .filter(rule => forwardTargets(rule.properties.Actions).some(t => refId(t) === group))
+        .map(rule => stack.target(rule.properties.ListenerArn)),
+    ];
+    if (listeners.length === 0 || listeners.some(l => isInternetFacing(listenerLoadBalancer(l, stack)))) return NON;
+  }
+  return OK;
+};
+
+/** Seeds 000/002: Redis connections use TLS (ElastiCache in-transit encryption, required mode). */
+const redisTransitEncryption: Rule = r => {
+  if (r.type === 'AWS::ElastiCache::ReplicationGroup') {
+    return r.properties.TransitEncryptionEnabled === true && r.properties.TransitEncryptionMode !== 'preferred' ? OK : NON;
+  }
+  if (r.type === 'AWS::ElastiCache::CacheCluster' && r.properties.Engine !== 'memcached') {
+    return r.properties.TransitEncryptionEnabled === true ? OK : NON;
+  }
+  return NA;
+};
+
+/** Seed 000: ElastiCache Serverless is not compatible with Membrane. */
+const noServerlessCache: Rule = r => (r.type === 'AWS::ElastiCache::ServerlessCache' ? NON : NA);
+
+/**
+ * "Self-hosting on AWS": REDIS_DISABLE_TLS_VERIFICATION=true is for ElastiCache with in-transit encryption only;
+ * anywhere else it switches off certificate checks for no reason. A cache outside the stack (e.g.
+ * `MembraneCache.fromAttributes`) cannot be inspected, so only a stack whose caches all lack TLS fails.
+ */
+const tlsVerificationFlagOnlyWithElastiCache: Rule = (r, stack) => {
+  if (r.type !== 'AWS::ECS::TaskDefinition') return NA;
+  if (!containers(r).some(c => envValue(c, 'REDIS_DISABLE_TLS_VERIFICATION') === 'true')) return NA;
+  const groups = stack.ofType('AWS::ElastiCache::ReplicationGroup');
+  if (groups.length === 0) return NA;
+  return groups.some(g => g.properties.TransitEncryptionEnabled === true) ? OK : NON;
+};
+
+/** Seed 000/design: credentials reach containers as ECS secrets, never as plain environment. */
+const noPlaintextSecrets: Rule = r => {
+  if (r.type !== 'AWS::ECS::TaskDefinition') return NA;
+  for (const c of containers(r)) {
+    for (const e of c.Environment ?? []) {
+      if (e.Name && SECRET_NAME_PATTERN.test(e.Name)) return NON;
+      if (typeof e.Value === 'string' && /:\/\/[^/\s:@]*:[^/\s@]+@/.test(e.Value)) return NON;
+    }
+  }
+  return OK;
+};
+
+/** Seed 003: production uses immutable, date-based image tags, never `latest` or an untagged image. */
+const immutableImageTags: Rule = r => {
+  if (r.type !== 'AWS::ECS::TaskDefinition') return NA;
+  for (const c of containers(r)) {
+    const image = imageOf(c);
+    if (image.includes('@sha256:')) continue;
+    const lastSegment = image.split('/').pop() ?? '';
+    const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
+    if (!tag || tag === 'latest') return NON;
+  }
+  return OK;
+};
+
+/** Seeds 002/003: the bucket behind TMP_STORAGE_BUCKET expires its objects. */
+const tmpBucketExpiry: Rule = (r, stack) => {
+  if (r.type !== 'AWS::ECS::TaskDefinition') return NA;
+  const buckets = containers(r).map(c => envValue(c, 'TMP_STORAGE_BUCKET')).filter(v => v !== undefined);
+  if (buckets.length === 0) return NA;
+  for (const value of buckets) {
+    const bucket = stack.target(value);
+    if (!bucket) continue; // an imported bucket: its lifecycle is not in this stack
+    const rules = ((bucket.properties.LifecycleConfiguration as { Rules?: Array<{ Status?: string; ExpirationInDays?: number }> })?.Rules) ?? [];
+    if (!rules.some(rule => rule.Status === 'Enabled' && typeof rule.ExpirationInDays === 'number')) return NON;
+  }
+  return OK;
+};
+
+/** Seed 000: public endpoints are HTTPS; plain HTTP may only redirect to HTTPS. */
+const publicListenersHttpsOnly: Rule = (r, stack) => {
+  const httpListenerServes = (listener: Rendered) => {
+    const actions = (listener.properties.DefaultActions as Array<{ Type?: string; RedirectConfig?: { Protocol?: string } }>) ?? [];
+    return actions.some(a => !(a.Type === 'redirect' && a.RedirectConfig?.Protocol === 'HTTPS'));
+  };
+  if (r.type === 'AWS::ElasticLoadBalancingV2::Listener') {
+    if (r.properties.Protocol !== 'HTTP' || !isInternetFacing(listenerLoadBalancer(r, stack))) return NA;
+    return httpListenerServes(r) ? NON : OK;
+  }
+  if (r.type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
+    const listener = stack.target(r.properties.ListenerArn);
+    if (!listener || listener.properties.Protocol !== 'HTTP' || !isInternetFacing(listenerLoadBalancer(listener, stack))) return NA;
+    const actions = (r.properties.Actions as Array<{ Type?: string; RedirectConfig?: { Protocol?: string } }>) ?? [];
+    return actions.every(a => a.Type === 'redirect' && a.RedirectConfig?.Protocol === 'HTTPS') ? OK : NON;
+  }
+  return NA;
+};
+
+/** Seeds 001/003: the orchestrator runs 2 tasks (leader election keeps one active; the other takes over). */
+const orchestratorHighAvailability: Rule = (r, stack) => {
+  if (r.type !== 'AWS::ECS::Service') return NA;
+  if (!containers(stack.target(r.properties.TaskDefinition)).some(c => envValue(c, 'IS_ORCHESTRATOR') === '1')) return NA;
+  const count = r.properties.DesiredCount;
+  return typeof count === 'number' && count >= 2 ? OK : NON;
+};
+
+/**
+ * Seed 003: the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the public load balancer must
+ * close idle connections first, or clients get 502s on reused connections.
+ */
+const loadBalancerIdleTimeoutBelowKeepAlive: Rule = (r, stack) => {
+  if (r.type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer' || !isInternetFacing(r) || r.properties.Type === 'network') return NA;
+  const apis = stack.ofType('AWS::ECS::TaskDefinition').flatMap(containers).filter(c => envValue(c, 'IS_API') === '1');
+  if (apis.length === 0) return NA;
+  const keepAliveMs = Math.min(...apis.map(c => Number(envValue(c, 'KEEPALIVE_TIMEOUT_MS') ?? API_KEEPALIVE_MS)));
+  const attributes = (r.properties.LoadBalancerAttributes as Array<{ Key?: string; Value?: unknown }>) ?? [];
+  const idle = Number(attributes.find(a => a.Key === 'idle_timeout.timeout_seconds')?.Value ?? 60);
+  return idle * 1000 < keepAliveMs ? OK : NON;
+};
+
+interface RuleSpec {
+  readonly id: string;
+  readonly rule: Rule;
+  readonly info: string;
+  readonly explanation: string;
+}
+
+const RULES: readonly RuleSpec[] = [
+  {
+    id: 'CustomCodeRunnerNotPublic',
+    rule: customCodeRunnerNotPublic,
+    info: 'The custom code runner service is behind an internet-facing load balancer.',
+    explanation: 'Membrane: the Custom Code Runner executes connector code and must only be reachable from the API and workers, never from the internet.',
+  },
+  {
+    id: 'RedisTls',
+    rule: redisTransitEncryption,
+    info: 'The Redis cache does not require TLS in transit.',
+    explanation: 'Membrane: use TLS for Redis connections; its URI carries the AUTH token.',
+  },
+  {
+    id: 'NoServerlessCache',
+    rule: noServerlessCache,
+    info: 'The cache is ElastiCache Serverless.',
+    explanation: 'Membrane: ElastiCache Serverless is not compatible; use a replication group (standard or cluster mode).',
+  },
+  {
+    id: 'RedisTlsVerificationFlag',
+    rule: tlsVerificationFlagOnlyWithElastiCache,
+    info: 'REDIS_DISABLE_TLS_VERIFICATION=true is set without an ElastiCache cache with in-transit encryption in the stack.',
+    explanation: 'Membrane: the flag exists because ElastiCache TLS certificates fail standard verification; elsewhere it only disables certificate checks.',
+  },
+  {
+    id: 'NoPlaintextSecrets',
+    rule: noPlaintextSecrets,
+    info: 'A container has a credential in its plain environment.',
+    explanation: 'Plain environment variables are stored in the template and shown by the ECS API; pass credentials as ECS secrets from Secrets Manager.',
+  },
+  {
+    id: 'ImmutableImageTags',
+    rule: immutableImageTags,
+    info: 'A container image uses the latest tag or no tag.',
+    explanation: 'Membrane: use the date-based immutable tags in production; a moving tag changes the release on any redeploy and cannot be rolled back.',
+  },
+  {
+    id: 'TmpBucketExpiry',
+    rule: tmpBucketExpiry,
+    info: 'The bucket behind TMP_STORAGE_BUCKET has no expiration lifecycle rule.',
+    explanation: 'Membrane: the temporary bucket should expire its objects automatically (7 days in the AWS guide).',
+  },
+  {
+    id: 'PublicListenersHttpsOnly',
+    rule: publicListenersHttpsOnly,
+    info: 'An internet-facing listener serves plain HTTP.',
+    explanation: 'Membrane: always use HTTPS for the API, UI and Console and enforce HTTPS redirects.',
+  },
+  {
+    id: 'OrchestratorHighAvailability',
+    rule: orchestratorHighAvailability,
+    info: 'The orchestrator runs fewer than 2 tasks.',
+    explanation: 'Membrane: run 2 orchestrator instances; leader election keeps one active and the other takes over.',
+  },
+  {
+    id: 'LoadBalancerIdleTimeout',
+    rule: loadBalancerIdleTimeoutBelowKeepAlive,
+    info: "The public load balancer's idle timeout is not below the API's keep-alive timeout.",
+    explanation: 'Membrane: the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the load balancer must close them first to avoid 502 errors.',
+  },
+];
+
+/**
+ * cdk-nag rules from Membrane's own self-hosting guidance.
+ *
+ * ```ts
+ * Validations.of(app).addPlugins(new MembraneChecks());   // as a synth plugin (aws-cdk-lib 2.258+)
+ * new MembraneChecks().validateScope(stack);               // in tests
+ * ```
+ *
+ * Rules: Membrane-CustomCodeRunnerNotPublic, -RedisTls, -NoServerlessCache, -RedisTlsVerificationFlag,
+ * -NoPlaintextSecrets, -ImmutableImageTags, -TmpBucketExpiry, -PublicListenersHttpsOnly,
+ * -OrchestratorHighAvailability, -LoadBalancerIdleTimeout.
+ */
+export class MembraneChecks extends NagPack {
+  /** Name of the pack. */
+  public readonly name = 'Membrane';
+  private indexes = new Map<Stack, StackIndex>();
+
+  constructor(scope?: IConstruct, props?: NagPackProps) {
+    super(scope, props);
+    this.packName = 'Membrane';
+  }
+
+  /** Validates a construct tree directly (tests, or CDK versions without the plugin context). */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    this.indexes = new Map();
+    return super.validateScope(scope);
+  }
+
+  /** Entry point of the CDK validation framework. */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    this.indexes = new Map();
+    return super.validate(context);
+  }
+
+  protected checkResource(node: CfnResource): void {
+    const stack = Stack.of(node);
+    let index = this.indexes.get(stack);
+    if (!index) {
+      index = new StackIndex(stack);
+      this.indexes.set(stack, index);
+    }
+    const rendered = index.resources.get(stack.resolve(node.logicalId)) ?? render(node);
+    const stackIndex = index;
+    for (const spec of RULES) {
+      this.applyRule({
+        ruleSuffixOverride: spec.id,
+        info: spec.info,
+        explanation: spec.explanation,
+        level: NagMessageLevel.ERROR,
+        node,
+        rule: () => spec.rule(rendered, stackIndex),
+      });
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { createLogBucket } from '../common/log-bucket';
+import { requireInteger } from '../common/validation';
+
+/**
+ * Properties for `MembraneNetwork`.
+ */
+export interface MembraneNetworkProps {
+  /**
+   * Number of Availability Zones, 2 or 3. Multi-AZ ElastiCache and the ALB need at least 2.
+   *
+   * @default 2
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * Number of NAT gateways. One per AZ survives an AZ failure; 1 is cheaper for non-production.
+   *
+   * @default - one per Availability Zone
+   */
+  readonly natGateways?: number;
+
+  /**
+   * Bucket that receives the VPC flow logs (prefix `vpc-flow-logs/`). Flow logs are always on.
+   *
+   * @default - a dedicated log bucket (versioned, encrypted, retained, logs kept 365 days)
+   */
+  readonly flowLogsBucket?: s3.IBucket;
+
+  /**
+   * CIDR block of the VPC.
+   *
+   * @default '10.0.0.0/16'
+   */
+  readonly cidr?: string;
+}
+
+/**
+ * A VPC laid out for Membrane: public subnets for the load balancer and NAT gateways only (no public IPs
+ * on launch), private subnets with egress for the Fargate tasks (registry, MongoDB Atlas, Membrane's
+ * token validation), isolated subnets for ElastiCache, and flow logs for all traffic.
+ */
+export class MembraneNetwork extends Construct {
+  /** The VPC. */
+  public readonly vpc: ec2.Vpc;
+  /** Where the VPC flow logs go. */
+  public readonly flowLogsBucket: s3.IBucket;
+
+  constructor(scope: Construct, id: string, props: MembraneNetworkProps = {}) {
+    super(scope, id);
+    const maxAzs = props.maxAzs ?? 2;
+    requireInteger(this, 'maxAzs', maxAzs, 2, 3);
+    requireInteger(this, 'natGateways', props.natGateways, 1, maxAzs);
+
+    this.flowLogsBucket = props.flowLogsBucket ?? createLogBucket(this, 'FlowLogsBucket', {
+      expiration: Duration.days(365),
+      removalPolicy: RemovalPolicy.RETAIN,
+      receivesServerAccessLogs: false,
+    });
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(props.cidr ?? '10.0.0.0/16'),
+      maxAzs,
+      // Nothing uses the default security group; close it (CDK's feature flag, made explicit).
+      restrictDefaultSecurityGroup: true,
+      natGateways: props.natGateways ?? maxAzs,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false, cidrMask: 24 },
+        { name: 'app', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      flowLogs: {
+        all: {
+          trafficType: ec2.FlowLogTrafficType.ALL,
+          destination: ec2.FlowLogDestination.toS3(this.flowLogsBucket, 'vpc-flow-logs/'),
+        },
+      },
+    });
+
+    for (const subnet of this.vpc.publicSubnets) {
+      Validations.of(subnet).acknowledge({
+        id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+        reason: 'Public subnets hold only the NAT gateways and the internet-facing load balancer; no task or cache runs in them.',
+      });
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { COLLECTOR_SIZE } from './defaults';
+import { DIMENSION_CLUSTER, DIMENSION_SERVICE, SCRAPED } from './metrics';
+import { MEMBRANE_PORT } from '../common/constants';
+import { acknowledgeGrantPolicy } from '../common/resources';
+import { MembraneEcsServices } from '../services';
+
+/** Name of the collector sidecar container. */
+export const COLLECTOR_CONTAINER = 'metrics-collector';
+
+/** What the collector sidecars need. */
+export interface CollectorOptions {
+  readonly image: string;
+  readonly namespace: string;
+  readonly logGroup: logs.ILogGroup;
+  readonly scrapeInterval: Duration;
+}
+
+/**
+ * Adds an OpenTelemetry collector sidecar to every scraped service: it scrapes the service's Prometheus endpoint
+ * and writes the kept metrics to CloudWatch as embedded metric format.
+ */
+export function addCollectors(services: MembraneEcsServices, options: CollectorOptions): void {
+  for (const mode of SCRAPED) {
+    const svc = services[mode.key];
+    svc.taskDefinition.addContainer(COLLECTOR_CONTAINER, {
+      image: ecs.ContainerImage.fromRegistry(options.image),
+      essential: false,
+      ...COLLECTOR_SIZE,
+      environment: {
+        AOT_CONFIG_CONTENT: collectorConfig({
+          scrape: mode.prometheus!,
+          serviceName: svc.serviceName,
+          clusterName: services.cluster.clusterName,
+          namespace: options.namespace,
+          logGroupName: options.logGroup.logGroupName,
+          scrapeInterval: options.scrapeInterval,
+        }),
+      },
+      logging: ecs.LogDrivers.awsLogs({ logGroup: svc.logGroup, streamPrefix: COLLECTOR_CONTAINER }),
+    });
+    options.logGroup.grantWrite(svc.taskDefinition.taskRole);
+    acknowledgeGrantPolicy(svc.taskDefinition.taskRole);
+  }
+}
+
+/** Inputs of the collector configuration of one service. */
+export interface CollectorConfigInputs {
+  /** Where the service exposes its Prometheus metrics, and which of them are kept. */
+  readonly scrape: { readonly path: string; readonly metrics: readonly string[] };
+  /** Membrane service name, the `Service` dimension. */
+  readonly serviceName: string;
+  /** ECS cluster name, the `ClusterName` dimension (keeps two Membrane deployments apart). */
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly logGroupName: string;
+  readonly scrapeInterval: Duration;
+}
+
+/**
+ * OpenTelemetry collector configuration (JSON, which is YAML) for a sidecar: scrape the service's
+ * Prometheus endpoint on the Membrane port, keep only the listed metrics, and write them to CloudWatch as
+ * embedded metric format with the dimensions ClusterName and Service.
+ */
+export function collectorConfig(inputs: CollectorConfigInputs): string {
+  const interval = `${inputs.scrapeInterval.toSeconds()}s`;
+  // Prometheus relabel regexes are anchored; the awsemf selectors are not, hence their ^...$.
+  const keep = `(${inputs.scrape.metrics.join('|')})`;
+  const config = {
+    receivers: {
+      prometheus: {
+        config: {
+          global: { scrape_interval: interval, scrape_timeout: '10s' },
+          scrape_configs: [{
+            job_name: inputs.serviceName,
+            metrics_path: inputs.scrape.path,
+            static_configs: [{
+              targets: [`localhost:${MEMBRANE_PORT}`],
+              labels: { [DIMENSION_CLUSTER]: inputs.clusterName, [DIMENSION_SERVICE]: inputs.serviceName },
+            }],
+            metric_relabel_configs: [{ source_labels: ['__name__'], regex: keep, action: 'keep' }],
+          }],
+        },
+      },
+    },
+    processors: { batch: { timeout: '60s' } },
+    exporters: {
+      awsemf: {
+        namespace: inputs.namespace,
+        log_group_name: inputs.logGroupName,
+        log_stream_name: inputs.serviceName,
+        dimension_rollup_option: 'NoDimensionRollup',
+        metric_declarations: [{
+          dimensions: [[DIMENSION_CLUSTER, DIMENSION_SERVICE]],
+          metric_name_selectors: inputs.scrape.metrics.map(m => `^${m}$`),
+        }],
+      },
+    },
+    service: {
+      pipelines: { metrics: { receivers: ['prometheus'], processors: ['batch'], exporters: ['awsemf'] } },
+    },
+  };
+  return JSON.stringify(config);
+}

@@ -1,0 +1,63 @@
+import { Duration } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+/** CloudWatch namespace of the Membrane metrics. */
+export const DEFAULT_NAMESPACE = 'Membrane';
+
+/** AWS Distro for OpenTelemetry, pinned. */
+export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0';
+
+/** Collector sidecar size: small next to the 512-CPU Membrane container. */
+export const COLLECTOR_SIZE = { cpu: 64, memoryLimitMiB: 256 } as const;
+
+/** "Autoscaling Configuration": KEDA polls every 15 s. */
+export const DEFAULT_SCRAPE_INTERVAL = Duration.seconds(15);
+
+/** Scrape intervals that still give one-minute metrics. */
+export const SCRAPE_INTERVAL_RANGE = { minSeconds: 5, maxSeconds: 60 } as const;
+
+/** Retention of the embedded-metric-format log group (the metrics themselves live in CloudWatch Metrics). */
+export const DEFAULT_METRICS_LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
+
+/** Period of every metric this library reads: Membrane's gauges arrive every scrape, scaling decides per minute. */
+export const METRIC_PERIOD = Duration.minutes(1);
+
+/** "Autoscaling Configuration": scale out fast, scale in slowly to prevent flapping. */
+export const DEFAULT_COOLDOWNS = { scaleOut: Duration.seconds(60), scaleIn: Duration.seconds(300) } as const;
+
+/** Scaling targets ("Self-hosting" for the utilization rates, "Autoscaling Configuration" for the rest). */
+export const DEFAULT_TARGETS = {
+  /** API, UI and Console: % CPU. */
+  cpu: 50,
+  /** avg(instant_tasks_worker_utilization_rate). */
+  instantUtilization: 0.75,
+  /** (active + waiting instant jobs) per running task. */
+  instantJobsPerTask: 5,
+  /** avg(queued_tasks_worker_utilization_rate). */
+  queuedUtilization: 0.85,
+  /** buffered required queued workers per running task. */
+  queuedWorkersPerTask: 1,
+  /** share of the custom code runner's job spaces in use. */
+  jobSpaceUse: 0.45,
+} as const;
+
+/** "Autoscaling Configuration": 30 % burst capacity on top of the required queued workers. */
+export const DEFAULT_BUFFER_RATIO = 0.3;
+
+/** Dashboard widget size: two graphs per row. */
+export const WIDGET_SIZE = { width: 12, height: 6 } as const;
+
+/** Default time range of the dashboard. */
+export const DASHBOARD_RANGE = Duration.hours(3);
+
+/** Alarm defaults: thresholds and how many one-minute periods they look at. */
+export const ALARM_DEFAULTS = {
+  instantQueueThreshold: 100,
+  http5xxThreshold: 10,
+  /** Minutes of a growing instant queue, of no spare job spaces, of 5xx responses. */
+  evaluationPeriods: 5,
+  /** 5xx in 3 of those 5 minutes. */
+  http5xxDatapoints: 3,
+  /** Minutes the queued workers must be at their maximum: longer than a scale-out takes. */
+  queuedAtCapacityPeriods: 15,
+} as const;

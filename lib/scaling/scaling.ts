@@ -1,0 +1,223 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { addCollectors, COLLECTOR_CONTAINER } from './collector';
+import { createAlarms, createDashboard } from './dashboard';
+import {
+  DEFAULT_BUFFER_RATIO, DEFAULT_COLLECTOR_IMAGE, DEFAULT_METRICS_LOG_RETENTION, DEFAULT_NAMESPACE, DEFAULT_SCRAPE_INTERVAL,
+  DEFAULT_TARGETS, SCRAPE_INTERVAL_RANGE,
+} from './defaults';
+import { MetricFactory, SCRAPED } from './metrics';
+import { ScalingPolicies } from './policies';
+import {
+  MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScalingProps,
+} from './props';
+import { createLogGroup } from '../common/resources';
+import { propError } from '../common/validation';
+import { modeOf } from '../services/modes';
+
+/**
+ * Autoscaling for Membrane on the metrics it emits.
+ *
+ * An OpenTelemetry collector sidecar (AWS Distro for OpenTelemetry) in the api, instant worker, queued
+ * worker and custom code runner tasks scrapes their Prometheus endpoints and writes the metrics Membrane
+ * scales on to CloudWatch (namespace `Membrane`, dimensions `ClusterName` and `Service`). Application Auto
+ * Scaling tracks the targets of Membrane's documentation; the orchestrator stays fixed (leader election), and
+ * so do the UI and Console unless CPU scaling is chosen. A dashboard and alarms cover queues, utilization, job
+ * spaces, task counts, CPU/memory, load balancer errors and latency, and Redis.
+ *
+ * The autoscaled services' DesiredCount is left to Application Auto Scaling, so a deployment does not reset
+ * the running count.
+ *
+ * @example
+ * declare const stack: Stack;
+ * declare const services: MembraneEcsServices;
+ * declare const cache: MembraneCache;
+ * declare const alarmTopic: sns.ITopic;
+ * new MembraneScaling(stack, 'Scaling', {
+ *   services,
+ *   caches: [cache],
+ *   alarmTopic,
+ *   queuedTasksWorker: { maxCapacity: 80 },
+ *   instantTasksWorker: { strategy: MembraneInstantWorkerStrategy.QUEUE_DEPTH },
+ * });
+ */
+export class MembraneScaling extends Construct {
+  /** The CloudWatch dashboard. */
+  public readonly dashboard: cloudwatch.Dashboard;
+  /** Alarms on the key signals: growing instant queue, queued workers at capacity, no spare job spaces, 5xx. */
+  public readonly alarms: cloudwatch.Alarm[];
+  /** The log group the collectors write embedded-metric-format records to. */
+  public readonly metricsLogGroup: logs.ILogGroup;
+  /** CloudWatch namespace of the Membrane metrics. */
+  public readonly namespace: string;
+
+  private readonly metrics: MetricFactory;
+
+  constructor(scope: Construct, id: string, props: MembraneScalingProps) {
+    super(scope, id);
+    if (SCRAPED.some(mode => props.services[mode.key].taskDefinition.node.tryFindChild(COLLECTOR_CONTAINER))) {
+      throw propError(this, 'services', `${props.services.node.path} already has a MembraneScaling`,
+        'Apply MembraneScaling once per MembraneEcsServices and give all options to that one.');
+    }
+    this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
+    this.metrics = new MetricFactory(props.services, this.namespace);
+    const scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
+    const { minSeconds, maxSeconds } = SCRAPE_INTERVAL_RANGE;
+    if (!scrapeInterval.isUnresolved() && (scrapeInterval.toSeconds() < minSeconds || scrapeInterval.toSeconds() > maxSeconds)) {
+      throw propError(this, 'scrapeInterval', `${scrapeInterval.toHumanString()} is outside ${minSeconds} to ${maxSeconds} seconds`,
+        'Scaling decisions use one-minute metrics; scrape at least once a minute ("Autoscaling Configuration" polls every 15 s).');
+    }
+
+    this.metricsLogGroup = createLogGroup(this, 'MetricsLogGroup', props.metricsLogRetention ?? DEFAULT_METRICS_LOG_RETENTION,
+      'the embedded-metric-format records of the Membrane metrics', props.encryptionKey);
+    addCollectors(props.services, {
+      image: props.collectorImage ?? DEFAULT_COLLECTOR_IMAGE,
+      namespace: this.namespace,
+      logGroup: this.metricsLogGroup,
+      scrapeInterval,
+    });
+    this.addPolicies(props);
+    this.dashboard = createDashboard(this, props, this.metrics);
+    this.alarms = createAlarms(this, props, this.metrics,
+      props.queuedTasksWorker?.maxCapacity ?? modeOf('queuedTasksWorker').scaling!.maxCapacity);
+  }
+
+  /** instant_tasks_jobs_waiting, reported by every API task with the same global value (read as Maximum). */
+  public metricInstantTasksJobsWaiting(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.instantTasksJobsWaiting(options);
+  }
+
+  /** instant_tasks_jobs_active, a global gauge reported by the API (read as Maximum). */
+  public metricInstantTasksJobsActive(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.instantTasksJobsActive(options);
+  }
+
+  /** queued_tasks_workers_required, a global gauge reported by the API (read as Maximum). */
+  public metricQueuedTasksWorkersRequired(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.queuedTasksWorkersRequired(options);
+  }
+
+  /** queued_tasks_workers, the running queued workers as the API counts them (read as Maximum). */
+  public metricQueuedTasksWorkers(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.queuedTasksWorkers(options);
+  }
+
+  /** Average instant_tasks_worker_utilization_rate over the instant worker tasks (0 to 1). */
+  public metricInstantTasksWorkerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.instantTasksWorkerUtilization(options);
+  }
+
+  /** Average queued_tasks_worker_utilization_rate over the queued worker tasks (0 to 1). */
+  public metricQueuedTasksWorkerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.queuedTasksWorkerUtilization(options);
+  }
+
+  /** Sum of custom_code_runner_total_job_spaces over the runner tasks. */
+  public metricCustomCodeRunnerTotalJobSpaces(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.customCodeRunnerTotalJobSpaces(options);
+  }
+
+  /** Sum of custom_code_runner_remaining_job_spaces over the runner tasks. */
+  public metricCustomCodeRunnerRemainingJobSpaces(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.customCodeRunnerRemainingJobSpaces(options);
+  }
+
+  /** Share of the custom code runner's job spaces in use: (total - remaining) / total. */
+  public metricCustomCodeRunnerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.MathExpression {
+    return this.metrics.customCodeRunnerUtilization(options);
+  }
+
+  /** One policy per scaled service, on the formulas of Membrane's documentation. */
+  private addPolicies(props: MembraneScalingProps): void {
+    const policies = new ScalingPolicies(this, props.services);
+    const m = this.metrics;
+    policies.cpu('api', props.api ?? {});
+
+    const instant = props.instantTasksWorker ?? {};
+    if ((instant.strategy ?? MembraneInstantWorkerStrategy.UTILIZATION) === MembraneInstantWorkerStrategy.UTILIZATION) {
+      policies.math({
+        service: 'instantTasksWorker',
+        options: instant,
+        defaultTarget: DEFAULT_TARGETS.instantUtilization,
+        targetMax: 1,
+        what: 'utilization',
+        inputs: [m.input('rate', 'instant_tasks_worker_utilization_rate', 'instantTasksWorker', cloudwatch.Stats.AVERAGE)],
+        expression: 'rate',
+        label: 'avg(instant_tasks_worker_utilization_rate)',
+      });
+    } else {
+      policies.math({
+        service: 'instantTasksWorker',
+        options: instant,
+        defaultTarget: DEFAULT_TARGETS.instantJobsPerTask,
+        targetMax: 1000,
+        what: 'jobs per task',
+        inputs: [
+          m.input('active', 'instant_tasks_jobs_active', 'api', cloudwatch.Stats.MAXIMUM),
+          m.input('waiting', 'instant_tasks_jobs_waiting', 'api', cloudwatch.Stats.MAXIMUM),
+          m.runningTasks('running', 'instantTasksWorker'),
+        ],
+        expression: '(active + waiting) / running',
+        label: '(instant_tasks_jobs_active + instant_tasks_jobs_waiting) per running task',
+      });
+    }
+
+    const queued = props.queuedTasksWorker ?? {};
+    if ((queued.strategy ?? MembraneQueuedWorkerStrategy.UTILIZATION) === MembraneQueuedWorkerStrategy.UTILIZATION) {
+      policies.math({
+        service: 'queuedTasksWorker',
+        options: queued,
+        defaultTarget: DEFAULT_TARGETS.queuedUtilization,
+        targetMax: 1,
+        what: 'utilization',
+        inputs: [m.input('rate', 'queued_tasks_worker_utilization_rate', 'queuedTasksWorker', cloudwatch.Stats.AVERAGE)],
+        expression: 'rate',
+        label: 'avg(queued_tasks_worker_utilization_rate)',
+      });
+    } else {
+      const buffer = queued.bufferRatio ?? DEFAULT_BUFFER_RATIO;
+      if (buffer < 0 || buffer > 5) {
+        throw propError(this, 'queuedTasksWorker.bufferRatio', `${buffer} is outside 0 to 5`,
+          '"Autoscaling Configuration" uses 0.3 (30 % burst capacity).');
+      }
+      policies.math({
+        service: 'queuedTasksWorker',
+        options: queued,
+        defaultTarget: DEFAULT_TARGETS.queuedWorkersPerTask,
+        targetMax: 10,
+        what: 'buffered required workers per task',
+        inputs: [
+          m.input('required', 'queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM),
+          m.runningTasks('running', 'queuedTasksWorker'),
+        ],
+        expression: `required * ${1 + buffer} / running`,
+        label: `max(queued_tasks_workers_required) * ${1 + buffer} per running task`,
+      });
+    }
+
+    policies.math({
+      service: 'customCodeRunner',
+      options: props.customCodeRunner ?? {},
+      defaultTarget: DEFAULT_TARGETS.jobSpaceUse,
+      targetMax: 1,
+      what: 'job space use',
+      inputs: [
+        m.input('total', 'custom_code_runner_total_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM),
+        m.input('remaining', 'custom_code_runner_remaining_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM),
+      ],
+      expression: '(total - remaining) / total',
+      label: '(sum(total_job_spaces) - sum(remaining_job_spaces)) / sum(total_job_spaces)',
+    });
+
+    for (const key of ['ui', 'console'] as const) {
+      const options = props[key] ?? {};
+      if ((options.strategy ?? MembraneFrontendStrategy.FIXED) === MembraneFrontendStrategy.CPU) {
+        policies.cpu(key, options);
+      } else if (options.minCapacity !== undefined || options.maxCapacity !== undefined || options.target !== undefined) {
+        throw propError(this, `${key}.strategy`, 'capacity or target is set but the strategy is FIXED',
+          `Set ${key}.strategy to MembraneFrontendStrategy.CPU, or size the fixed count with the services' desiredCount.`);
+      }
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import { Validations } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { MEMBRANE_PORT, MIN_PRODUCTION_TASKS } from '../../common/constants';
+import { MembraneEnvironmentContract } from '../../common/environment';
+import { createLogGroup } from '../../common/resources';
+import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from '../defaults';
+import { ModeSpec } from '../modes';
+import { MembraneServiceOptions } from '../options';
+import { IMembraneService, MembraneTaskCountScaling } from '../props';
+import { listenerRule, Route } from '../routing';
+import { validateServiceOptions } from '../validation';
+import { MembraneVersion } from '../version';
+
+/** What every Membrane service shares, decided once by `MembraneEcsServices`. */
+export interface MembraneServiceContext {
+  readonly cluster: ecs.ICluster;
+  readonly vpc: ec2.IVpc;
+  readonly registry: string;
+  readonly registryCredentials: secretsmanager.ISecret;
+  readonly version: MembraneVersion;
+  readonly cpuArchitecture: ecs.CpuArchitecture;
+  readonly taskSubnets: ec2.SubnetSelection;
+  readonly logRetention: logs.RetentionDays;
+  readonly encryptionKey?: kms.IKey;
+  readonly enableExecuteCommand: boolean;
+  /** Where errors about props are reported (the services construct). */
+  readonly propScope: Construct;
+}
+
+/** Props of one Membrane service. */
+export interface MembraneServiceProps {
+  readonly mode: ModeSpec;
+  readonly options: MembraneServiceOptions;
+  readonly contract: MembraneEnvironmentContract;
+  readonly context: MembraneServiceContext;
+  /** The public route, for the services behind the load balancer. */
+  readonly route?: Route;
+  /** The HTTPS listener, for the services behind the load balancer. */
+  readonly listener?: elbv2.ApplicationListener;
+}
+
+/**
+ * One Membrane service: its log group, task definition with the Membrane container, security group, Fargate
+ * service and, for the public ones, its target group on the HTTPS listener. Its construct id is the mode's id,
+ * so every logical id below it is stable.
+ */
+export class MembraneService extends Construct implements IMembraneService {
+  public readonly serviceName: string;
+  public readonly service: ecs.FargateService;
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  public readonly container: ecs.ContainerDefinition;
+  public readonly logGroup: logs.ILogGroup;
+  public readonly targetGroup?: elbv2.ApplicationTargetGroup;
+  private scaling?: MembraneTaskCountScaling;
+
+  constructor(scope: Construct, props: MembraneServiceProps) {
+    super(scope, props.mode.id);
+    const { mode, options, contract, context } = props;
+    this.serviceName = mode.name;
+    const cpu = options.cpu ?? mode.size.cpu;
+    const memoryLimitMiB = options.memoryLimitMiB ?? mode.size.memoryMiB;
+    const desiredCount = options.desiredCount ?? MIN_PRODUCTION_TASKS;
+    validateServiceOptions(context.propScope, this, mode, options, { cpu, memoryLimitMiB, desiredCount });
+
+    this.logGroup = createLogGroup(this, 'LogGroup', context.logRetention, `the ${mode.name} container logs`, context.encryptionKey);
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu,
+      memoryLimitMiB,
+      runtimePlatform: { cpuArchitecture: context.cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    const behindLoadBalancer = mode.exposure === 'public-alb';
+    const healthPath = props.route?.basePath ?? mode.healthPath;
+    this.container = this.taskDefinition.addContainer(mode.name, {
+      image: ecs.ContainerImage.fromRegistry(`${context.registry}/core/${mode.image}:${context.version.tag}`,
+        { credentials: context.registryCredentials }),
+      environment: contract.environment,
+      secrets: contract.secrets,
+      portMappings: [{ containerPort: MEMBRANE_PORT, name: 'http', appProtocol: ecs.AppProtocol.http }],
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: mode.name }),
+      stopTimeout: mode.tier === 1 ? WORKER_STOP_TIMEOUT : undefined,
+      healthCheck: behindLoadBalancer ? undefined : {
+        command: options.healthCheckCommand ?? nodeHttpCheck(healthPath),
+        ...CONTAINER_HEALTH_CHECK,
+        startPeriod: STARTUP_GRACE,
+      },
+    });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'Only non-secret Membrane configuration (URLs, bucket names, flags, timeouts) is plain environment; every credential is an ECS secret from Secrets Manager.',
+    });
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: context.vpc,
+      description: `Membrane ${mode.name}`,
+      allowAllOutbound: true,
+    });
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: context.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount,
+      vpcSubnets: context.taskSubnets,
+      securityGroups: [securityGroup],
+      assignPublicIp: false,
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      healthCheckGracePeriod: behindLoadBalancer ? STARTUP_GRACE : undefined,
+      enableExecuteCommand: context.enableExecuteCommand,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      capacityProviderStrategies: options.spot ? [
+        { capacityProvider: 'FARGATE', base: 1, weight: 0 },
+        { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+      ] : undefined,
+      serviceConnectConfiguration: serviceConnect(mode),
+    });
+
+    if (behindLoadBalancer && props.listener && props.route) {
+      this.targetGroup = props.listener.addTargets(mode.id, {
+        ...listenerRule(mode, props.route),
+        port: MEMBRANE_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targets: [this.service.loadBalancerTarget({ containerName: mode.name, containerPort: MEMBRANE_PORT })],
+        deregistrationDelay: DEREGISTRATION_DELAY,
+        healthCheck: {
+          path: healthPath,
+          // The API answers 200 on `/` ("Service Deployment"); the Next.js front ends may redirect to sign-in.
+          healthyHttpCodes: mode.key === 'api' ? '200' : '200-399',
+          ...TARGET_HEALTH_CHECK,
+        },
+      });
+    }
+  }
+
+  public autoScaleTaskCount(props: appscaling.EnableScalingProps): MembraneTaskCountScaling {
+    if (this.scaling) {
+      throw new Error(`${this.node.path}: the task count of ${this.serviceName} is already autoscaled. Apply MembraneScaling once per MembraneEcsServices.`);
+    }
+    // Application Auto Scaling owns the count from here on: a deployment must not reset it.
+    (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
+    const taskCount = this.service.autoScaleTaskCount(props);
+    // The scalable target is the task count's only child; aws-cdk-lib does not expose its id otherwise.
+    const target = taskCount.node.findChild('Target') as appscaling.ScalableTarget;
+    this.scaling = { taskCount, scalableTargetId: target.scalableTargetId };
+    return this.scaling;
+  }
+}
+
+/** Service Connect: the custom code runner is the only server; the api-image services are its clients. */
+function serviceConnect(mode: ModeSpec): ecs.ServiceConnectProps | undefined {
+  if (mode.exposure === 'service-connect') {
+    return { services: [{ portMappingName: 'http', discoveryName: mode.name, dnsName: mode.name, port: MEMBRANE_PORT }] };
+  }
+  return mode.kind === 'engine' ? {} : undefined;
+}
+
+/** `GET http://127.0.0.1:5000<path>` with Node.js, which every Membrane image has; exit 0 on 2xx. */
+function nodeHttpCheck(path: string): string[] {
+  return ['CMD', 'node', '-e',
+    `fetch('http://127.0.0.1:${MEMBRANE_PORT}${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`];
+}

@@ -1,0 +1,31 @@
+import { Duration } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+/** Container health check start period: "Self-hosting on AWS" allows up to five minutes for start-up. */
+export const STARTUP_GRACE = Duration.minutes(5);
+
+/** Container health check of the services that are not behind the load balancer. */
+export const CONTAINER_HEALTH_CHECK = { interval: Duration.seconds(30), timeout: Duration.seconds(5), retries: 3 } as const;
+
+/** Load balancer health check of the public services. */
+export const TARGET_HEALTH_CHECK = {
+  interval: Duration.seconds(15),
+  timeout: Duration.seconds(5),
+  healthyThresholdCount: 2,
+  unhealthyThresholdCount: 3,
+} as const;
+
+/** How long the load balancer drains a target that leaves. */
+export const DEREGISTRATION_DELAY = Duration.seconds(30);
+
+/** Workers get the longest graceful stop Fargate allows, to finish or hand back the job they run. */
+export const WORKER_STOP_TIMEOUT = Duration.seconds(120);
+
+/** Cloud Map namespace that Service Connect uses. */
+export const DEFAULT_NAMESPACE = 'membrane.internal';
+
+/** Retention of the services' log groups. */
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/** How long the load balancer's access logs are kept in the log bucket this library creates. */
+export const LOAD_BALANCER_LOG_EXPIRATION = Duration.days(365);

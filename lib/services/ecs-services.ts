@@ -1,0 +1,318 @@
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { MembraneAuthConfig } from './auth';
+import { MembraneService, MembraneServiceContext } from './components/membrane-service';
+import { DEFAULT_LOG_RETENTION, DEFAULT_NAMESPACE, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
+import {
+  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
+} from './environment';
+import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
+import { IMembraneService, MembraneEcsServicesProps } from './props';
+import { resolveRoutes, Routes } from './routing';
+import { checkedExtras, validateProps, validateSettings } from './validation';
+import { MembraneRegistry } from './version';
+import { API_KEEPALIVE_MS, MEMBRANE_PORT } from '../common/constants';
+import { mergeEnvironmentContracts } from '../common/contract';
+import { MembraneEnvironmentContract } from '../common/environment';
+import { createLogBucket } from '../common/log-bucket';
+import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
+
+const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials ("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so rotation is a runbook step.';
+
+/**
+ * Every Membrane service on Fargate: api, instant-tasks-worker, queued-tasks-worker, orchestrator, ui,
+ * console and custom-code-runner, from one per-mode table.
+ *
+ * A public HTTPS load balancer routes by host (or by path with BASE_PATH) to the API, UI and Console;
+ * HTTP redirects to HTTPS. The custom code runner is reachable only from the api-image services, through
+ * ECS Service Connect. Secrets reach the containers as ECS secrets only. Deployments roll with the circuit
+ * breaker and never drop below the desired count; workers deploy before the API.
+ *
+ * @example
+ * declare const stack: Stack;
+ * declare const zone: route53.IHostedZone;
+ * declare const secret: (name: string) => secretsmanager.ISecret;
+ * const network = new MembraneNetwork(stack, 'Network');
+ * const services = new MembraneEcsServices(stack, 'Services', {
+ *   version: MembraneVersion.of('2026-01-14'),
+ *   registryCredentials: secret('membrane/registry'),
+ *   storage: new MembraneStorage(stack, 'Storage'),
+ *   cache: new MembraneCache(stack, 'Cache', { vpc: network.vpc }),
+ *   mongoUri: secret('membrane/mongo-uri'),
+ *   selfHostingToken: secret('membrane/self-hosting-token'),
+ *   auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'abc123', clientSecret: secret('membrane/auth0') }),
+ *   domain: { zone, apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com' },
+ * });
+ */
+export class MembraneEcsServices extends Construct {
+  /** The ECS cluster (Container Insights on). */
+  public readonly cluster: ecs.Cluster;
+  /** The public load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The HTTPS listener. */
+  public readonly httpsListener: elbv2.ApplicationListener;
+  /** `https://<apiDomainName>`: BASE_URI. */
+  public readonly apiUrl: string;
+  /** Public URL of the UI (with its base path). */
+  public readonly uiUrl: string;
+  /** Public URL of the Console (with its base path). */
+  public readonly consoleUrl: string;
+  /** The API service. */
+  public readonly api: IMembraneService;
+  /** The instant tasks worker service. */
+  public readonly instantTasksWorker: IMembraneService;
+  /** The queued tasks worker service. */
+  public readonly queuedTasksWorker: IMembraneService;
+  /** The orchestrator service. */
+  public readonly orchestrator: IMembraneService;
+  /** The UI service. */
+  public readonly ui: IMembraneService;
+  /** The Console service. */
+  public readonly console: IMembraneService;
+  /** The custom code runner service (internal only). */
+  public readonly customCodeRunner: IMembraneService;
+  /**
+   * The generated JWT signing secret.
+   *
+   * @default - none when `jwtSecret` is given
+   */
+  public readonly generatedJwtSecret?: secretsmanager.ISecret;
+  /**
+   * The generated credentials encryption secret.
+   *
+   * @default - none when `encryptionSecret` is given
+   */
+  public readonly generatedEncryptionSecret?: secretsmanager.ISecret;
+
+  private readonly byMode: Record<ModeKey, MembraneService>;
+
+  constructor(scope: Construct, id: string, props: MembraneEcsServicesProps) {
+    super(scope, id);
+    const registry = props.registry ?? MembraneRegistry.GETMEMBRANE;
+    validateProps(this, props, registry);
+    validateSettings(this, props.settings ?? {});
+    const vpc = props.vpc ?? props.cache.vpc;
+    const routes = resolveRoutes(this, props.domain);
+    this.apiUrl = routes.api.url;
+    this.uiUrl = routes.ui.url;
+    this.consoleUrl = routes.console.url;
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      enableFargateCapacityProviders: true,
+      defaultCloudMapNamespace: {
+        name: props.namespaceName ?? DEFAULT_NAMESPACE,
+        type: servicediscovery.NamespaceType.HTTP,
+        useForServiceConnect: true,
+      },
+    });
+    const secrets = this.createSecrets(props);
+    this.generatedJwtSecret = secrets.generatedJwtSecret;
+    this.generatedEncryptionSecret = secrets.generatedEncryptionSecret;
+    const contracts = this.environmentContracts(props, routes, secrets);
+
+    this.loadBalancer = this.createLoadBalancer(props, vpc);
+    this.httpsListener = this.createListeners(props, routes);
+
+    const context: MembraneServiceContext = {
+      cluster: this.cluster,
+      vpc,
+      registry,
+      registryCredentials: props.registryCredentials,
+      version: props.version,
+      cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
+      taskSubnets: props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      logRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      encryptionKey: props.encryptionKey,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      propScope: this,
+    };
+    this.byMode = perMode(mode => new MembraneService(this, {
+      mode,
+      options: props.services?.[mode.key] ?? {},
+      contract: contracts[mode.key],
+      context,
+      route: publicRoute(mode, routes),
+      listener: this.httpsListener,
+    }));
+    this.api = this.byMode.api;
+    this.instantTasksWorker = this.byMode.instantTasksWorker;
+    this.queuedTasksWorker = this.byMode.queuedTasksWorker;
+    this.orchestrator = this.byMode.orchestrator;
+    this.ui = this.byMode.ui;
+    this.console = this.byMode.console;
+    this.customCodeRunner = this.byMode.customCodeRunner;
+
+    this.connect(props);
+    this.orderDeployments();
+  }
+
+  /** All seven services, in deployment order. */
+  public allServices(): IMembraneService[] {
+    return MODES.map(mode => this.byMode[mode.key]);
+  }
+
+  /** `SECRET` and `ENCRYPTION_SECRET`: the given ones, or generated and retained. */
+  private createSecrets(props: MembraneEcsServicesProps) {
+    const generate = (secretId: string, description: string) => createGeneratedSecret(this, secretId, {
+      description,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
+      noRotationReason: SECRET_NO_ROTATION,
+    });
+    const generatedJwtSecret = props.jwtSecret ? undefined : generate('JwtSecret', 'Membrane SECRET (JWT signing)');
+    const generatedEncryptionSecret = props.encryptionSecret
+      ? undefined
+      : generate('EncryptionSecret', 'Membrane ENCRYPTION_SECRET (credentials encryption)');
+    return {
+      generatedJwtSecret,
+      generatedEncryptionSecret,
+      jwtSecret: (props.jwtSecret ?? generatedJwtSecret)!,
+      encryptionSecret: (props.encryptionSecret ?? generatedEncryptionSecret)!,
+    };
+  }
+
+  /** The environment of every service: the managed contract of its kind plus its checked extras. */
+  private environmentContracts(props: MembraneEcsServicesProps, routes: Routes,
+    secrets: { jwtSecret: secretsmanager.ISecret; encryptionSecret: secretsmanager.ISecret }): Record<ModeKey, MembraneEnvironmentContract> {
+    const settings = props.settings ?? {};
+    const auth: MembraneAuthConfig = props.auth.bind(this);
+    const urls: MembraneUrls = { api: routes.api.url, ui: routes.ui.url, console: routes.console.url };
+    const x86 = (props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64) === ecs.CpuArchitecture.X86_64;
+    const customCodeRunnerUri = `http://${modeOf('customCodeRunner').name}:${MEMBRANE_PORT}`;
+    const engineShared = mergeEnvironmentContracts(
+      { environment: engineEnvironment(settings, urls, customCodeRunnerUri, x86), secrets: {} },
+      props.storage.environmentContract,
+      props.cache.environmentContract,
+      ...(props.workerCache ? [props.workerCache.environmentContract] : []),
+      auth.engine,
+      {
+        environment: {},
+        secrets: {
+          MONGO_URI: ecs.Secret.fromSecretsManager(props.mongoUri),
+          SECRET: ecs.Secret.fromSecretsManager(secrets.jwtSecret),
+          ENCRYPTION_SECRET: ecs.Secret.fromSecretsManager(secrets.encryptionSecret),
+          SELF_HOSTING_TOKEN: ecs.Secret.fromSecretsManager(props.selfHostingToken),
+        },
+      },
+    );
+    const managed = (mode: ModeSpec): MembraneEnvironmentContract => {
+      const debug = settings.debug ?? false;
+      switch (mode.kind) {
+        case 'engine': return mergeEnvironmentContracts(engineShared, { environment: engineModeEnvironment(mode, settings), secrets: {} });
+        case 'ui': return { environment: uiEnvironment(urls, routes.ui.basePath, debug), secrets: {} };
+        case 'console': return { environment: consoleEnvironment(urls, routes.console.basePath, settings, auth.consoleEnvironment), secrets: {} };
+        case 'runner': return { environment: customCodeRunnerEnvironment(debug), secrets: {} };
+      }
+    };
+    return perMode(mode => {
+      const base = managed(mode);
+      return mergeEnvironmentContracts(base, checkedExtras(this, mode, props.services?.[mode.key] ?? {}, base, auth.forbiddenVariables));
+    });
+  }
+
+  /** The internet-facing load balancer, its access logs and its optional web ACL. */
+  private createLoadBalancer(props: MembraneEcsServicesProps, vpc: ec2.IVpc): elbv2.ApplicationLoadBalancer {
+    const logsBucket = props.loadBalancerLogsBucket ?? createLogBucket(this, 'LoadBalancerLogsBucket', {
+      expiration: LOAD_BALANCER_LOG_EXPIRATION, removalPolicy: RemovalPolicy.RETAIN, receivesServerAccessLogs: false,
+    });
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      // Below the API's HEADERS_TIMEOUT_MS / KEEPALIVE_TIMEOUT_MS (61 s), so the ALB closes idle connections first.
+      idleTimeout: Duration.seconds(API_KEEPALIVE_MS / 1000 - 1),
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.loadBalancerDeletionProtection ?? true,
+    });
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      throw new Error(`${this.node.path}: the load balancer's access logs need the stack's region, because the log delivery principal differs per region. `
+        + 'Create the stack with env: { region: \'<region>\' } (the account may stay unresolved).');
+    }
+    loadBalancer.logAccessLogs(logsBucket, 'alb');
+    Validations.of(loadBalancer).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'The load balancer is the public HTTPS entry point of the API, UI and Console ("Frequently Asked Questions"); it accepts 443 and 80 (redirected to 443) from anywhere.',
+    });
+    if (props.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
+    } else {
+      Validations.of(loadBalancer).acknowledge({
+        id: 'NIST.800.53.R5-ALBWAFEnabled',
+        reason: 'A web ACL is an account-level choice (rules, logging, cost); pass webAclArn to attach one.',
+      });
+    }
+    return loadBalancer;
+  }
+
+  /** HTTPS listener with its certificate, the HTTP-to-HTTPS redirect, and the alias records. */
+  private createListeners(props: MembraneEcsServicesProps, routes: Routes): elbv2.ApplicationListener {
+    const certificate = props.domain.certificate ?? new acm.Certificate(this, 'Certificate', {
+      domainName: routes.hosts[0],
+      subjectAlternativeNames: routes.hosts.length > 1 ? routes.hosts.slice(1) : undefined,
+      validation: acm.CertificateValidation.fromDns(props.domain.zone),
+    });
+    const listener = this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [certificate],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
+    });
+    const redirect = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+    Validations.of(redirect).acknowledge({
+      id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+      reason: 'The port 80 listener only answers with a permanent redirect to HTTPS ("Frequently Asked Questions": enforce HTTPS redirects); it serves no content.',
+    });
+
+    const zone = props.domain.zone;
+    if (zone) {
+      const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer));
+      routes.hosts.forEach((host, index) => {
+        new route53.ARecord(this, index === 0 ? 'AliasRecord' : `AliasRecord${index}`, { zone, recordName: host, target });
+      });
+    }
+    return listener;
+  }
+
+  /** Network access and grants: the custom code runner admits only the api-image services; they reach the caches and buckets. */
+  private connect(props: MembraneEcsServicesProps): void {
+    const runner = this.byMode.customCodeRunner.service;
+    for (const mode of MODES.filter(m => m.kind === 'engine')) {
+      const engine = this.byMode[mode.key].service;
+      runner.connections.allowFrom(engine, ec2.Port.tcp(MEMBRANE_PORT), `${mode.id} to custom-code-runner`);
+      props.cache.connections.allowDefaultPortFrom(engine);
+      props.workerCache?.connections.allowDefaultPortFrom(engine);
+      props.storage.grantReadWrite(engine.taskDefinition.taskRole);
+    }
+    // CDK grants (secrets, logs, buckets) land in one least-privilege policy per role, scoped to this task's resources.
+    for (const { taskDefinition } of this.allServices()) {
+      acknowledgeGrantPolicy(taskDefinition.taskRole);
+      acknowledgeGrantPolicy(taskDefinition.executionRole);
+    }
+  }
+
+  /** Deployment order ("Frequently Asked Questions": deploy workers first, then the API): each tier waits for the one below. */
+  private orderDeployments(): void {
+    for (const mode of MODES) {
+      for (const lower of MODES.filter(m => m.tier === mode.tier - 1)) {
+        this.byMode[mode.key].service.node.addDependency(this.byMode[lower.key].service);
+      }
+    }
+  }
+}
+
+/** The public route of a service behind the load balancer. */
+function publicRoute(mode: ModeSpec, routes: Routes) {
+  return mode.exposure === 'public-alb' ? routes[mode.key as 'api' | 'ui' | 'console'] : undefined;
+}

@@ -1,0 +1,270 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { IConstruct } from 'constructs';
+import { MembraneAuth } from './auth';
+import { MembraneServicesOptions } from './options';
+import { MembraneApplicationSettings } from './settings';
+import { MembraneVersion } from './version';
+import { IMembraneCache, IMembraneStorage } from '../common/environment';
+
+/**
+ * Public names of the API, UI and Console, and how HTTPS is set up for them.
+ *
+ * Host routing (default): each service on its own host name. Path routing: give `uiBasePath` /
+ * `consoleBasePath` and the UI / Console are served under that path (Membrane's `BASE_PATH`), by default
+ * on the API's host.
+ */
+export interface MembraneServicesDomain {
+  /** Host name of the API, e.g. `api.example.com`. `BASE_URI` is `https://<apiDomainName>`. */
+  readonly apiDomainName: string;
+
+  /**
+   * Host name of the UI.
+   *
+   * @default - `apiDomainName` when `uiBasePath` is set; otherwise required
+   */
+  readonly uiDomainName?: string;
+
+  /**
+   * Host name of the Console.
+   *
+   * @default - `apiDomainName` when `consoleBasePath` is set; otherwise required
+   */
+  readonly consoleDomainName?: string;
+
+  /**
+   * Serve the UI under this path (`BASE_PATH`, e.g. `/ui-app`): leading slash, no trailing slash.
+   *
+   * @default - the UI is served at the root of its host
+   */
+  readonly uiBasePath?: string;
+
+  /**
+   * Serve the Console under this path (`BASE_PATH`, e.g. `/console-app`): leading slash, no trailing slash.
+   *
+   * @default - the Console is served at the root of its host
+   */
+  readonly consoleBasePath?: string;
+
+  /**
+   * Hosted zone for the alias records and, without `certificate`, for the DNS-validated certificate.
+   *
+   * @default - no DNS records; `certificate` is then required
+   */
+  readonly zone?: route53.IHostedZone;
+
+  /**
+   * Certificate covering every host name above.
+   *
+   * @default - a DNS-validated certificate in `hostedZone`
+   */
+  readonly certificate?: acm.ICertificate;
+}
+
+/**
+ * Properties for `MembraneEcsServices`.
+ */
+export interface MembraneEcsServicesProps {
+  /** Image tag of every Membrane image, e.g. `MembraneVersion.of('2026-01-14')`. */
+  readonly version: MembraneVersion;
+
+  /**
+   * Secrets Manager secret with the registry login, as JSON `{"username": "robot$<company>", "password": "..."}`.
+   * Used on every container; only the task execution roles can read it.
+   */
+  readonly registryCredentials: secretsmanager.ISecret;
+
+  /**
+   * Registry host of the `core/*` images.
+   *
+   * @default MembraneRegistry.GETMEMBRANE ('harbor.getmembrane.com')
+   */
+  readonly registry?: string;
+
+  /** Buckets and their environment (e.g. a `MembraneStorage`). */
+  readonly storage: IMembraneStorage;
+
+  /** The main Redis cache (e.g. a `MembraneCache`). */
+  readonly cache: IMembraneCache;
+
+  /**
+   * A dedicated Redis cache for worker jobs (`WORKER_REDIS_URI`).
+   *
+   * @default - the main cache serves the workers too
+   */
+  readonly workerCache?: IMembraneCache;
+
+  /**
+   * Secret whose value is the MongoDB connection string (`MONGO_URI`). MongoDB 4.4 or later: MongoDB Atlas
+   * (M10+ for production) or self-hosted. Amazon DocumentDB and Azure Cosmos DB are not supported by Membrane.
+   */
+  readonly mongoUri: secretsmanager.ISecret;
+
+  /**
+   * Secret whose value is the `SELF_HOSTING_TOKEN` from your Membrane organisation settings; Membrane validates
+   * it against its cloud at start-up.
+   */
+  readonly selfHostingToken: secretsmanager.ISecret;
+
+  /** How users sign in: `MembraneAuth.auth0(...)` or `MembraneAuth.usernamePassword(...)`. */
+  readonly auth: MembraneAuth;
+
+  /** Public host names, routing and certificate. */
+  readonly domain: MembraneServicesDomain;
+
+  /**
+   * `SECRET`, the JWT signing secret.
+   *
+   * @default - 64 random characters generated in Secrets Manager and retained
+   */
+  readonly jwtSecret?: secretsmanager.ISecret;
+
+  /**
+   * `ENCRYPTION_SECRET`, the key that encrypts stored credentials. Changing it makes stored credentials
+   * unreadable until they are re-encrypted.
+   *
+   * @default - 64 random characters generated in Secrets Manager and retained
+   */
+  readonly encryptionSecret?: secretsmanager.ISecret;
+
+  /**
+   * Application settings (Mongo pool, start-up checks, limits, credentials storage, ...).
+   *
+   * @default - Membrane's defaults and the recommendations of its self-hosting documentation
+   */
+  readonly settings?: MembraneApplicationSettings;
+
+  /**
+   * Per-service size, count, Spot, extra environment and health check.
+   *
+   * @default - see MembraneServiceOptions
+   */
+  readonly services?: MembraneServicesOptions;
+
+  /**
+   * The VPC to run in.
+   *
+   * @default - the main cache's VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of the Fargate tasks.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly taskSubnets?: ec2.SubnetSelection;
+
+  /**
+   * CPU architecture of every task. On X86_64 the api-image services get `CUSTOM_CODE_MEMORY_LIMIT`
+   * ("Service Deployment"); ARM64 is cheaper per vCPU if your Membrane images are multi-arch.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * Retention of the services' log groups.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Customer-managed KMS key for the generated secrets and the log groups.
+   *
+   * @default - AWS managed keys
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Allow `aws ecs execute-command` into the tasks.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
+   * Bucket for the load balancer's access logs (prefix `alb/`).
+   *
+   * @default - a dedicated log bucket
+   */
+  readonly loadBalancerLogsBucket?: s3.IBucket;
+
+  /**
+   * Protect the load balancer from deletion (a stack deletion then fails until it is turned off).
+   *
+   * @default true
+   */
+  readonly loadBalancerDeletionProtection?: boolean;
+
+  /**
+   * ARN of an AWS WAF web ACL (scope REGIONAL) for the load balancer.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Name of the Cloud Map namespace that Service Connect uses.
+   *
+   * @default 'membrane.internal'
+   */
+  readonly namespaceName?: string;
+
+  /**
+   * What happens to the generated secrets when they leave the stack. Losing `ENCRYPTION_SECRET` makes
+   * stored credentials unreadable.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly secretRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * What `MembraneScaling` (or your own scaling) gets when it takes over a service's task count.
+ */
+export interface MembraneTaskCountScaling {
+  /** The service's scalable task count (attach L2 policies here). */
+  readonly taskCount: ecs.ScalableTaskCount;
+
+  /** Id of the Application Auto Scaling scalable target (for L1 policies such as metric-math target tracking). */
+  readonly scalableTargetId: string;
+}
+
+/**
+ * One running Membrane service and the resources that belong to it.
+ */
+export interface IMembraneService extends IConstruct {
+  /** Membrane's name of the service (`api`, `instant-tasks-worker`, ...): container name and log stream prefix. */
+  readonly serviceName: string;
+  /** The ECS service. */
+  readonly service: ecs.FargateService;
+  /** Its task definition. */
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** Its Membrane container. */
+  readonly container: ecs.ContainerDefinition;
+  /** Where its container logs go. */
+  readonly logGroup: logs.ILogGroup;
+  /**
+   * Its load balancer target group.
+   *
+   * @default - none: the service is not public
+   */
+  readonly targetGroup?: elbv2.ApplicationTargetGroup;
+
+  /**
+   * Hands the task count to Application Auto Scaling. From then on the service's template has no
+   * `DesiredCount`, so a deployment does not reset the running count. Once per service.
+   */
+  autoScaleTaskCount(props: appscaling.EnableScalingProps): MembraneTaskCountScaling;
+}

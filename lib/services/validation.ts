@@ -1,0 +1,114 @@
+import { Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { isFargateSize, ModeSpec } from './modes';
+import { MembraneServiceOptions } from './options';
+import { MembraneEcsServicesProps } from './props';
+import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartupCheck } from './settings';
+import { MembraneRegistry } from './version';
+import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../common/constants';
+import { MembraneEnvironmentContract } from '../common/environment';
+import { propError, requireInteger, warn } from '../common/validation';
+
+/** Checks of the props that are not settings, domain or per-service options. */
+export function validateProps(scope: Construct, props: MembraneEcsServicesProps, registry: string): void {
+  if (!props.auth) {
+    throw propError(scope, 'auth', 'no authentication is configured',
+      'Set auth to MembraneAuth.auth0({ ... }) or MembraneAuth.usernamePassword({ ... }).');
+  }
+  if (props.vpc && props.vpc !== props.cache.vpc) {
+    warn(scope, 'vpcDiffersFromCache', 'vpc is not the cache\'s VPC: the tasks reach Redis only if the two VPCs are connected and routed.');
+  }
+  if (!Token.isUnresolved(registry) && !/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(registry)) {
+    throw propError(scope, 'registry', `'${registry}' is not a registry host`, `Give a host without scheme, e.g. '${MembraneRegistry.GETMEMBRANE}'.`);
+  }
+  if (props.version.isMutable) {
+    warn(scope, 'mutableImageTag', `version '${props.version.tag}' is a moving tag: a redeploy may change the running release and ECS cannot roll back to the previous image. Use an immutable tag such as MembraneVersion.of('2026-01-14') ("Self-hosting").`);
+  }
+}
+
+/**
+ * Checks one service's size, count and Spot choice. Errors name the prop under `scope` (the services construct);
+ * warnings go on the service's own construct.
+ */
+export function validateServiceOptions(scope: Construct, serviceScope: Construct, mode: ModeSpec, options: MembraneServiceOptions,
+  size: { cpu: number; memoryLimitMiB: number; desiredCount: number }): void {
+  const { cpu, memoryLimitMiB, desiredCount } = size;
+  const prop = `services.${mode.key}`;
+  if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryLimitMiB) && !isFargateSize(cpu, memoryLimitMiB)) {
+    throw propError(scope, `${prop}.cpu/memoryLimitMiB`, `${cpu} CPU units with ${memoryLimitMiB} MiB is not a Fargate task size`,
+      'See the Fargate task size table; e.g. 512 CPU allows 1024-4096 MiB, 1024 CPU allows 2048-8192 MiB.');
+  }
+  if (cpu < mode.minimum.cpu || memoryLimitMiB < mode.minimum.memoryMiB) {
+    warn(serviceScope, 'belowMinimumSize', `${mode.name} gets ${cpu} CPU / ${memoryLimitMiB} MiB, below Membrane's minimum of ${mode.minimum.cpu} / ${mode.minimum.memoryMiB} ("Service Deployment").`);
+  }
+  requireInteger(scope, `${prop}.desiredCount`, desiredCount, 0, 1000);
+  if (mode.key === 'orchestrator' && desiredCount < MIN_PRODUCTION_TASKS) {
+    warn(serviceScope, 'orchestratorSingleInstance', `The orchestrator runs fewer than ${MIN_PRODUCTION_TASKS} tasks: schedules and syncs stop while its only task is replaced ("Self-hosting" recommends ${MIN_PRODUCTION_TASKS}).`);
+  }
+  if (options.spot && !mode.spotAllowed) {
+    throw propError(scope, `${prop}.spot`, `Fargate Spot is not offered for ${mode.name}`,
+      'Spot is for the instant and queued tasks workers only; remove spot from this service.');
+  }
+}
+
+/** Checks a service's extra environment and secrets against what the library manages. */
+export function checkedExtras(scope: Construct, mode: ModeSpec, options: MembraneServiceOptions, managed: MembraneEnvironmentContract,
+  forbiddenVariables: string[]): MembraneEnvironmentContract {
+  const environment = options.environment ?? {};
+  const secrets = options.secrets ?? {};
+  for (const name of [...Object.keys(environment), ...Object.keys(secrets)]) {
+    const prop = `services.${mode.key}.${name in environment ? 'environment' : 'secrets'}.${name}`;
+    if (forbiddenVariables.includes(name)) {
+      throw propError(scope, prop, `${name} belongs to the other authentication mode than the one in 'auth'`,
+        'Use exactly one of MembraneAuth.auth0 and MembraneAuth.usernamePassword, and set its values there.');
+    }
+    if (name in managed.environment || name in managed.secrets) {
+      throw propError(scope, prop, `${name} is managed by membrane-cdk`, 'Set it through the construct\'s props instead (settings, domain, storage, cache, auth).');
+    }
+  }
+  for (const name of Object.keys(environment)) {
+    if (SECRET_NAME_PATTERN.test(name)) {
+      throw propError(scope, `services.${mode.key}.environment.${name}`, `${name} looks like a credential and would be stored in plain text in the template`,
+        `Pass it in services.${mode.key}.secrets as an ecs.Secret instead.`);
+    }
+  }
+  return { environment, secrets };
+}
+
+/** Cross-field checks of the application settings. */
+export function validateSettings(scope: Construct, settings: MembraneApplicationSettings): void {
+  const external = settings.connectionCredentialsStorage === MembraneCredentialsStorage.EXTERNAL_API;
+  if (external && !settings.connectionCredentialsEndpointUrl) {
+    throw propError(scope, 'settings.connectionCredentialsEndpointUrl', 'it is required when connectionCredentialsStorage is EXTERNAL_API',
+      'Give the URL of your credentials API, or use MembraneCredentialsStorage.DATABASE.');
+  }
+  if (!external && settings.connectionCredentialsEndpointUrl) {
+    throw propError(scope, 'settings.connectionCredentialsEndpointUrl', 'it is only used when connectionCredentialsStorage is EXTERNAL_API',
+      'Set connectionCredentialsStorage to MembraneCredentialsStorage.EXTERNAL_API, or remove the URL.');
+  }
+  for (const [name, value] of [
+    ['settings.baseUriInternal', settings.baseUriInternal], ['settings.baseWebhooksUri', settings.baseWebhooksUri],
+    ['settings.baseOauthCallbackUri', settings.baseOauthCallbackUri], ['settings.connectionCredentialsEndpointUrl', settings.connectionCredentialsEndpointUrl],
+  ] as const) {
+    if (value !== undefined && !Token.isUnresolved(value) && !/^https?:\/\/[^\s/]+/.test(value)) {
+      throw propError(scope, name, `'${value}' is not an http(s) URL`, 'Give an absolute URL such as https://webhooks.example.com.');
+    }
+  }
+  requireInteger(scope, 'settings.mongoMinPoolSize', settings.mongoMinPoolSize, 0, 10000);
+  requireInteger(scope, 'settings.mongoMaxPoolSize', settings.mongoMaxPoolSize, 1, 10000);
+  if (settings.mongoMinPoolSize !== undefined && settings.mongoMaxPoolSize !== undefined && settings.mongoMinPoolSize > settings.mongoMaxPoolSize) {
+    throw propError(scope, 'settings.mongoMinPoolSize', `${settings.mongoMinPoolSize} is above mongoMaxPoolSize ${settings.mongoMaxPoolSize}`,
+      'Keep the minimum pool size at or below the maximum.');
+  }
+  requireInteger(scope, 'settings.startupCheckRetries', settings.startupCheckRetries, 0, 100);
+  requireInteger(scope, 'settings.maxNodeRunOutputSizeMb', settings.maxNodeRunOutputSizeMb, 1, 1024);
+  requireInteger(scope, 'settings.maxQueuedTasksMemoryMb', settings.maxQueuedTasksMemoryMb, 128, 120000);
+  const skip = settings.skipStartupChecks ?? [];
+  if (skip.includes(MembraneStartupCheck.ALL) && skip.length > 1) {
+    throw propError(scope, 'settings.skipStartupChecks', `'all' combined with ${skip.filter(s => s !== MembraneStartupCheck.ALL).join(', ')}`,
+      'Give either MembraneStartupCheck.ALL alone or a list of individual checks.');
+  }
+  if (skip.length > 0) {
+    warn(scope, 'skipStartupChecks', `Start-up checks skipped (${skip.join(',')}): "Self-hosting on AWS" calls this a last resort; prefer longer retries.`);
+  }
+}
