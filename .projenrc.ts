@@ -1,14 +1,15 @@
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { awscdk, javascript, JsonFile } from 'projen';
 
-// Versions proven to work together offline (see ../shared/TOOLCHAIN.md).
+// Versions proven to work together offline (see docs/toolchain.md).
 const CDK_VERSION = '2.257.0';
 const CONSTRUCTS_VERSION = '10.8.1';
 const CDK_CLI_VERSION = '2.1115.1';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: '@org/membrane-cdk',
-  description: 'AWS CDK constructs to self-host Membrane on AWS: S3 + CloudFront storage, ElastiCache, Fargate services, autoscaling on Membrane metrics.',
+  description: 'AWS CDK constructs to self-host Membrane on AWS: S3 + CloudFront storage, ElastiCache, Fargate services, autoscaling on Membrane '
+    + 'metrics.',
   author: 'membrane-cdk maintainers',
   authorAddress: 'dev@example.com',
   repositoryUrl: 'https://github.com/org/membrane-cdk',
@@ -68,6 +69,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ts-node',
   ],
   gitignore: ['cdk.out', '*.cdk.out', '.tmp/', 'integ/**/cdk-integ.out.*'],
+});
+
+// Line length applies to strings, templates and comments too: no 250-character messages hiding in a string.
+project.eslint?.addRules({
+  '@stylistic/max-len': ['error', { code: 150, ignoreUrls: true, ignoreRegExpLiterals: true }],
 });
 
 // `npm ci` with jest 30 needs this pin, or the lockfile misses the resolver's native bindings.

@@ -132,10 +132,10 @@ export class MembraneDevelopmentStack extends Stack {
     const replicationGroup = cache.node.findChild('ReplicationGroup');
     Validations.of(replicationGroup).acknowledge({
       id: 'AwsSolutions-AEC4',
-      reason: 'Development: one node without Multi-AZ; Redis holds only rebuildable cache data (seed 002).',
+      reason: 'Development: one node without Multi-AZ; Redis holds only rebuildable cache data ("Self-hosting on AWS").',
     }, {
       id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
-      reason: 'Development: no snapshots; Redis holds only rebuildable cache data (seed 002).',
+      reason: 'Development: no snapshots; Redis holds only rebuildable cache data ("Self-hosting on AWS").',
     });
     Validations.of((this.membrane.storage as MembraneStorage).distribution).acknowledge({
       id: 'AwsSolutions-CFR4',

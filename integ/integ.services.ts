@@ -26,7 +26,11 @@ const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, n
 // A test deployment must clean up after itself.
 const storage = new MembraneStorage(stack, 'Storage', { removalPolicy: RemovalPolicy.DESTROY });
 const network = new MembraneNetwork(stack, 'Network', { natGateways: 1, flowLogsBucket: storage.accessLogsBucket });
-const cache = new MembraneCache(stack, 'Cache', { vpc: network.vpc, removalPolicy: RemovalPolicy.DESTROY, secretRemovalPolicy: RemovalPolicy.DESTROY });
+const cache = new MembraneCache(stack, 'Cache', {
+  vpc: network.vpc,
+  removalPolicy: RemovalPolicy.DESTROY,
+  secretRemovalPolicy: RemovalPolicy.DESTROY,
+});
 
 const services = new MembraneEcsServices(stack, 'Services', {
   version: MembraneVersion.of('2026-01-14'),
@@ -48,7 +52,7 @@ const services = new MembraneEcsServices(stack, 'Services', {
   secretRemovalPolicy: RemovalPolicy.DESTROY,
 });
 
-// The seed 004 strategies (the defaults follow seed 003 and are covered by the example app).
+// The "Autoscaling Configuration" strategies (the defaults follow "Self-hosting" and are covered by the example app).
 new MembraneScaling(stack, 'Scaling', {
   services,
   caches: [cache],

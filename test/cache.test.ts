@@ -113,8 +113,18 @@ describe('MembraneCache defaults', () => {
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       LogDeliveryConfigurations: [
-        { LogType: 'slow-log', LogFormat: 'json', DestinationType: 'cloudwatch-logs', DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: Match.stringLikeRegexp('CacheSlowLog') } } } },
-        { LogType: 'engine-log', LogFormat: 'json', DestinationType: 'cloudwatch-logs', DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: Match.stringLikeRegexp('CacheEngineLog') } } } },
+        {
+          LogType: 'slow-log',
+          LogFormat: 'json',
+          DestinationType: 'cloudwatch-logs',
+          DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: Match.stringLikeRegexp('CacheSlowLog') } } },
+        },
+        {
+          LogType: 'engine-log',
+          LogFormat: 'json',
+          DestinationType: 'cloudwatch-logs',
+          DestinationDetails: { CloudWatchLogsDetails: { LogGroup: { Ref: Match.stringLikeRegexp('CacheEngineLog') } } },
+        },
       ],
     });
   });
@@ -222,7 +232,11 @@ describe('MembraneCache options', () => {
 
   test('single-AZ without replicas is allowed with a namespaced warning', () => {
     const { template, stack } = build({ multiAz: false, replicasPerShard: 0 });
-    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { MultiAZEnabled: false, AutomaticFailoverEnabled: false, NumCacheClusters: 1 });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      MultiAZEnabled: false,
+      AutomaticFailoverEnabled: false,
+      NumCacheClusters: 1,
+    });
     Annotations.fromStack(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp('multiAz is false'));
     const warnings = Annotations.fromStack(stack).findWarning('/Test/Cache', Match.anyValue());
     expect(JSON.stringify(warnings)).toContain('@org/membrane-cdk:singleAz');

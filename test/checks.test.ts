@@ -109,7 +109,11 @@ describe('MembraneChecks', () => {
   test('PublicListenersHttpsOnly fires on a forwarding rule added to the redirect listener', () => {
     const { stack, services } = buildServices();
     const redirect = services.loadBalancer.node.findChild('Redirect80To443') as elbv2.ApplicationListener;
-    redirect.addTargetGroups('Api', { priority: 1, conditions: [elbv2.ListenerCondition.pathPatterns(['/x'])], targetGroups: [services.api.targetGroup!] });
+    redirect.addTargetGroups('Api', {
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.pathPatterns(['/x'])],
+      targetGroups: [services.api.targetGroup!],
+    });
     expect(findings(stack)).toEqual(['Membrane-PublicListenersHttpsOnly at Test/Membrane/LoadBalancer/Redirect80To443/ApiRule/Resource']);
   });
 

@@ -51,7 +51,11 @@ describe('example app configurations', () => {
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
     template.resourcePropertiesCountIs('AWS::ECS::Service', { DesiredCount: 1 }, 7);
     template.resourceCountIs('AWS::EC2::NatGateway', 1);
-    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumCacheClusters: 1, MultiAZEnabled: false, CacheNodeType: 'cache.t4g.micro' });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      NumCacheClusters: 1,
+      MultiAZEnabled: false,
+      CacheNodeType: 'cache.t4g.micro',
+    });
     for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
   });
 });

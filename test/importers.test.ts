@@ -168,7 +168,8 @@ describe('IMembraneService.autoScaleTaskCount', () => {
     expect(() => services.orchestrator.autoScaleTaskCount({ maxCapacity: 3 })).toThrow(/already autoscaled/);
 
     new MembraneScaling(stack, 'Scaling', { services });
-    expect(() => new MembraneScaling(stack, 'ScalingAgain', { services })).toThrow(/invalid 'services': Test\/Membrane already has a MembraneScaling/);
+    expect(() => new MembraneScaling(stack, 'ScalingAgain',
+      { services })).toThrow(/invalid 'services': Test\/Membrane already has a MembraneScaling/);
   });
 });
 

@@ -85,7 +85,10 @@ describe('Membrane with minimal props', () => {
   });
 
   test('outside us-east-1, static files come from CloudFront with a warning naming the fix', () => {
-    expect(env(stack, membrane.services.api).BASE_STATIC_URI).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['MembraneStorageStaticDistribution9B08BA70', 'DomainName'] }]] });
+    expect(env(stack, membrane.services.api).BASE_STATIC_URI).toEqual({
+      'Fn::Join': ['', ['https://',
+        { 'Fn::GetAtt': ['MembraneStorageStaticDistribution9B08BA70', 'DomainName'] }]],
+    });
     Annotations.fromStack(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('Pass domain.staticCertificate'));
   });
 
@@ -133,7 +136,15 @@ describe('Membrane options', () => {
   test('path routing on the API host', () => {
     const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
     const base = inputs(stack);
-    const membrane = new Membrane(stack, 'Membrane', { ...base, domain: { ...base.domain, apiHost: 'integrations', uiBasePath: '/ui-app', consoleBasePath: '/console-app' } });
+    const membrane = new Membrane(stack, 'Membrane', {
+      ...base,
+      domain: {
+        ...base.domain,
+        apiHost: 'integrations',
+        uiBasePath: '/ui-app',
+        consoleBasePath: '/console-app',
+      },
+    });
     expect([membrane.apiUrl, membrane.uiUrl, membrane.consoleUrl]).toEqual([
       'https://integrations.example.com', 'https://integrations.example.com/ui-app', 'https://integrations.example.com/console-app',
     ]);
@@ -189,9 +200,17 @@ describe('Membrane options', () => {
 
 describe('Membrane rejects incoherent input', () => {
   test.each<[string, Partial<MembraneProps>, RegExp]>([
-    ['a desired count for an autoscaled service', { services: { api: { desiredCount: 3 } } }, /invalid 'services.api.desiredCount': the api count is managed by autoscaling/],
+    ['a desired count for an autoscaled service', { services: { api: { desiredCount: 3 } } },
+      /invalid 'services.api.desiredCount': the api count is managed by autoscaling/],
     ['scaling options without autoscaling', { autoscaling: false, scaling: { api: { maxCapacity: 4 } } }, /invalid 'scaling': autoscaling is false/],
-    ['a static domain in storage options', { storageOptions: { domain: { domainName: 'x.example.com', certificate: {} as acm.ICertificate } } as MembraneStorageOptions }, /invalid 'storageOptions.domain'/],
+    ['a static domain in storage options', {
+      storageOptions: {
+        domain: {
+          domainName: 'x.example.com',
+          certificate: {} as acm.ICertificate,
+        },
+      } as MembraneStorageOptions,
+    }, /invalid 'storageOptions.domain'/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -199,7 +218,11 @@ describe('Membrane rejects incoherent input', () => {
   test('storage options next to an existing storage, cache options next to an existing cache', () => {
     const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
     const storage = new MembraneStorage(stack, 'OwnStorage');
-    expect(() => new Membrane(stack, 'M1', { ...inputs(stack), storage, storageOptions: { bucketNamePrefix: 'x' } })).toThrow(/invalid 'storageOptions'/);
+    expect(() => new Membrane(stack, 'M1', {
+      ...inputs(stack),
+      storage,
+      storageOptions: { bucketNamePrefix: 'x' },
+    })).toThrow(/invalid 'storageOptions'/);
     const stack2 = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
     const cache = new MembraneCache(stack2, 'OwnCache', { vpc: new ec2.Vpc(stack2, 'Vpc') });
     expect(() => new Membrane(stack2, 'M2', { ...inputs(stack2), cache, cacheOptions: { port: 7000 } })).toThrow(/invalid 'cacheOptions'/);

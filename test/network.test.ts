@@ -29,7 +29,10 @@ describe('MembraneNetwork', () => {
     template.hasResourceProperties('AWS::EC2::FlowLog', {
       TrafficType: 'ALL',
       LogDestinationType: 's3',
-      LogDestination: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [stack.getLogicalId(network.flowLogsBucket.node.defaultChild as s3.CfnBucket), 'Arn'] }, '/vpc-flow-logs/']] },
+      LogDestination: {
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [stack.getLogicalId(network.flowLogsBucket.node.defaultChild as s3.CfnBucket), 'Arn'] },
+          '/vpc-flow-logs/']],
+      },
     });
     const bucket = template.toJSON().Resources[stack.getLogicalId(network.flowLogsBucket.node.defaultChild as s3.CfnBucket)];
     expect(bucket.DeletionPolicy).toBe('Retain');

@@ -72,12 +72,19 @@ function desiredTasks(policy: Policy, samples: Record<string, number>, current: 
 
 const dims = (policy: Policy, name: string) => policy.metrics.find(m => m.MetricStat?.Metric.MetricName === name)!.MetricStat!;
 
-describe('MembraneScaling policies (seeds 003 and 004)', () => {
+describe('MembraneScaling policies ("Self-hosting", "Autoscaling Configuration")', () => {
   const { stack, template, services } = build();
 
   test('api: CPU target 50 %, 2 to 10 tasks, scale out after 60 s, in after 300 s', () => {
     const p = policyOf(stack, template, services.api);
-    expect(p).toMatchObject({ min: 2, max: 10, target: 50, scaleOutCooldown: 60, scaleInCooldown: 300, predefined: 'ECSServiceAverageCPUUtilization' });
+    expect(p).toMatchObject({
+      min: 2,
+      max: 10,
+      target: 50,
+      scaleOutCooldown: 60,
+      scaleInCooldown: 300,
+      predefined: 'ECSServiceAverageCPUUtilization',
+    });
   });
 
   test('instant tasks worker: avg(instant_tasks_worker_utilization_rate) against 0.75, 2 to 20', () => {
@@ -123,7 +130,8 @@ describe('MembraneScaling policies (seeds 003 and 004)', () => {
   test('orchestrator, UI and Console are not autoscaled: fixed at 2 tasks', () => {
     for (const svc of [services.orchestrator, services.ui, services.console]) {
       const serviceId = stack.getLogicalId(svc.service.node.defaultChild as ecs.CfnService);
-      const resourceIds = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget')).map(t => JSON.stringify(t.Properties.ResourceId));
+      const resourceIds = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))
+        .map(t => JSON.stringify(t.Properties.ResourceId));
       expect(resourceIds.filter(r => r.includes(serviceId))).toEqual([]);
       expect(template.toJSON().Resources[serviceId].Properties.DesiredCount).toBe(2);
     }
@@ -138,7 +146,7 @@ describe('MembraneScaling policies (seeds 003 and 004)', () => {
   });
 });
 
-describe('MembraneScaling alternative strategies (seed 004)', () => {
+describe('MembraneScaling alternative strategies ("Autoscaling Configuration")', () => {
   test('instant worker by queue depth: (active + waiting) per running task against 5; 12 jobs need 3 workers', () => {
     const { stack, template, services } = build({ instantTasksWorker: { strategy: MembraneInstantWorkerStrategy.QUEUE_DEPTH } });
     const p = policyOf(stack, template, services.instantTasksWorker);
@@ -250,10 +258,14 @@ describe('MembraneScaling metrics pipeline', () => {
     expect(resolve(scaling.metricInstantTasksJobsActive())).toEqual(['Membrane', 'instant_tasks_jobs_active', 'Maximum', 'api']);
     expect(resolve(scaling.metricQueuedTasksWorkersRequired())).toEqual(['Membrane', 'queued_tasks_workers_required', 'Maximum', 'api']);
     expect(resolve(scaling.metricQueuedTasksWorkers())).toEqual(['Membrane', 'queued_tasks_workers', 'Maximum', 'api']);
-    expect(resolve(scaling.metricInstantTasksWorkerUtilization())).toEqual(['Membrane', 'instant_tasks_worker_utilization_rate', 'Average', 'instant-tasks-worker']);
-    expect(resolve(scaling.metricQueuedTasksWorkerUtilization())).toEqual(['Membrane', 'queued_tasks_worker_utilization_rate', 'Average', 'queued-tasks-worker']);
-    expect(resolve(scaling.metricCustomCodeRunnerTotalJobSpaces())).toEqual(['Membrane', 'custom_code_runner_total_job_spaces', 'Sum', 'custom-code-runner']);
-    expect(resolve(scaling.metricCustomCodeRunnerRemainingJobSpaces())).toEqual(['Membrane', 'custom_code_runner_remaining_job_spaces', 'Sum', 'custom-code-runner']);
+    expect(resolve(scaling.metricInstantTasksWorkerUtilization())).toEqual(['Membrane', 'instant_tasks_worker_utilization_rate', 'Average',
+      'instant-tasks-worker']);
+    expect(resolve(scaling.metricQueuedTasksWorkerUtilization())).toEqual(['Membrane', 'queued_tasks_worker_utilization_rate', 'Average',
+      'queued-tasks-worker']);
+    expect(resolve(scaling.metricCustomCodeRunnerTotalJobSpaces())).toEqual(['Membrane', 'custom_code_runner_total_job_spaces', 'Sum',
+      'custom-code-runner']);
+    expect(resolve(scaling.metricCustomCodeRunnerRemainingJobSpaces())).toEqual(['Membrane', 'custom_code_runner_remaining_job_spaces', 'Sum',
+      'custom-code-runner']);
     expect(scaling.metricCustomCodeRunnerUtilization().expression).toBe('(total - remaining) / total');
   });
 });
@@ -277,7 +289,11 @@ describe('MembraneScaling dashboard and alarms', () => {
 
   test('alarms: growing instant queue, queued workers at capacity, no spare job spaces, 5xx', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'instant_tasks_jobs_waiting', Statistic: 'Maximum', Threshold: 100, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 5,
+      MetricName: 'instant_tasks_jobs_waiting',
+      Statistic: 'Maximum',
+      Threshold: 100,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'queued_tasks_workers_required', Threshold: 50, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -324,7 +340,8 @@ describe('MembraneScaling rejects bad input', () => {
     ['utilization target above 1', { queuedTasksWorker: { target: 1.5 } }, /invalid 'queuedTasksWorker.target': 1.5 is outside \(0, 1\]/],
     ['CPU target above 100', { api: { target: 150 } }, /invalid 'api.target'/],
     ['zero target', { customCodeRunner: { target: 0 } }, /invalid 'customCodeRunner.target'/],
-    ['negative buffer', { queuedTasksWorker: { strategy: MembraneQueuedWorkerStrategy.WORKERS_REQUIRED, bufferRatio: -0.1 } }, /invalid 'queuedTasksWorker.bufferRatio'/],
+    ['negative buffer', { queuedTasksWorker: { strategy: MembraneQueuedWorkerStrategy.WORKERS_REQUIRED, bufferRatio: -0.1 } },
+      /invalid 'queuedTasksWorker.bufferRatio'/],
     ['bounds on a fixed frontend', { ui: { maxCapacity: 4 } }, /invalid 'ui.strategy': capacity or target is set but the strategy is FIXED/],
     ['scrape interval too long', { scrapeInterval: Duration.minutes(5) }, /invalid 'scrapeInterval'/],
   ])('%s', (_name, props, message) => {

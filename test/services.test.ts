@@ -45,7 +45,7 @@ const ENGINE_COMMON = [
 ];
 const ENGINE_SECRETS = ['AUTH0_CLIENT_SECRET', 'ENCRYPTION_SECRET', 'MONGO_URI', 'REDIS_URI', 'SECRET', 'SELF_HOSTING_TOKEN'];
 
-describe('MembraneEcsServices environment (seeds 001, 002, 003)', () => {
+describe('MembraneEcsServices environment ("Service Deployment", "Self-hosting on AWS", "Self-hosting")', () => {
   const { stack, services } = buildServices();
 
   test('api: common variables, IS_API=1 and the 61 s header/keep-alive timeouts', () => {
@@ -74,10 +74,12 @@ describe('MembraneEcsServices environment (seeds 001, 002, 003)', () => {
   });
 
   test('workers and orchestrator: the same common variables plus their mode switch', () => {
-    expect(Object.keys(container(stack, services.instantTasksWorker).environment).sort()).toEqual([...ENGINE_COMMON, 'IS_INSTANT_TASKS_WORKER'].sort());
+    expect(Object.keys(container(stack, services.instantTasksWorker).environment).sort()).toEqual([...ENGINE_COMMON,
+      'IS_INSTANT_TASKS_WORKER'].sort());
     expect(Object.keys(container(stack, services.orchestrator).environment).sort()).toEqual([...ENGINE_COMMON, 'IS_ORCHESTRATOR'].sort());
     const queued = container(stack, services.queuedTasksWorker).environment;
-    expect(Object.keys(queued).sort()).toEqual([...ENGINE_COMMON, 'IS_QUEUED_TASKS_WORKER', 'MAX_QUEUED_TASKS_MEMORY_MB', 'MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS'].sort());
+    expect(Object.keys(queued).sort()).toEqual([...ENGINE_COMMON, 'IS_QUEUED_TASKS_WORKER', 'MAX_QUEUED_TASKS_MEMORY_MB',
+      'MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS'].sort());
     expect(queued).toMatchObject({ IS_QUEUED_TASKS_WORKER: '1', MAX_QUEUED_TASKS_MEMORY_MB: '1024', MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: '3000' });
     expect(container(stack, services.instantTasksWorker).environment.IS_INSTANT_TASKS_WORKER).toBe('1');
     expect(container(stack, services.orchestrator).environment.IS_ORCHESTRATOR).toBe('1');
@@ -138,7 +140,8 @@ describe('MembraneEcsServices environment (seeds 001, 002, 003)', () => {
     const secretStatements = executionRoleSecretStatements(stack, services.api);
     const resources = secretStatements.flatMap(s => [s.Resource].flat());
     const text = JSON.stringify(resources);
-    for (const name of ['membrane/registry', 'membrane/mongo-uri', 'membrane/self-hosting-token', 'membrane/auth0-client-secret']) expect(text).toContain(name);
+    for (const name of ['membrane/registry', 'membrane/mongo-uri', 'membrane/self-hosting-token',
+      'membrane/auth0-client-secret']) expect(text).toContain(name);
     expect(text).not.toContain('"*"');
     // registry, mongo, token, auth0, REDIS_URI, SECRET, ENCRYPTION_SECRET
     expect(new Set(resources.map((r: unknown) => JSON.stringify(r))).size).toBe(7);
@@ -185,10 +188,11 @@ describe('MembraneEcsServices images, sizes and counts', () => {
     }
   });
 
-  test('default task sizes meet the seeds: api 1 vCPU/4 GB, other engines and runner 0.5/2 GB, ui/console 0.5/1 GB, x86_64 Linux', () => {
+  test('default task sizes: api 1 vCPU/4 GB, other engines and runner 0.5/2 GB, ui/console 0.5/1 GB, x86_64 Linux ("Service Deployment")', () => {
     const expected: Array<[IMembraneService, string, string]> = [
       [services.api, '1024', '4096'], [services.instantTasksWorker, '512', '2048'], [services.queuedTasksWorker, '512', '2048'],
-      [services.orchestrator, '512', '2048'], [services.customCodeRunner, '512', '2048'], [services.ui, '512', '1024'], [services.console, '512', '1024'],
+      [services.orchestrator, '512', '2048'], [services.customCodeRunner, '512', '2048'], [services.ui, '512', '1024'], [services.console, '512',
+        '1024'],
     ];
     for (const [svc, cpu, memory] of expected) {
       const { taskDefinition } = container(stack, svc);
@@ -198,7 +202,7 @@ describe('MembraneEcsServices images, sizes and counts', () => {
     }
   });
 
-  test('every service runs 2 tasks by default (orchestrator, ui and console per the seeds HA recommendation)', () => {
+  test('every service runs 2 tasks by default (orchestrator, ui and console per the "Self-hosting" HA recommendation)', () => {
     const template = Template.fromStack(stack);
     for (const svc of services.allServices()) {
       expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.DesiredCount).toBe(2);
@@ -261,7 +265,8 @@ describe('MembraneEcsServices load balancer and routing', () => {
   });
 
   test('host-based routing to api, ui and console', () => {
-    for (const [host, svc] of [['api.example.com', services.api], ['ui.example.com', services.ui], ['console.example.com', services.console]] as const) {
+    for (const [host, svc] of [['api.example.com', services.api], ['ui.example.com', services.ui], ['console.example.com',
+      services.console]] as const) {
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
         Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: [host] } }],
         Actions: [{ Type: 'forward', TargetGroupArn: { Ref: stack.getLogicalId(svc.targetGroup!.node.defaultChild as ecs.CfnService) } }],
@@ -388,7 +393,10 @@ describe('MembraneEcsServices custom code runner isolation', () => {
       Services: [{ PortName: 'http', DiscoveryName: 'custom-code-runner', ClientAliases: [{ DnsName: 'custom-code-runner', Port: 5000 }] }],
     });
     for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
-      expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.ServiceConnectConfiguration).toEqual({ Enabled: true, Namespace: 'membrane.internal' });
+      expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.ServiceConnectConfiguration).toEqual({
+        Enabled: true,
+        Namespace: 'membrane.internal',
+      });
     }
   });
 
@@ -408,7 +416,8 @@ describe('MembraneEcsServices custom code runner isolation', () => {
     expect(services.customCodeRunner.targetGroup).toBeUndefined();
     const rules = JSON.stringify(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
     expect(rules).not.toContain('CustomCodeRunner');
-    expect(template.toJSON().Resources[logicalId(stack, services.customCodeRunner.service)].Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+    expect(template.toJSON().Resources[logicalId(stack,
+      services.customCodeRunner.service)].Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
   });
 
   test('the api-image services reach the cache port; nothing else does', () => {
@@ -451,7 +460,8 @@ describe('MembraneEcsServices deployment', () => {
     for (const svc of services.allServices()) {
       const group = groups[stack.getLogicalId(svc.logGroup.node.defaultChild as ecs.CfnService)];
       expect(group.DeletionPolicy).toBe('Retain');
-      expect(container(stack, svc).def.LogConfiguration.Options['awslogs-group']).toEqual({ Ref: stack.getLogicalId(svc.logGroup.node.defaultChild as ecs.CfnService) });
+      expect(container(stack,
+        svc).def.LogConfiguration.Options['awslogs-group']).toEqual({ Ref: stack.getLogicalId(svc.logGroup.node.defaultChild as ecs.CfnService) });
     }
   });
 
@@ -480,7 +490,12 @@ describe('MembraneEcsServices options', () => {
       }),
     }));
     const api = container(f.stack, services.api);
-    expect(api.environment).toMatchObject({ SMTP_HOST: 'smtp.example.com', SMTP_PORT: '587', SMTP_USER: 'noreply@example.com', EMAIL_FROM: 'noreply@example.com' });
+    expect(api.environment).toMatchObject({
+      SMTP_HOST: 'smtp.example.com',
+      SMTP_PORT: '587',
+      SMTP_USER: 'noreply@example.com',
+      EMAIL_FROM: 'noreply@example.com',
+    });
     expect(Object.keys(api.secrets)).toContain('SMTP_PASSWORD');
     const everything = JSON.stringify(services.allServices().map(s => container(f.stack, s).environment));
     expect(everything).not.toContain('AUTH0');
@@ -528,7 +543,10 @@ describe('MembraneEcsServices options', () => {
       HEALTH_CHECK_MAX_RETRY_DELAY_MS: '10000',
       SKIP_HEALTH_CHECKS: 'mongo,redis',
     });
-    expect(container(b.stack, b.services.queuedTasksWorker).environment).toMatchObject({ MAX_QUEUED_TASKS_MEMORY_MB: '2048', MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: '5000' });
+    expect(container(b.stack, b.services.queuedTasksWorker).environment).toMatchObject({
+      MAX_QUEUED_TASKS_MEMORY_MB: '2048',
+      MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: '5000',
+    });
     expect(container(b.stack, b.services.console).environment).toMatchObject({ NEXT_PUBLIC_ENABLE_LIMITS: 'true', DEBUG_ALL: '1' });
     expect(container(b.stack, b.services.ui).environment.DEBUG_ALL).toBe('1');
     expect(container(b.stack, b.services.customCodeRunner).environment.DEBUG_ALL).toBe('1');
@@ -610,7 +628,8 @@ describe('MembraneEcsServices compliance', () => {
 describe('MembraneEcsServices warnings', () => {
   test.each<[string, Partial<MembraneEcsServicesProps>, string, RegExp]>([
     ['latest tag', { version: MembraneVersion.LATEST }, '/Test/Membrane', /moving tag/],
-    ['below the seed minimum size', { services: { api: { cpu: 256, memoryLimitMiB: 512 } } }, '/Test/Membrane/Api', /below Membrane's minimum of 512 \/ 2048/],
+    ['below Membrane\'s minimum size', { services: { api: { cpu: 256, memoryLimitMiB: 512 } } }, '/Test/Membrane/Api',
+      /below Membrane's minimum of 512 \/ 2048/],
     ['single orchestrator', { services: { orchestrator: { desiredCount: 1 } } }, '/Test/Membrane/Orchestrator', /fewer than 2 tasks/],
   ])('%s', (_name, props, path, message) => {
     const { stack } = buildServices(props);
@@ -628,30 +647,75 @@ describe('MembraneEcsServices rejects bad input', () => {
     ['neither auth', { auth: undefined as unknown as MembraneAuth }, /invalid 'auth': no authentication is configured/],
     ['both auth (Auth0 configured, SMTP added)', { services: { api: { environment: { SMTP_HOST: 'smtp.example.com' } } } },
       /invalid 'services.api.environment.SMTP_HOST': SMTP_HOST belongs to the other authentication mode/],
-    ['BASE_PATH without leading slash', { domain: { apiDomainName: 'api.example.com', uiBasePath: 'ui-app', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
-      /invalid 'domain.uiBasePath': 'ui-app' is not a path prefix/],
-    ['BASE_PATH with trailing slash', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleBasePath: '/console/', certificate: {} as acm.ICertificate } },
-      /invalid 'domain.consoleBasePath'/],
+    ['BASE_PATH without leading slash', {
+      domain: {
+        apiDomainName: 'api.example.com',
+        uiBasePath: 'ui-app',
+        consoleDomainName: 'console.example.com',
+        certificate: {} as acm.ICertificate,
+      },
+    },
+    /invalid 'domain.uiBasePath': 'ui-app' is not a path prefix/],
+    ['BASE_PATH with trailing slash', {
+      domain: {
+        apiDomainName: 'api.example.com',
+        uiDomainName: 'ui.example.com',
+        consoleBasePath: '/console/',
+        certificate: {} as acm.ICertificate,
+      },
+    },
+    /invalid 'domain.consoleBasePath'/],
     ['external_api without endpoint', { settings: { connectionCredentialsStorage: MembraneCredentialsStorage.EXTERNAL_API } },
       /invalid 'settings.connectionCredentialsEndpointUrl': it is required when connectionCredentialsStorage is EXTERNAL_API/],
     ['endpoint without external_api', { settings: { connectionCredentialsEndpointUrl: 'https://creds.example.com' } },
       /only used when connectionCredentialsStorage is EXTERNAL_API/],
     ['webhook URI without scheme', { settings: { baseWebhooksUri: 'hooks.example.com' } }, /invalid 'settings.baseWebhooksUri'/],
-    ['Mongo pool min above max', { settings: { mongoMinPoolSize: 10, mongoMaxPoolSize: 5 } }, /invalid 'settings.mongoMinPoolSize': 10 is above mongoMaxPoolSize 5/],
-    ['skip all plus others', { settings: { skipStartupChecks: [MembraneStartupCheck.ALL, MembraneStartupCheck.MONGO] } }, /invalid 'settings.skipStartupChecks'/],
-    ['no certificate and no zone', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com' } },
-      /invalid 'domain': neither certificate nor zone/],
-    ['UI without host or path', { domain: { apiDomainName: 'api.example.com', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
-      /invalid 'domain.uiDomainName': the ui needs a host name/],
-    ['UI on the API host without a path', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'api.example.com', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
-      /the api and the ui would both be served at https:\/\/api.example.com\//],
-    ['host with scheme', { domain: { apiDomainName: 'https://api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com', certificate: {} as acm.ICertificate } },
-      /invalid 'domain.apiDomainName'/],
-    ['invalid Fargate size', { services: { api: { cpu: 1024, memoryLimitMiB: 1024 } } }, /invalid 'services.api.cpu\/memoryLimitMiB': 1024 CPU units with 1024 MiB is not a Fargate task size/],
+    ['Mongo pool min above max', { settings: { mongoMinPoolSize: 10, mongoMaxPoolSize: 5 } },
+      /invalid 'settings.mongoMinPoolSize': 10 is above mongoMaxPoolSize 5/],
+    ['skip all plus others', { settings: { skipStartupChecks: [MembraneStartupCheck.ALL, MembraneStartupCheck.MONGO] } },
+      /invalid 'settings.skipStartupChecks'/],
+    ['no certificate and no zone', {
+      domain: {
+        apiDomainName: 'api.example.com',
+        uiDomainName: 'ui.example.com',
+        consoleDomainName: 'console.example.com',
+      },
+    },
+    /invalid 'domain': neither certificate nor zone/],
+    ['UI without host or path', {
+      domain: {
+        apiDomainName: 'api.example.com',
+        consoleDomainName: 'console.example.com',
+        certificate: {} as acm.ICertificate,
+      },
+    },
+    /invalid 'domain.uiDomainName': the ui needs a host name/],
+    ['UI on the API host without a path', {
+      domain: {
+        apiDomainName: 'api.example.com',
+        uiDomainName: 'api.example.com',
+        consoleDomainName: 'console.example.com',
+        certificate: {} as acm.ICertificate,
+      },
+    },
+    /the api and the ui would both be served at https:\/\/api.example.com\//],
+    ['host with scheme', {
+      domain: {
+        apiDomainName: 'https://api.example.com',
+        uiDomainName: 'ui.example.com',
+        consoleDomainName: 'console.example.com',
+        certificate: {} as acm.ICertificate,
+      },
+    },
+    /invalid 'domain.apiDomainName'/],
+    ['invalid Fargate size', { services: { api: { cpu: 1024, memoryLimitMiB: 1024 } } },
+      /invalid 'services.api.cpu\/memoryLimitMiB': 1024 CPU units with 1024 MiB is not a Fargate task size/],
     ['Spot on the API', { services: { api: { spot: true } } }, /invalid 'services.api.spot': Fargate Spot is not offered for api/],
     ['negative desired count', { services: { ui: { desiredCount: -1 } } }, /invalid 'services.ui.desiredCount'/],
-    ['overriding a managed variable', { services: { api: { environment: { BASE_URI: 'https://x.example.com' } } } }, /BASE_URI is managed by membrane-cdk/],
-    ['a credential in plain environment', { services: { api: { environment: { PARTNER_API_KEY: 'abc' } } } }, /PARTNER_API_KEY looks like a credential/],
+    ['overriding a managed variable', { services: { api: { environment: { BASE_URI: 'https://x.example.com' } } } },
+      /BASE_URI is managed by membrane-cdk/],
+    ['a credential in plain environment', { services: { api: { environment: { PARTNER_API_KEY: 'abc' } } } },
+      /PARTNER_API_KEY looks like a credential/],
     ['registry with scheme', { registry: 'https://harbor.getmembrane.com' }, /invalid 'registry'/],
   ])('%s', (_name, props, message) => {
     expect(() => buildServices(props)).toThrow(message);
@@ -677,8 +741,19 @@ describe('MembraneEcsServices rejects bad input', () => {
     const secret = secretsmanager.Secret.fromSecretNameV2(testStack(), 'Secret', 'membrane/x');
     expect(() => MembraneAuth.auth0({ domain: 'https://login.example.com', clientId: 'x', clientSecret: secret })).toThrow(/invalid 'domain'/);
     expect(() => MembraneAuth.auth0({ domain: 'login.example.com', clientId: '', clientSecret: secret })).toThrow(/'clientId' is empty/);
-    expect(() => MembraneAuth.usernamePassword({ host: 'smtp.example.com', port: 0, user: 'u', password: secret, emailFrom: 'a@b.c' })).toThrow(/invalid 'port'/);
+    expect(() => MembraneAuth.usernamePassword({
+      host: 'smtp.example.com',
+      port: 0,
+      user: 'u',
+      password: secret,
+      emailFrom: 'a@b.c',
+    })).toThrow(/invalid 'port'/);
     expect(() => MembraneAuth.usernamePassword({ host: '', user: 'u', password: secret, emailFrom: 'a@b.c' })).toThrow(/'host' is empty/);
-    expect(() => MembraneAuth.usernamePassword({ host: 'smtp.example.com', user: 'u', password: secret, emailFrom: 'nobody' })).toThrow(/invalid 'emailFrom'/);
+    expect(() => MembraneAuth.usernamePassword({
+      host: 'smtp.example.com',
+      user: 'u',
+      password: secret,
+      emailFrom: 'nobody',
+    })).toThrow(/invalid 'emailFrom'/);
   });
 });

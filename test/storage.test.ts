@@ -60,7 +60,14 @@ describe('MembraneStorage buckets', () => {
   test('connectors bucket is versioned and logged', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
-      LifecycleConfiguration: { Rules: [{ Id: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+      LifecycleConfiguration: {
+        Rules: [{
+          Id: 'expire-noncurrent-versions',
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        }],
+      },
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 's3/connectors/' },
     });
   });
@@ -125,7 +132,10 @@ describe('MembraneStorage CloudFront', () => {
           Resource: Match.anyValue(),
           Condition: {
             StringEquals: {
-              'AWS:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', distributionId]] },
+              'AWS:SourceArn': {
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/',
+                  distributionId]],
+              },
             },
           },
         }]),
@@ -155,7 +165,11 @@ describe('MembraneStorage options', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['static.example.com'],
-        ViewerCertificate: { AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc', MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+        ViewerCertificate: {
+          AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
       }),
     });
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'static.example.com.', Type: 'A', HostedZoneId: 'Z123' });
@@ -181,7 +195,8 @@ describe('MembraneStorage options', () => {
 
   test('bucket name prefix gives the AWS guide names', () => {
     const { template } = build({ bucketNamePrefix: 'prod-integration-app' });
-    for (const name of ['prod-integration-app-tmp', 'prod-integration-app-connectors', 'prod-integration-app-static', 'prod-integration-app-access-logs']) {
+    for (const name of ['prod-integration-app-tmp', 'prod-integration-app-connectors', 'prod-integration-app-static',
+      'prod-integration-app-access-logs']) {
       template.hasResourceProperties('AWS::S3::Bucket', { BucketName: name });
     }
   });
@@ -192,9 +207,24 @@ describe('MembraneStorage options', () => {
       noncurrentVersionExpiration: Duration.days(30),
       accessLogsExpiration: Duration.days(730),
     });
-    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ Id: 'cleanup', ExpirationInDays: 3 })] } });
-    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } })] } });
-    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ Id: 'expire-logs', ExpirationInDays: 730 })] } });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({
+          Id: 'cleanup',
+          ExpirationInDays: 3,
+        })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::Bucket',
+      { LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } })] } });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({
+          Id: 'expire-logs',
+          ExpirationInDays: 730,
+        })],
+      },
+    });
   });
 
   test('removal policy can be set to destroy (dev environments)', () => {
@@ -208,12 +238,18 @@ describe('MembraneStorage options', () => {
     new MembraneStorage(stack, 'Storage', { accessLogsBucket: logs });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 4);
-    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: { Ref: stack.getLogicalId(logs.node.defaultChild as s3.CfnBucket) }, LogFilePrefix: 's3/tmp/' } });
+    template.hasResourceProperties('AWS::S3::Bucket',
+      {
+        LoggingConfiguration: {
+          DestinationBucketName: { Ref: stack.getLogicalId(logs.node.defaultChild as s3.CfnBucket) },
+          LogFilePrefix: 's3/tmp/',
+        },
+      });
   });
 });
 
 describe('MembraneStorage environment contract', () => {
-  test('exposes exactly the seed 003 storage variables, no access keys, no secrets', () => {
+  test('exposes exactly the "Self-hosting" storage variables, no access keys, no secrets', () => {
     const { storage, stack } = build();
     const env = stack.resolve(storage.environmentContract.environment);
     expect(Object.keys(env).sort()).toEqual([
@@ -295,7 +331,8 @@ describe('MembraneStorage compliance', () => {
 
 describe('MembraneStorage rejects bad input', () => {
   test.each([
-    ['tmpObjectExpiration', { tmpObjectExpiration: Duration.days(0) }, /invalid 'tmpObjectExpiration': 0 days is not a whole number of days of at least 1/],
+    ['tmpObjectExpiration', { tmpObjectExpiration: Duration.days(0) },
+      /invalid 'tmpObjectExpiration': 0 days is not a whole number of days of at least 1/],
     ['tmpObjectExpiration in hours', { tmpObjectExpiration: Duration.hours(36) }, /invalid 'tmpObjectExpiration'/],
     ['noncurrentVersionExpiration', { noncurrentVersionExpiration: Duration.days(0) }, /invalid 'noncurrentVersionExpiration'/],
     ['accessLogsExpiration', { accessLogsExpiration: Duration.minutes(5) }, /invalid 'accessLogsExpiration'/],

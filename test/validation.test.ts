@@ -10,24 +10,33 @@ import { exampleApp } from './example-app';
  * that no longer matches a failure.
  */
 const EXPLAINED: Record<string, string> = {
-  cloudfront_origin_failover_enabled_check: 'The static distribution has one S3 origin; a failover origin would need a replicated second bucket in another region, while Membrane is single-region (seed 000).',
+  cloudfront_origin_failover_enabled_check: 'The static distribution has one S3 origin; a failover origin would need a replicated second bucket in '
+    + 'another region, while Membrane is single-region ("Frequently Asked Questions").',
   cloudfront_custom_ssl_certificate_check: 'Development only: static files are served from the *.cloudfront.net name, without a custom certificate.',
   cloudfront_security_policy_check: 'Development only: with the *.cloudfront.net name CloudFront fixes the viewer TLS policy.',
   cloudfront_sni_enabled_check: 'Development only: SNI applies to custom certificates, which the development stack does not use.',
   cloudwatch_log_group_encrypted_check: 'Development only: log groups use CloudWatch Logs encryption; production passes a customer-managed key.',
-  cloudwatch_log_group_retention_period_check: 'Container logs are kept one month and metric records one week by default (logRetention / metricsLogRetention); the control asks for a year, a cost the platform team chooses.',
-  ecs_containers_readonly_access_check: "Membrane's images write temporary files inside the container (Node.js, WebAssembly custom code); a read-only root file system is not supported by them.",
-  ecs_task_definition_memory_hard_limit_check: 'On Fargate the task memory is the hard limit of the task; per-container limits would only split it between the app and the metrics sidecar and risk OOM kills.',
+  cloudwatch_log_group_retention_period_check: 'Container logs are kept one month and metric records one week by default (logRetention / '
+    + 'metricsLogRetention); the control asks for a year, a cost the platform team chooses.',
+  ecs_containers_readonly_access_check: "Membrane's images write temporary files inside the container (Node.js, WebAssembly custom code); a "
+    + 'read-only root file system is not supported by them.',
+  ecs_task_definition_memory_hard_limit_check: 'On Fargate the task memory is the hard limit of the task; per-container limits would only split it '
+    + 'between the app and the metrics sidecar and risk OOM kills.',
   ecs_task_definition_nonroot_user_check: "The user is set by Membrane's images; overriding it could break their file permissions.",
-  elasticache_repl_grp_rbac_auth_enabled_check: 'Membrane connects with a Redis URI and a password; the AUTH token (generated in Secrets Manager, TLS required) is the supported method.',
+  elasticache_repl_grp_rbac_auth_enabled_check: 'Membrane connects with a Redis URI and a password; the AUTH token (generated in Secrets Manager, '
+    + 'TLS required) is the supported method.',
   elasticache_repl_grp_auto_failover_enabled_check: 'Development only: a single cache node without failover.',
   elbv2_deletion_protection_enabled_check: 'Development only: retainData is false so the environment can be deleted with its stack.',
-  kms_create_grant_aws_service_check: "CDK's default key policy gives the account root full access, so IAM policies decide; no principal is granted kms:CreateGrant directly.",
-  lambda_inside_vpc_check: "The only Lambda function is CDK's custom resource that closes the VPC's default security group; it calls the EC2 API only.",
-  s3_bucket_default_encryption_kms_check: 'Buckets use SSE-S3; the log buckets must (log delivery does not support SSE-KMS), and CloudFront OAC serves the static bucket without key-policy coupling.',
+  kms_create_grant_aws_service_check: "CDK's default key policy gives the account root full access, so IAM policies decide; no principal is granted "
+    + 'kms:CreateGrant directly.',
+  lambda_inside_vpc_check: "The only Lambda function is CDK's custom resource that closes the VPC's default security group; it calls the EC2 API "
+    + 'only.',
+  s3_bucket_default_encryption_kms_check: 'Buckets use SSE-S3; the log buckets must (log delivery does not support SSE-KMS), and CloudFront OAC '
+    + 'serves the static bucket without key-policy coupling.',
   s3_bucket_logging_enabled_check: 'The access-log bucket itself is not logged: logging a log bucket needs another log bucket, without end.',
   s3_bucket_object_lock_enabled_check: "Object Lock would stop Membrane from deleting and replacing its own objects, and the tmp bucket's expiry.",
-  s3_bucket_versioning_enabled_check: 'The tmp bucket holds scratch files that expire after 7 days (seed 002); versions would keep expired data.',
+  s3_bucket_versioning_enabled_check: 'The tmp bucket holds scratch files that expire after 7 days ("Self-hosting on AWS"); versions would keep '
+    + 'expired data.',
   s3_event_notifications_enabled_check: 'Membrane does not consume S3 events; notifications would have no receiver.',
 };
 

@@ -12,7 +12,8 @@ import { IMembraneCache, MembraneEnvironmentContract } from '../common/environme
 import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup } from '../common/resources';
 import { propError, requireInteger, warn } from '../common/validation';
 
-const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with a rolling restart of every Membrane service; there is no managed rotation function for it.';
+const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with '
+  + 'a rolling restart of every Membrane service; there is no managed rotation function for it.';
 
 const DEFAULT_ENGINE_VERSION: Record<MembraneCacheEngine, string> = {
   [MembraneCacheEngine.REDIS]: '7.1',
@@ -81,7 +82,7 @@ export class MembraneCache extends MembraneCacheBase {
     }
     if (!connectTimeout.isUnresolved() && connectTimeout.toMilliseconds() < 1000) {
       throw propError(this, 'connectTimeout', `${connectTimeout.toHumanString()} is too short to open a TLS connection`,
-        'Use at least Duration.seconds(1); seed 002 recommends 60 seconds.');
+        'Use at least Duration.seconds(1); "Self-hosting on AWS" recommends 60 seconds.');
     }
     if (!multiAz) {
       warn(this, 'singleAz', 'multiAz is false: the cache has no automatic failover and a node or AZ failure interrupts Membrane.');
@@ -152,7 +153,7 @@ export class MembraneCache extends MembraneCacheBase {
         : { numCacheClusters: 1 + replicas }),
     });
 
-    // Seed 002: Redis holds only rebuildable cache data; a final snapshot on deletion costs little and allows a warm restart.
+    // "Self-hosting on AWS": Redis holds only rebuildable cache data; a final snapshot on deletion costs little and allows a warm restart.
     this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
 
     this.replicationGroupId = this.replicationGroup.ref;

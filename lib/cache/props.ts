@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /**
- * Cache engine. ElastiCache Serverless is not offered: Membrane does not support it (seed 000).
+ * Cache engine. ElastiCache Serverless is not offered: Membrane does not support it ("Frequently Asked Questions").
  */
 export enum MembraneCacheEngine {
   /** Redis OSS. */
@@ -15,7 +15,7 @@ export enum MembraneCacheEngine {
 }
 
 /**
- * Which of Membrane's Redis connections this cache serves (seed 003).
+ * Which of Membrane's Redis connections this cache serves ("Self-hosting").
  */
 export enum MembraneCacheRole {
   /** The main cache: `REDIS_URI` or `REDIS_CLUSTER_URI_N`. */
@@ -69,7 +69,7 @@ export interface MembraneCacheOptions {
   /**
    * Node type.
    *
-   * @default 'cache.t4g.small' (two of them match the ~$50/month Redis budget of seed 000)
+   * @default 'cache.t4g.small' (two of them match the ~$50/month Redis budget in the "Frequently Asked Questions")
    */
   readonly cacheNodeType?: string;
 
@@ -98,7 +98,7 @@ export interface MembraneCacheOptions {
   readonly clusterMode?: MembraneCacheClusterMode;
 
   /**
-   * TCP port. Seed 000 names 6380 as the TLS port; it also avoids the well-known default 6379.
+   * TCP port. "Frequently Asked Questions" names 6380 as the TLS port; it also avoids the well-known default 6379.
    *
    * @default 6380
    */
@@ -106,7 +106,7 @@ export interface MembraneCacheOptions {
 
   /**
    * How many days of daily automatic snapshots to keep, 0 (off) to 35.
-   * Redis only holds rebuildable cache data (seed 002), but snapshots allow a warm restart.
+   * Redis only holds rebuildable cache data ("Self-hosting on AWS"), but snapshots allow a warm restart.
    *
    * @default 15
    */
@@ -120,7 +120,7 @@ export interface MembraneCacheOptions {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * `REDIS_CONNECT_TIMEOUT_MS`: how long Membrane waits for the Redis connection. Seed 002 recommends
+   * `REDIS_CONNECT_TIMEOUT_MS`: how long Membrane waits for the Redis connection. "Self-hosting on AWS" recommends
    * 60 s where name resolution is slow at start-up (Membrane's own default is 10 s standalone).
    *
    * @default Duration.seconds(60)
@@ -136,7 +136,7 @@ export interface MembraneCacheOptions {
 
   /**
    * What happens to the replication group when it is deleted or replaced: by default a final snapshot is
-   * taken (Redis holds only rebuildable data, seed 002, so DESTROY is also safe).
+   * taken (Redis holds only rebuildable data, "Self-hosting on AWS", so DESTROY is also safe).
    *
    * @default RemovalPolicy.SNAPSHOT
    */

@@ -38,13 +38,15 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
   });
   Validations.of(bucket).acknowledge({
     id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-    reason: 'Access logs stay in the deployment region with the rest of Membrane (seed 000: single-region); replicate them with your organisation-wide log archive if required.',
+    reason: 'Access logs stay in the deployment region with the rest of Membrane ("Frequently Asked Questions": single-region); replicate them with '
+      + 'your organisation-wide log archive if required.',
   }, {
     id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
     reason: 'S3 server access logging, CloudFront standard logging and ALB access logging can only deliver to SSE-S3 encrypted buckets, not SSE-KMS.',
   });
   if (!options.receivesServerAccessLogs) {
-    const reason = 'This bucket is itself a log destination; S3 discourages logging a bucket into itself and another log bucket would need its own, without end.';
+    const reason = 'This bucket is itself a log destination; S3 discourages logging a bucket into itself and another log bucket would need its own, '
+      + 'without end.';
     Validations.of(bucket).acknowledge(
       { id: 'AwsSolutions-S1', reason },
       { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason },

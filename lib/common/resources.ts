@@ -73,7 +73,8 @@ export function acknowledgeGrantPolicy(role: iam.IRole | undefined): void {
   if (role?.node.tryFindChild('DefaultPolicy')) {
     Validations.of(role).acknowledge({
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'The policy holds only CDK grants to this task\'s own log groups, secrets and buckets; as a managed policy it could be attached to other principals.',
+      reason: 'The policy holds only CDK grants to this task\'s own log groups, secrets and buckets; as a managed policy it could be attached to '
+        + 'other principals.',
     });
   }
 }

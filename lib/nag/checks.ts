@@ -94,7 +94,7 @@ const NON = NagRuleCompliance.NON_COMPLIANT;
 const OK = NagRuleCompliance.COMPLIANT;
 const NA = NagRuleCompliance.NOT_APPLICABLE;
 
-/** Seed 001: the custom code runner must only be reachable internally; never behind a public load balancer. */
+/** "Service Deployment": the custom code runner must only be reachable internally; never behind a public load balancer. */
 const customCodeRunnerNotPublic: Rule = (r, stack) => {
   if (r.type !== 'AWS::ECS::Service') return NA;
   if (!containers(stack.target(r.properties.TaskDefinition)).some(c => imageOf(c).includes('/core/custom-code-runner'))) return NA;
@@ -113,7 +113,7 @@ const customCodeRunnerNotPublic: Rule = (r, stack) => {
   return OK;
 };
 
-/** Seeds 000/002: Redis connections use TLS (ElastiCache in-transit encryption, required mode). */
+/** "Frequently Asked Questions", "Self-hosting on AWS": Redis connections use TLS (ElastiCache in-transit encryption, required mode). */
 const redisTransitEncryption: Rule = r => {
   if (r.type === 'AWS::ElastiCache::ReplicationGroup') {
     return r.properties.TransitEncryptionEnabled === true && r.properties.TransitEncryptionMode !== 'preferred' ? OK : NON;
@@ -124,7 +124,7 @@ const redisTransitEncryption: Rule = r => {
   return NA;
 };
 
-/** Seed 000: ElastiCache Serverless is not compatible with Membrane. */
+/** "Frequently Asked Questions": ElastiCache Serverless is not compatible with Membrane. */
 const noServerlessCache: Rule = r => (r.type === 'AWS::ElastiCache::ServerlessCache' ? NON : NA);
 
 /**
@@ -140,7 +140,7 @@ const tlsVerificationFlagOnlyWithElastiCache: Rule = (r, stack) => {
   return groups.some(g => g.properties.TransitEncryptionEnabled === true) ? OK : NON;
 };
 
-/** Seed 000/design: credentials reach containers as ECS secrets, never as plain environment. */
+/** "Frequently Asked Questions" and the design: credentials reach containers as ECS secrets, never as plain environment. */
 const noPlaintextSecrets: Rule = r => {
   if (r.type !== 'AWS::ECS::TaskDefinition') return NA;
   for (const c of containers(r)) {
@@ -152,7 +152,7 @@ const noPlaintextSecrets: Rule = r => {
   return OK;
 };
 
-/** Seed 003: production uses immutable, date-based image tags, never `latest` or an untagged image. */
+/** "Self-hosting": production uses immutable, date-based image tags, never `latest` or an untagged image. */
 const immutableImageTags: Rule = r => {
   if (r.type !== 'AWS::ECS::TaskDefinition') return NA;
   for (const c of containers(r)) {
@@ -165,7 +165,7 @@ const immutableImageTags: Rule = r => {
   return OK;
 };
 
-/** Seeds 002/003: the bucket behind TMP_STORAGE_BUCKET expires its objects. */
+/** "Self-hosting on AWS", "Self-hosting": the bucket behind TMP_STORAGE_BUCKET expires its objects. */
 const tmpBucketExpiry: Rule = (r, stack) => {
   if (r.type !== 'AWS::ECS::TaskDefinition') return NA;
   const buckets = containers(r).map(c => envValue(c, 'TMP_STORAGE_BUCKET')).filter(v => v !== undefined);
@@ -179,7 +179,7 @@ const tmpBucketExpiry: Rule = (r, stack) => {
   return OK;
 };
 
-/** Seed 000: public endpoints are HTTPS; plain HTTP may only redirect to HTTPS. */
+/** "Frequently Asked Questions": public endpoints are HTTPS; plain HTTP may only redirect to HTTPS. */
 const publicListenersHttpsOnly: Rule = (r, stack) => {
   const httpListenerServes = (listener: Rendered) => {
     const actions = (listener.properties.DefaultActions as Array<{ Type?: string; RedirectConfig?: { Protocol?: string } }>) ?? [];
@@ -198,7 +198,7 @@ const publicListenersHttpsOnly: Rule = (r, stack) => {
   return NA;
 };
 
-/** Seeds 001/003: the orchestrator runs 2 tasks (leader election keeps one active; the other takes over). */
+/** "Service Deployment", "Self-hosting": the orchestrator runs 2 tasks (leader election keeps one active; the other takes over). */
 const orchestratorHighAvailability: Rule = (r, stack) => {
   if (r.type !== 'AWS::ECS::Service') return NA;
   if (!containers(stack.target(r.properties.TaskDefinition)).some(c => envValue(c, 'IS_ORCHESTRATOR') === '1')) return NA;
@@ -207,7 +207,7 @@ const orchestratorHighAvailability: Rule = (r, stack) => {
 };
 
 /**
- * Seed 003: the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the public load balancer must
+ * "Self-hosting": the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the public load balancer must
  * close idle connections first, or clients get 502s on reused connections.
  */
 const loadBalancerIdleTimeoutBelowKeepAlive: Rule = (r, stack) => {
@@ -232,7 +232,8 @@ const RULES: readonly RuleSpec[] = [
     id: 'CustomCodeRunnerNotPublic',
     rule: customCodeRunnerNotPublic,
     info: 'The custom code runner service is behind an internet-facing load balancer.',
-    explanation: 'Membrane: the Custom Code Runner executes connector code and must only be reachable from the API and workers, never from the internet.',
+    explanation: 'Membrane: the Custom Code Runner executes connector code and must only be reachable from the API and workers, never from the '
+      + 'internet.',
   },
   {
     id: 'RedisTls',
@@ -250,19 +251,22 @@ const RULES: readonly RuleSpec[] = [
     id: 'RedisTlsVerificationFlag',
     rule: tlsVerificationFlagOnlyWithElastiCache,
     info: 'REDIS_DISABLE_TLS_VERIFICATION=true is set without an ElastiCache cache with in-transit encryption in the stack.',
-    explanation: 'Membrane: the flag exists because ElastiCache TLS certificates fail standard verification; elsewhere it only disables certificate checks.',
+    explanation: 'Membrane: the flag exists because ElastiCache TLS certificates fail standard verification; elsewhere it only disables certificate '
+      + 'checks.',
   },
   {
     id: 'NoPlaintextSecrets',
     rule: noPlaintextSecrets,
     info: 'A container has a credential in its plain environment.',
-    explanation: 'Plain environment variables are stored in the template and shown by the ECS API; pass credentials as ECS secrets from Secrets Manager.',
+    explanation: 'Plain environment variables are stored in the template and shown by the ECS API; pass credentials as ECS secrets from Secrets '
+      + 'Manager.',
   },
   {
     id: 'ImmutableImageTags',
     rule: immutableImageTags,
     info: 'A container image uses the latest tag or no tag.',
-    explanation: 'Membrane: use the date-based immutable tags in production; a moving tag changes the release on any redeploy and cannot be rolled back.',
+    explanation: 'Membrane: use the date-based immutable tags in production; a moving tag changes the release on any redeploy and cannot be rolled '
+      + 'back.',
   },
   {
     id: 'TmpBucketExpiry',
@@ -286,7 +290,8 @@ const RULES: readonly RuleSpec[] = [
     id: 'LoadBalancerIdleTimeout',
     rule: loadBalancerIdleTimeoutBelowKeepAlive,
     info: "The public load balancer's idle timeout is not below the API's keep-alive timeout.",
-    explanation: 'Membrane: the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the load balancer must close them first to avoid 502 errors.',
+    explanation: 'Membrane: the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the load balancer must close them first to avoid 502 '
+      + 'errors.',
   },
 ];
 

@@ -70,7 +70,7 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
   const s = props.services;
   const alarms = [
     new cloudwatch.Alarm(scope, 'InstantTasksQueueGrowing', {
-      alarmDescription: 'Instant tasks are waiting: the instant tasks workers do not keep up (seed 000: growing job queues).',
+      alarmDescription: 'Instant tasks are waiting: the instant tasks workers do not keep up ("Frequently Asked Questions": growing job queues).',
       metric: metrics.instantTasksJobsWaiting(),
       threshold: props.instantQueueAlarmThreshold ?? ALARM_DEFAULTS.instantQueueThreshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -86,7 +86,8 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
     new cloudwatch.Alarm(scope, 'CustomCodeRunnerNoSpareJobSpaces', {
-      alarmDescription: 'The custom code runners have no free job space: custom code waits (seed 000: Custom Code Runner at capacity).',
+      alarmDescription: 'The custom code runners have no free job space: custom code waits ("Frequently Asked Questions": Custom Code Runner at '
+        + 'capacity).',
       metric: metrics.customCodeRunnerRemainingJobSpaces(),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -118,7 +119,8 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
     } else {
       Validations.of(alarm).acknowledge({
         id: 'NIST.800.53.R5-CloudWatchAlarmAction',
-        reason: 'Where alarms go (SNS, chat, paging) is the platform team\'s choice; pass alarmTopic to notify a topic. The alarm still shows on the dashboard.',
+        reason: 'Where alarms go (SNS, chat, paging) is the platform team\'s choice; pass alarmTopic to notify a topic. The alarm still shows on the '
+          + 'dashboard.',
       });
     }
   }

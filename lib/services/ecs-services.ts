@@ -26,7 +26,9 @@ import { MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
 
-const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials ("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so rotation is a runbook step.';
+const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
+  + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '
+  + 'rotation is a runbook step.';
 
 /**
  * Every Membrane service on Fargate: api, instant-tasks-worker, queued-tasks-worker, orchestrator, ui,
@@ -236,13 +238,15 @@ export class MembraneEcsServices extends Construct {
       deletionProtection: props.loadBalancerDeletionProtection ?? true,
     });
     if (Token.isUnresolved(Stack.of(this).region)) {
-      throw new Error(`${this.node.path}: the load balancer's access logs need the stack's region, because the log delivery principal differs per region. `
+      throw new Error(`${this.node.path}: the load balancer's access logs need the stack's region, because the log delivery principal differs per `
+        + 'region. '
         + 'Create the stack with env: { region: \'<region>\' } (the account may stay unresolved).');
     }
     loadBalancer.logAccessLogs(logsBucket, 'alb');
     Validations.of(loadBalancer).acknowledge({
       id: 'AwsSolutions-EC23',
-      reason: 'The load balancer is the public HTTPS entry point of the API, UI and Console ("Frequently Asked Questions"); it accepts 443 and 80 (redirected to 443) from anywhere.',
+      reason: 'The load balancer is the public HTTPS entry point of the API, UI and Console ("Frequently Asked Questions"); it accepts 443 and 80 '
+        + '(redirected to 443) from anywhere.',
     });
     if (props.webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
@@ -272,7 +276,8 @@ export class MembraneEcsServices extends Construct {
     const redirect = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
     Validations.of(redirect).acknowledge({
       id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
-      reason: 'The port 80 listener only answers with a permanent redirect to HTTPS ("Frequently Asked Questions": enforce HTTPS redirects); it serves no content.',
+      reason: 'The port 80 listener only answers with a permanent redirect to HTTPS ("Frequently Asked Questions": enforce HTTPS redirects); it '
+        + 'serves no content.',
     });
 
     const zone = props.domain.zone;

@@ -21,7 +21,7 @@ export interface MembraneServiceOptions {
   /**
    * Tasks to run. Autoscaling (MembraneScaling) manages the count of the services it scales.
    *
-   * @default 2 (seeds: at least 2 instances of every service in production)
+   * @default 2 (Membrane's documentation: at least 2 instances of every service in production)
    */
   readonly desiredCount?: number;
 

@@ -20,10 +20,12 @@ export function resolveRoutes(scope: Construct, domain: MembraneServicesDomain):
     const hostProp = `domain.${service}DomainName`;
     const resolvedHost = host ?? (basePath ? domain.apiDomainName : undefined);
     if (!resolvedHost) {
-      throw propError(scope, hostProp, `the ${service} needs a host name`, `Set ${hostProp}, or set domain.${service}BasePath to serve it under a path of the API's host.`);
+      throw propError(scope, hostProp, `the ${service} needs a host name`, `Set ${hostProp}, or set domain.${service}BasePath to serve it under a `
+        + 'path of the API\'s host.');
     }
     if (!Token.isUnresolved(resolvedHost) && !/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(resolvedHost)) {
-      throw propError(scope, hostProp, `'${resolvedHost}' is not a lowercase host name`, 'Give a host name without scheme or path, e.g. console.example.com.');
+      throw propError(scope, hostProp, `'${resolvedHost}' is not a lowercase host name`, 'Give a host name without scheme or path, e.g. '
+        + 'console.example.com.');
     }
     if (domain.zone && !Token.isUnresolved(domain.zone.zoneName) && !Token.isUnresolved(resolvedHost)
       && !(`.${resolvedHost}`).endsWith(`.${domain.zone.zoneName.replace(/\.$/, '')}`)) {

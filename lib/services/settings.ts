@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 
 /**
- * Where Membrane stores connection credentials (seed 003, CONNECTION_CREDENTIALS_STORAGE_TYPE).
+ * Where Membrane stores connection credentials ("Self-hosting", CONNECTION_CREDENTIALS_STORAGE_TYPE).
  */
 export enum MembraneCredentialsStorage {
   /** In MongoDB, encrypted with ENCRYPTION_SECRET (Membrane's default). */
@@ -11,7 +11,7 @@ export enum MembraneCredentialsStorage {
 }
 
 /**
- * A start-up health check Membrane can skip (seed 002/003, SKIP_HEALTH_CHECKS). A last resort.
+ * A start-up health check Membrane can skip ("Self-hosting on AWS", "Self-hosting", SKIP_HEALTH_CHECKS). A last resort.
  */
 export enum MembraneStartupCheck {
   /** Skip every start-up check. */
@@ -27,14 +27,14 @@ export enum MembraneStartupCheck {
 }
 
 /**
- * Membrane application settings shared by the api-image services (seeds 001, 002, 003). Every value
- * has Membrane's default or the seeds' recommendation for containers; set only what you need to change.
+ * Membrane application settings shared by the api-image services ("Service Deployment", "Self-hosting on AWS", "Self-hosting"). Every value
+ * has Membrane's default or its documentation's recommendation for containers; set only what you need to change.
  */
 export interface MembraneApplicationSettings {
   /**
    * URL the workers and orchestrator use to call the API (`BASE_URI_INTERNAL`).
    *
-   * @default - the API's public URL, as in seed 003's example
+   * @default - the API's public URL, as in the example of the "Self-hosting" page
    */
   readonly baseUriInternal?: string;
 
@@ -54,7 +54,7 @@ export interface MembraneApplicationSettings {
 
   /**
    * Workspace and tenant resource limits: sets `ENABLE_LIMITS` on the api-image services and
-   * `NEXT_PUBLIC_ENABLE_LIMITS` on the Console together (seed 003, "Resource Limiting").
+   * `NEXT_PUBLIC_ENABLE_LIMITS` on the Console together ("Self-hosting", "Resource Limiting").
    *
    * @default false
    */
@@ -83,7 +83,7 @@ export interface MembraneApplicationSettings {
   readonly connectionCredentialsEndpointUrl?: string;
 
   /**
-   * `MONGO_SERVER_SELECTION_TIMEOUT_MS`. Seed 002 recommends 60 s where start-up name resolution is slow.
+   * `MONGO_SERVER_SELECTION_TIMEOUT_MS`. "Self-hosting on AWS" recommends 60 s where start-up name resolution is slow.
    *
    * @default Duration.seconds(60)
    */
@@ -111,28 +111,28 @@ export interface MembraneApplicationSettings {
   readonly mongoMaxPoolSize?: number;
 
   /**
-   * `HEALTH_CHECK_RETRIES`: retries of the start-up checks (seed 002 recommends 5; Membrane's default is 3).
+   * `HEALTH_CHECK_RETRIES`: retries of the start-up checks ("Self-hosting on AWS" recommends 5; Membrane's default is 3).
    *
    * @default 5
    */
   readonly startupCheckRetries?: number;
 
   /**
-   * `HEALTH_CHECK_RETRY_DELAY_MS`: first delay between start-up check retries (seed 002 recommends 2 s).
+   * `HEALTH_CHECK_RETRY_DELAY_MS`: first delay between start-up check retries ("Self-hosting on AWS" recommends 2 s).
    *
    * @default Duration.seconds(2)
    */
   readonly startupCheckRetryDelay?: Duration;
 
   /**
-   * `HEALTH_CHECK_MAX_RETRY_DELAY_MS`: cap of the exponential back-off (seed 002 recommends 30 s).
+   * `HEALTH_CHECK_MAX_RETRY_DELAY_MS`: cap of the exponential back-off ("Self-hosting on AWS" recommends 30 s).
    *
    * @default Duration.seconds(30)
    */
   readonly startupCheckMaxRetryDelay?: Duration;
 
   /**
-   * `SKIP_HEALTH_CHECKS`: start-up checks to skip. A last resort (seed 002).
+   * `SKIP_HEALTH_CHECKS`: start-up checks to skip. A last resort ("Self-hosting on AWS").
    *
    * @default - none skipped
    */

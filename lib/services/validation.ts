@@ -22,7 +22,8 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
     throw propError(scope, 'registry', `'${registry}' is not a registry host`, `Give a host without scheme, e.g. '${MembraneRegistry.GETMEMBRANE}'.`);
   }
   if (props.version.isMutable) {
-    warn(scope, 'mutableImageTag', `version '${props.version.tag}' is a moving tag: a redeploy may change the running release and ECS cannot roll back to the previous image. Use an immutable tag such as MembraneVersion.of('2026-01-14') ("Self-hosting").`);
+    warn(scope, 'mutableImageTag', `version '${props.version.tag}' is a moving tag: a redeploy may change the running release and ECS cannot roll `
+      + 'back to the previous image. Use an immutable tag such as MembraneVersion.of(\'2026-01-14\') ("Self-hosting").');
   }
 }
 
@@ -39,11 +40,13 @@ export function validateServiceOptions(scope: Construct, serviceScope: Construct
       'See the Fargate task size table; e.g. 512 CPU allows 1024-4096 MiB, 1024 CPU allows 2048-8192 MiB.');
   }
   if (cpu < mode.minimum.cpu || memoryLimitMiB < mode.minimum.memoryMiB) {
-    warn(serviceScope, 'belowMinimumSize', `${mode.name} gets ${cpu} CPU / ${memoryLimitMiB} MiB, below Membrane's minimum of ${mode.minimum.cpu} / ${mode.minimum.memoryMiB} ("Service Deployment").`);
+    warn(serviceScope, 'belowMinimumSize', `${mode.name} gets ${cpu} CPU / ${memoryLimitMiB} MiB, below Membrane's minimum of ${mode.minimum.cpu} / `
+      + `${mode.minimum.memoryMiB} ("Service Deployment").`);
   }
   requireInteger(scope, `${prop}.desiredCount`, desiredCount, 0, 1000);
   if (mode.key === 'orchestrator' && desiredCount < MIN_PRODUCTION_TASKS) {
-    warn(serviceScope, 'orchestratorSingleInstance', `The orchestrator runs fewer than ${MIN_PRODUCTION_TASKS} tasks: schedules and syncs stop while its only task is replaced ("Self-hosting" recommends ${MIN_PRODUCTION_TASKS}).`);
+    warn(serviceScope, 'orchestratorSingleInstance', `The orchestrator runs fewer than ${MIN_PRODUCTION_TASKS} tasks: schedules and syncs stop while `
+      + `its only task is replaced ("Self-hosting" recommends ${MIN_PRODUCTION_TASKS}).`);
   }
   if (options.spot && !mode.spotAllowed) {
     throw propError(scope, `${prop}.spot`, `Fargate Spot is not offered for ${mode.name}`,
@@ -63,13 +66,15 @@ export function checkedExtras(scope: Construct, mode: ModeSpec, options: Membran
         'Use exactly one of MembraneAuth.auth0 and MembraneAuth.usernamePassword, and set its values there.');
     }
     if (name in managed.environment || name in managed.secrets) {
-      throw propError(scope, prop, `${name} is managed by membrane-cdk`, 'Set it through the construct\'s props instead (settings, domain, storage, cache, auth).');
+      throw propError(scope, prop, `${name} is managed by membrane-cdk`, 'Set it through the construct\'s props instead (settings, domain, storage, '
+        + 'cache, auth).');
     }
   }
   for (const name of Object.keys(environment)) {
     if (SECRET_NAME_PATTERN.test(name)) {
-      throw propError(scope, `services.${mode.key}.environment.${name}`, `${name} looks like a credential and would be stored in plain text in the template`,
-        `Pass it in services.${mode.key}.secrets as an ecs.Secret instead.`);
+      throw propError(scope, `services.${mode.key}.environment.${name}`, `${name} looks like a credential and would be stored in plain text in the `
+        + 'template',
+      `Pass it in services.${mode.key}.secrets as an ecs.Secret instead.`);
     }
   }
   return { environment, secrets };
@@ -88,7 +93,8 @@ export function validateSettings(scope: Construct, settings: MembraneApplication
   }
   for (const [name, value] of [
     ['settings.baseUriInternal', settings.baseUriInternal], ['settings.baseWebhooksUri', settings.baseWebhooksUri],
-    ['settings.baseOauthCallbackUri', settings.baseOauthCallbackUri], ['settings.connectionCredentialsEndpointUrl', settings.connectionCredentialsEndpointUrl],
+    ['settings.baseOauthCallbackUri', settings.baseOauthCallbackUri], ['settings.connectionCredentialsEndpointUrl',
+      settings.connectionCredentialsEndpointUrl],
   ] as const) {
     if (value !== undefined && !Token.isUnresolved(value) && !/^https?:\/\/[^\s/]+/.test(value)) {
       throw propError(scope, name, `'${value}' is not an http(s) URL`, 'Give an absolute URL such as https://webhooks.example.com.');
@@ -109,6 +115,7 @@ export function validateSettings(scope: Construct, settings: MembraneApplication
       'Give either MembraneStartupCheck.ALL alone or a list of individual checks.');
   }
   if (skip.length > 0) {
-    warn(scope, 'skipStartupChecks', `Start-up checks skipped (${skip.join(',')}): "Self-hosting on AWS" calls this a last resort; prefer longer retries.`);
+    warn(scope, 'skipStartupChecks', `Start-up checks skipped (${skip.join(',')}): "Self-hosting on AWS" calls this a last resort; prefer longer `
+      + 'retries.');
   }
 }

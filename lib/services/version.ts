@@ -3,7 +3,7 @@ import { Token } from 'aws-cdk-lib';
 /**
  * A Membrane release: the tag of the `core/*` images.
  *
- * Membrane publishes `:latest` and date-based immutable tags such as `2026-01-14` (seed 003), and
+ * Membrane publishes `:latest` and date-based immutable tags such as `2026-01-14` ("Self-hosting"), and
  * recommends the immutable tags for production.
  */
 export class MembraneVersion {
@@ -18,7 +18,8 @@ export class MembraneVersion {
    */
   public static of(tag: string): MembraneVersion {
     if (!Token.isUnresolved(tag) && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
-      throw new Error(`MembraneVersion.of('${tag}'): not a valid image tag. Use the release date tag Membrane publishes, e.g. MembraneVersion.of('2026-01-14').`);
+      throw new Error(`MembraneVersion.of('${tag}'): not a valid image tag. Use the release date tag Membrane publishes, e.g. `
+        + 'MembraneVersion.of(\'2026-01-14\').');
     }
     return new MembraneVersion(tag);
   }
@@ -38,9 +39,9 @@ export class MembraneVersion {
  * Hosts of Membrane's private image registry.
  */
 export class MembraneRegistry {
-  /** The current registry (seed 003, getmembrane.com documentation). */
+  /** The current registry ("Self-hosting", getmembrane.com documentation). */
   public static readonly GETMEMBRANE = 'harbor.getmembrane.com';
-  /** The registry named by the older integration.app documentation (seed 001). */
+  /** The registry named by the older integration.app documentation ("Service Deployment"). */
   public static readonly INTEGRATION_APP = 'harbor.integration.app';
 
   private constructor() {}

@@ -10,7 +10,8 @@ import { acknowledgeFinding, nagReference } from '../common/nag';
 const OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
 /** S3 actions Membrane performs on the buckets themselves (list, head-bucket health check). */
 const BUCKET_ACTIONS = ['s3:ListBucket', 's3:GetBucketLocation'];
-const OBJECT_WILDCARD_REASON = 'Membrane creates and reads objects under keys it generates at run time, so access is granted to all objects of its own bucket, and only that bucket.';
+const OBJECT_WILDCARD_REASON = 'Membrane creates and reads objects under keys it generates at run time, so access is granted to all objects of its '
+  + 'own bucket, and only that bucket.';
 
 /** The three buckets of a Membrane storage, created or brought, and the URL of its static files. */
 export interface StorageBuckets {

@@ -19,8 +19,8 @@ const LONGEST_BUCKET_SUFFIX = '-access-logs';
  * The storage Membrane needs on AWS: tmp, connectors and static S3 buckets, with the static bucket
  * served by CloudFront through Origin Access Control.
  *
- * Source: Membrane's AWS guide (seed 002) for buckets, lifecycle, CORS, OAC and bucket policy;
- * seed 003 for the environment variables; seed 000 for backups (versioning) and the CDN.
+ * Source: "Self-hosting on AWS" for buckets, lifecycle, CORS, OAC and bucket policy;
+ * "Self-hosting" for the environment variables; "Frequently Asked Questions" for backups (versioning) and the CDN.
  */
 export class MembraneStorage extends Construct implements IMembraneStorage {
   /**
@@ -87,10 +87,12 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       });
       Validations.of(bucket).acknowledge({
         id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-        reason: 'Membrane is a single-region deployment (seed 000); cross-region replication needs a destination bucket and role the platform team owns, so it is left to them.',
+        reason: 'Membrane is a single-region deployment ("Frequently Asked Questions"); cross-region replication needs a destination bucket and role '
+          + 'the platform team owns, so it is left to them.',
       }, {
         id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-        reason: 'Objects are encrypted with SSE-S3 (AES-256); a customer-managed KMS key would add per-request KMS cost and key-policy coupling with CloudFront OAC without a Membrane requirement for it.',
+        reason: 'Objects are encrypted with SSE-S3 (AES-256); a customer-managed KMS key would add per-request KMS cost and key-policy coupling with '
+          + 'CloudFront OAC without a Membrane requirement for it.',
       });
       return bucket;
     };
@@ -100,7 +102,7 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       abortIncompleteMultipartUploadAfter: Duration.days(1),
     }];
 
-    // Seed 002: lifecycle rule "cleanup" expires every tmp object after 7 days.
+    // "Self-hosting on AWS": lifecycle rule "cleanup" expires every tmp object after 7 days.
     const tmpBucket = newBucket('TmpBucket', 'tmp', {
       lifecycleRules: [{
         id: 'cleanup',
@@ -110,14 +112,15 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     });
     Validations.of(tmpBucket).acknowledge({
       id: 'NIST.800.53.R5-S3BucketVersioningEnabled',
-      reason: 'The tmp bucket holds scratch files that expire after a few days by design (seed 002); versions would keep expired data and defeat the expiry.',
+      reason: 'The tmp bucket holds scratch files that expire after a few days by design ("Self-hosting on AWS"); versions would keep expired data '
+        + 'and defeat the expiry.',
     });
     this.tmpBucket = tmpBucket;
 
-    // Seed 000: back up the connectors and static buckets; versioning is the first line of that.
+    // "Frequently Asked Questions": back up the connectors and static buckets; versioning is the first line of that.
     this.connectorsBucket = newBucket('ConnectorsBucket', 'connectors', { versioned: true, lifecycleRules: versionedRules });
 
-    // Seed 002: CORS GET from any origin, max age 3000 s.
+    // "Self-hosting on AWS": CORS GET from any origin, max age 3000 s.
     this.staticBucket = newBucket('StaticBucket', 'static', {
       versioned: true,
       lifecycleRules: versionedRules,
@@ -153,7 +156,7 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
   private createDistribution(props: MembraneStorageProps): cloudfront.Distribution {
     const distribution = new cloudfront.Distribution(this, 'StaticDistribution', {
       comment: 'Membrane static files',
-      // Seed 002: default_root_object, GET/HEAD, redirect-to-https, no query strings or cookies, PriceClass_100.
+      // "Self-hosting on AWS": default_root_object, GET/HEAD, redirect-to-https, no query strings or cookies, PriceClass_100.
       defaultRootObject: 'index.html',
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.staticBucket, {
@@ -183,19 +186,22 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     if (!props.geoRestriction) {
       Validations.of(distribution).acknowledge({
         id: 'AwsSolutions-CFR1',
-        reason: 'Static files (icons, connector assets) are loaded by end users of the integrating product wherever they are; pass geoRestriction to restrict.',
+        reason: 'Static files (icons, connector assets) are loaded by end users of the integrating product wherever they are; pass geoRestriction to '
+          + 'restrict.',
       });
     }
     if (!props.webAclArn) {
       Validations.of(distribution).acknowledge({
         id: 'AwsSolutions-CFR2',
-        reason: 'The distribution serves read-only, public static files (GET/HEAD only) from a private bucket through OAC; pass webAclArn to attach a WAF web ACL.',
+        reason: 'The distribution serves read-only, public static files (GET/HEAD only) from a private bucket through OAC; pass webAclArn to attach '
+          + 'a WAF web ACL.',
       });
     }
     if (!props.domain) {
       Validations.of(distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason: 'Without a custom domain CloudFront serves the default *.cloudfront.net certificate, whose minimum protocol cannot be set; pass domain to get TLSv1.2_2021.',
+        reason: 'Without a custom domain CloudFront serves the default *.cloudfront.net certificate, whose minimum protocol cannot be set; pass '
+          + 'domain to get TLSv1.2_2021.',
       });
     }
     return distribution;
@@ -213,7 +219,8 @@ class BroughtStorage extends Construct implements IMembraneStorage {
   constructor(scope: Construct, id: string, buckets: MembraneStorageBuckets) {
     super(scope, id);
     if (!Token.isUnresolved(buckets.staticUrl) && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(buckets.staticUrl)) {
-      throw propError(this, 'staticUrl', `'${buckets.staticUrl}' is not an https URL`, 'Give the URL the static files are served from, e.g. https://static.example.com.');
+      throw propError(this, 'staticUrl', `'${buckets.staticUrl}' is not an https URL`, 'Give the URL the static files are served from, e.g. '
+        + 'https://static.example.com.');
     }
     this.tmpBucket = buckets.tmpBucket;
     this.connectorsBucket = buckets.connectorsBucket;

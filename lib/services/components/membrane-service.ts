@@ -93,7 +93,8 @@ export class MembraneService extends Construct implements IMembraneService {
     });
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'Only non-secret Membrane configuration (URLs, bucket names, flags, timeouts) is plain environment; every credential is an ECS secret from Secrets Manager.',
+      reason: 'Only non-secret Membrane configuration (URLs, bucket names, flags, timeouts) is plain environment; every credential is an ECS secret '
+        + 'from Secrets Manager.',
     });
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -140,7 +141,8 @@ export class MembraneService extends Construct implements IMembraneService {
 
   public autoScaleTaskCount(props: appscaling.EnableScalingProps): MembraneTaskCountScaling {
     if (this.scaling) {
-      throw new Error(`${this.node.path}: the task count of ${this.serviceName} is already autoscaled. Apply MembraneScaling once per MembraneEcsServices.`);
+      throw new Error(`${this.node.path}: the task count of ${this.serviceName} is already autoscaled. Apply MembraneScaling once per `
+        + 'MembraneEcsServices.');
     }
     // Application Auto Scaling owns the count from here on: a deployment must not reset it.
     (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');

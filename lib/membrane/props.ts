@@ -1,0 +1,229 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { MembraneCacheOptions } from '../cache';
+import { IMembraneCache, IMembraneStorage } from '../common/environment';
+import { MembraneScalingOptions } from '../scaling';
+import { MembraneApplicationSettings, MembraneAuth, MembraneServicesOptions, MembraneVersion } from '../services';
+import { MembraneStorageOptions } from '../storage';
+
+/**
+ * Where Membrane is reached: host names in one public hosted zone. Names ending in `Host` are relative to
+ * the zone; the building blocks take full names (`...DomainName`).
+ */
+export interface MembraneDomain {
+  /** Public hosted zone; the host names below are created in it, with a DNS-validated certificate. */
+  readonly zone: route53.IHostedZone;
+
+  /**
+   * API host, relative to the zone (`api` gives `api.<zone>`). BASE_URI is `https://<api host>`.
+   *
+   * @default 'api'
+   */
+  readonly apiHost?: string;
+
+  /**
+   * UI host, relative to the zone. Ignored with `uiBasePath`, which serves the UI on the API host.
+   *
+   * @default 'ui'
+   */
+  readonly uiHost?: string;
+
+  /**
+   * Console host, relative to the zone. Ignored with `consoleBasePath`.
+   *
+   * @default 'console'
+   */
+  readonly consoleHost?: string;
+
+  /**
+   * Serve the UI under this path of the API host (`BASE_PATH`, e.g. `/ui-app`).
+   *
+   * @default - the UI has its own host
+   */
+  readonly uiBasePath?: string;
+
+  /**
+   * Serve the Console under this path of the API host (`BASE_PATH`, e.g. `/console-app`).
+   *
+   * @default - the Console has its own host
+   */
+  readonly consoleBasePath?: string;
+
+  /**
+   * Static files host, relative to the zone. Needs a certificate in us-east-1 (CloudFront): created here
+   * when the stack is in us-east-1, else give `staticCertificate`.
+   *
+   * @default 'static'
+   */
+  readonly staticHost?: string;
+
+  /**
+   * Certificate (in us-east-1) for the static files host.
+   *
+   * @default - created when the stack is in us-east-1; otherwise static files are served from the
+   * distribution's *.cloudfront.net name, with a warning
+   */
+  readonly staticCertificate?: acm.ICertificate;
+}
+
+/**
+ * Properties for `Membrane`.
+ */
+export interface MembraneProps {
+  /** Membrane release: an immutable tag such as `MembraneVersion.of('2026-01-14')`. */
+  readonly version: MembraneVersion;
+
+  /** Registry login (`{"username": "robot$<company>", "password": "..."}`) in Secrets Manager. */
+  readonly registryCredentials: secretsmanager.ISecret;
+
+  /**
+   * Registry host.
+   *
+   * @default MembraneRegistry.GETMEMBRANE
+   */
+  readonly registry?: string;
+
+  /** Public host names. */
+  readonly domain: MembraneDomain;
+
+  /**
+   * Secret whose value is the MongoDB connection string (`MONGO_URI`). MongoDB 4.4 or later: MongoDB Atlas
+   * (M10+ for production) or self-hosted. Amazon DocumentDB and Azure Cosmos DB are not supported by Membrane.
+   */
+  readonly mongoUri: secretsmanager.ISecret;
+
+  /** Secret whose value is the `SELF_HOSTING_TOKEN` from your Membrane organisation settings. */
+  readonly selfHostingToken: secretsmanager.ISecret;
+
+  /** Auth0 or username/password sign-in. */
+  readonly auth: MembraneAuth;
+
+  /**
+   * An existing VPC with private (egress) subnets for the tasks and, ideally, isolated subnets for Redis.
+   *
+   * @default - a new MembraneNetwork (2 AZs, one NAT gateway per AZ, flow logs)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * NAT gateways of the new VPC (1 is cheaper, one per AZ survives an AZ outage). Ignored with `vpc`.
+   *
+   * @default 2
+   */
+  readonly natGateways?: number;
+
+  /**
+   * Existing storage, e.g. `MembraneStorage.fromBuckets(...)`.
+   *
+   * @default - a new MembraneStorage
+   */
+  readonly storage?: IMembraneStorage;
+
+  /**
+   * Options of the new MembraneStorage (bucket names, expiry, price class, WAF). Its domain comes from
+   * `domain.staticHost`. Not allowed with `storage`.
+   *
+   * @default - MembraneStorage defaults
+   */
+  readonly storageOptions?: MembraneStorageOptions;
+
+  /**
+   * Bucket for the access logs of the load balancer and the VPC flow logs. It must accept log deliveries
+   * (SSE-S3 encryption). A new storage's own access logs are set with `storageOptions.accessLogsBucket`.
+   *
+   * @default - the new storage's access-log bucket; with `storage` given, a log bucket per building block
+   */
+  readonly logsBucket?: s3.IBucket;
+
+  /**
+   * An existing cache, e.g. `MembraneCache.fromAttributes(...)`.
+   *
+   * @default - a new MembraneCache
+   */
+  readonly cache?: IMembraneCache;
+
+  /**
+   * Options of the new main cache. Not allowed with `cache`.
+   *
+   * @default - MembraneCache defaults (Redis 7.1, TLS, Multi-AZ)
+   */
+  readonly cacheOptions?: MembraneCacheOptions;
+
+  /**
+   * Create a dedicated worker cache (`WORKER_REDIS_URI`) with these options.
+   *
+   * @default - the main cache serves the workers too
+   */
+  readonly workerCacheOptions?: MembraneCacheOptions;
+
+  /**
+   * Application settings. `enableLimits` switches `ENABLE_LIMITS` (API) and `NEXT_PUBLIC_ENABLE_LIMITS`
+   * (Console) together.
+   *
+   * @default - Membrane's defaults and the recommendations of its self-hosting documentation
+   */
+  readonly settings?: MembraneApplicationSettings;
+
+  /**
+   * Per-service sizes, counts, Spot and extras. The counts of autoscaled services come from `scaling`.
+   *
+   * @default - see MembraneServiceOptions
+   */
+  readonly services?: MembraneServicesOptions;
+
+  /**
+   * CPU architecture of the tasks.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * Autoscale on Membrane's metrics (MembraneScaling). Without it every service runs its desired count.
+   *
+   * @default true
+   */
+  readonly autoscaling?: boolean;
+
+  /**
+   * Autoscaling options.
+   *
+   * @default - the targets and bounds of Membrane's "Autoscaling Configuration" and "Self-hosting" pages
+   */
+  readonly scaling?: MembraneScalingOptions;
+
+  /**
+   * Topic for the alarms.
+   *
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Customer-managed KMS key for the generated secrets, the cache and the log groups.
+   *
+   * @default - AWS managed keys
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Allow `aws ecs execute-command` into the tasks.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
+   * Keep data when it leaves the stack: buckets, secrets and log groups are retained, and the load
+   * balancer has deletion protection. Turn off only for throw-away environments.
+   *
+   * @default true
+   */
+  readonly retainData?: boolean;
+}
