@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { MembraneCache, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from '../lib';
+import { describeCdkTest, expectFindings } from './harness';
 import { acknowledgements, expectNoNagFindings, testStack } from './nag';
 
 function vpcIn(stack: Stack): ec2.Vpc {
@@ -24,7 +25,7 @@ function build(props: Partial<MembraneCacheProps> = {}) {
   return { stack, vpc, cache, template: Template.fromStack(stack) };
 }
 
-describe('MembraneCache defaults', () => {
+describeCdkTest('MembraneCache defaults', () => {
   const { template, stack, cache, vpc } = build();
 
   test('a Redis 7.1 replication group with TLS required, encryption at rest, AUTH, Multi-AZ and failover', () => {
@@ -155,7 +156,7 @@ describe('MembraneCache defaults', () => {
   });
 });
 
-describe('MembraneCache connections', () => {
+describeCdkTest('MembraneCache connections', () => {
   test('allowDefaultPortFrom opens the cache port to the given peer only', () => {
     const stack = testStack();
     const vpc = vpcIn(stack);
@@ -172,7 +173,7 @@ describe('MembraneCache connections', () => {
   });
 });
 
-describe('MembraneCache options', () => {
+describeCdkTest('MembraneCache options', () => {
   test('cluster mode: shards x replicas, cluster parameter group, REDIS_CLUSTER_URI_1 from the configuration endpoint', () => {
     const { template, cache, stack } = build({ clusterMode: { shards: 3 }, replicasPerShard: 2 });
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
@@ -204,9 +205,11 @@ describe('MembraneCache options', () => {
   });
 
   test('node type, port, snapshots, timeout and version are configurable', () => {
-    const { template, cache } = build({
+    const { template, cache, stack } = build({
       cacheNodeType: 'cache.r7g.large', port: 7000, snapshotRetentionDays: 0, connectTimeout: Duration.seconds(10), engineVersion: '7.0',
     });
+    // No snapshots is the user's choice; the finding stays for them to see.
+    expectFindings(stack, 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup');
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       CacheNodeType: 'cache.r7g.large', Port: 7000, SnapshotRetentionLimit: 0, EngineVersion: '7.0',
     });
@@ -232,6 +235,7 @@ describe('MembraneCache options', () => {
 
   test('single-AZ without replicas is allowed with a namespaced warning', () => {
     const { template, stack } = build({ multiAz: false, replicasPerShard: 0 });
+    expectFindings(stack, 'AwsSolutions-AEC4'); // single-AZ is the user's choice; the finding stays for them to see
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       MultiAZEnabled: false,
       AutomaticFailoverEnabled: false,
@@ -252,7 +256,7 @@ describe('MembraneCache options', () => {
   });
 });
 
-describe('MembraneCache rejects bad input', () => {
+describeCdkTest('MembraneCache rejects bad input', () => {
   test.each<[string, Partial<MembraneCacheProps>, RegExp]>([
     ['Multi-AZ without replicas', { replicasPerShard: 0 }, /invalid 'multiAz': Multi-AZ with automatic failover needs a replica/],
     ['cluster mode with 0 shards', { clusterMode: { shards: 0 } }, /invalid 'clusterMode.shards': 0 is not a whole number from 1 to 500/],

@@ -1,8 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  MembraneAuth, MembraneCache, MembraneEcsServices, MembraneEcsServicesProps, MembraneNetwork, MembraneStorage, MembraneVersion,
+  IMembraneService, MembraneAuth, MembraneCache, MembraneEcsServices, MembraneEcsServicesProps, MembraneNetwork, MembraneStorage,
+  MembraneVersion,
 } from '../lib';
 import { testStack } from './nag';
 
@@ -67,4 +70,29 @@ export function buildServices(overrides: Partial<MembraneEcsServicesProps> = {},
   const f = servicesFixture(stack);
   const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, overrides));
   return { ...f, services };
+}
+
+/** The required props of `Membrane` in `stack`: secrets by name, Auth0, host names in example.com. */
+export function membraneInputs(stack: Stack) {
+  const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, name.replace(/\W/g, ''), name);
+  return {
+    version: MembraneVersion.of('2026-01-14'),
+    registryCredentials: secret('membrane/registry'),
+    mongoUri: secret('membrane/mongo-uri'),
+    selfHostingToken: secret('membrane/token'),
+    auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'client-1', clientSecret: secret('membrane/auth0') }),
+    domain: { zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }) },
+  };
+}
+
+type Env = Record<string, unknown>;
+
+/** A service's Membrane container as synthesized, with environment and secrets as name -> value maps. */
+export function containerOf(stack: Stack, svc: IMembraneService) {
+  const template = Template.fromStack(stack);
+  const id = stack.getLogicalId(svc.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition);
+  const def = template.toJSON().Resources[id].Properties.ContainerDefinitions[0];
+  const environment: Env = Object.fromEntries((def.Environment ?? []).map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
+  const secrets: Env = Object.fromEntries((def.Secrets ?? []).map((e: { Name: string; ValueFrom: unknown }) => [e.Name, e.ValueFrom]));
+  return { def, environment, secrets, taskDefinition: template.toJSON().Resources[id].Properties };
 }

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneNetwork, MembraneNetworkProps } from '../lib';
+import { describeCdkTest } from './harness';
 import { acknowledgements, expectNoNagFindings, testStack } from './nag';
 
 function build(props: MembraneNetworkProps = {}) {
@@ -9,7 +10,7 @@ function build(props: MembraneNetworkProps = {}) {
   return { stack, network, template: Template.fromStack(stack) };
 }
 
-describe('MembraneNetwork', () => {
+describeCdkTest('MembraneNetwork', () => {
   const { stack, network, template } = build();
 
   test('two AZs with public, private-with-egress and isolated subnets; one NAT gateway per AZ', () => {

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage } from '../lib';
+import { describeCdkTest } from './harness';
 import { acknowledgements, expectNoNagFindings, nagFindings, testStack } from './nag';
 
 function build(props: ConstructorParameters<typeof MembraneStorage>[2] = {}) {
@@ -14,7 +15,7 @@ function build(props: ConstructorParameters<typeof MembraneStorage>[2] = {}) {
   return { stack, storage, template: Template.fromStack(stack) };
 }
 
-describe('MembraneStorage buckets', () => {
+describeCdkTest('MembraneStorage buckets', () => {
   const { template } = build();
 
   test('creates the three Membrane buckets plus one access-log bucket', () => {
@@ -96,7 +97,7 @@ describe('MembraneStorage buckets', () => {
   });
 });
 
-describe('MembraneStorage CloudFront', () => {
+describeCdkTest('MembraneStorage CloudFront', () => {
   const { template, stack } = build();
 
   test('uses an Origin Access Control that always signs with sigv4', () => {
@@ -155,7 +156,7 @@ describe('MembraneStorage CloudFront', () => {
   });
 });
 
-describe('MembraneStorage options', () => {
+describeCdkTest('MembraneStorage options', () => {
   test('custom domain: alias, TLSv1.2_2021 with SNI, A and AAAA alias records', () => {
     const stack = testStack();
     const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' });
@@ -248,7 +249,7 @@ describe('MembraneStorage options', () => {
   });
 });
 
-describe('MembraneStorage environment contract', () => {
+describeCdkTest('MembraneStorage environment contract', () => {
   test('exposes exactly the "Self-hosting" storage variables, no access keys, no secrets', () => {
     const { storage, stack } = build();
     const env = stack.resolve(storage.environmentContract.environment);
@@ -273,7 +274,7 @@ describe('MembraneStorage environment contract', () => {
   });
 });
 
-describe('MembraneStorage grantReadWrite', () => {
+describeCdkTest('MembraneStorage grantReadWrite', () => {
   test('grants object and bucket actions on the three buckets only', () => {
     const stack = testStack();
     const storage = new MembraneStorage(stack, 'Storage');
@@ -297,7 +298,7 @@ describe('MembraneStorage grantReadWrite', () => {
   });
 });
 
-describe('MembraneStorage compliance', () => {
+describeCdkTest('MembraneStorage compliance', () => {
   test('passes AwsSolutions and NIST 800-53 R5 with only its reasoned acknowledgements', () => {
     const { stack } = build();
     expectNoNagFindings(stack);
@@ -329,7 +330,7 @@ describe('MembraneStorage compliance', () => {
   });
 });
 
-describe('MembraneStorage rejects bad input', () => {
+describeCdkTest('MembraneStorage rejects bad input', () => {
   test.each([
     ['tmpObjectExpiration', { tmpObjectExpiration: Duration.days(0) },
       /invalid 'tmpObjectExpiration': 0 days is not a whole number of days of at least 1/],

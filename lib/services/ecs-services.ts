@@ -248,6 +248,13 @@ export class MembraneEcsServices extends Construct {
       reason: 'The load balancer is the public HTTPS entry point of the API, UI and Console ("Frequently Asked Questions"); it accepts 443 and 80 '
         + '(redirected to 443) from anywhere.',
     });
+    if (props.loadBalancerDeletionProtection === false) {
+      Validations.of(loadBalancer).acknowledge({
+        id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+        reason: 'Deletion protection is off on request (loadBalancerDeletionProtection: false, a throw-away environment), so the stack can be '
+          + 'deleted in one step.',
+      });
+    }
     if (props.webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
     } else {

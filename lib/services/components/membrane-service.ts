@@ -122,6 +122,14 @@ export class MembraneService extends Construct implements IMembraneService {
       serviceConnectConfiguration: serviceConnect(mode),
     });
 
+    if (context.enableExecuteCommand) {
+      Validations.of(this.taskDefinition.taskRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ECS Exec (enableExecuteCommand) opens its Session Manager channel with ssmmessages actions that have no resource-level '
+          + 'permissions, so AWS requires Resource \'*\'; the statement exists only while ECS Exec is on.',
+      });
+    }
+
     if (behindLoadBalancer && props.listener && props.route) {
       this.targetGroup = props.listener.addTargets(mode.id, {
         ...listenerRule(mode, props.route),

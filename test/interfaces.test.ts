@@ -4,13 +4,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { buildServices } from './fixtures';
+import { buildServices, membraneInputs } from './fixtures';
+import { describeCdkTest } from './harness';
 import { expectNoNagFindings, testStack } from './nag';
 import {
-  Membrane, MembraneAuth, MembraneCache, MembraneCacheRole, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion,
+  Membrane, MembraneAuth, MembraneCache, MembraneCacheRole, MembraneNetwork, MembraneScaling, MembraneStorage,
 } from '../lib';
 
 /** What a platform team that already has buckets and a replication group brings. */
@@ -34,7 +34,7 @@ function existing(stack: Stack) {
   return { vpc, storage, cache };
 }
 
-describe('MembraneStorage.fromBuckets', () => {
+describeCdkTest('MembraneStorage.fromBuckets', () => {
   const stack = testStack();
   const { storage } = existing(stack);
 
@@ -74,7 +74,7 @@ describe('MembraneStorage.fromBuckets', () => {
   });
 });
 
-describe('MembraneCache.fromAttributes', () => {
+describeCdkTest('MembraneCache.fromAttributes', () => {
   test('main role: REDIS_URI from the connection secret, the TLS flag and the default timeout', () => {
     const stack = testStack();
     const { cache } = existing(stack);
@@ -124,17 +124,11 @@ describe('MembraneCache.fromAttributes', () => {
   });
 });
 
-describe('Membrane on brought storage and cache', () => {
+describeCdkTest('Membrane on brought storage and cache', () => {
   const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
   const { vpc, storage, cache } = existing(stack);
-  const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, name.replace(/\W/g, ''), name);
   const membrane = new Membrane(stack, 'Membrane', {
-    version: MembraneVersion.of('2026-01-14'),
-    registryCredentials: secret('membrane/registry'),
-    mongoUri: secret('membrane/mongo-uri'),
-    selfHostingToken: secret('membrane/token'),
-    auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'client-1', clientSecret: secret('membrane/auth0') }),
-    domain: { zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }) },
+    ...membraneInputs(stack),
     vpc,
     storage,
     cache,
@@ -157,15 +151,15 @@ describe('Membrane on brought storage and cache', () => {
   });
 });
 
-describe('IMembraneService.autoScaleTaskCount', () => {
+describeCdkTest('IMembraneService.autoScaleTaskCount', () => {
   test('hands the count over once: DesiredCount leaves the template; a second MembraneScaling is refused', () => {
     const { stack, services } = buildServices();
-    const scaling = services.orchestrator.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 3 });
+    const scaling = services.ui.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 3 });
     expect(scaling.taskCount).toBeInstanceOf(ecs.ScalableTaskCount);
-    expect(stack.resolve(scaling.scalableTargetId).Ref).toMatch(/^MembraneOrchestratorServiceTaskCountTarget/);
-    const id = stack.getLogicalId(services.orchestrator.service.node.defaultChild as ecs.CfnService);
+    expect(stack.resolve(scaling.scalableTargetId).Ref).toMatch(/^MembraneUiServiceTaskCountTarget/);
+    const id = stack.getLogicalId(services.ui.service.node.defaultChild as ecs.CfnService);
     expect(Template.fromStack(stack).toJSON().Resources[id].Properties.DesiredCount).toBeUndefined();
-    expect(() => services.orchestrator.autoScaleTaskCount({ maxCapacity: 3 })).toThrow(/already autoscaled/);
+    expect(() => services.ui.autoScaleTaskCount({ maxCapacity: 3 })).toThrow(/already autoscaled/);
 
     new MembraneScaling(stack, 'Scaling', { services });
     expect(() => new MembraneScaling(stack, 'ScalingAgain',
@@ -173,7 +167,7 @@ describe('IMembraneService.autoScaleTaskCount', () => {
   });
 });
 
-describe('MembraneAuth.bind', () => {
+describeCdkTest('MembraneAuth.bind', () => {
   test('Auth0: engine contract with the client secret as an ECS secret, public values for the Console, SMTP forbidden', () => {
     const stack = testStack();
     const config = MembraneAuth.auth0({
