@@ -86,7 +86,8 @@ project.tasks.addEnvironment('CDK_DISABLE_VERSION_CHECK', '1');
 // Example app (bin/) is run by the CDK CLI through ts-node against the TypeScript source.
 new JsonFile(project, 'cdk.json', {
   obj: {
-    app: 'npx ts-node --prefer-ts-exts --project bin/tsconfig.json bin/app.ts',
+    // Transpile only: the typecheck task type-checks bin/ with the tests; checking again on every synth doubled its time.
+    app: 'npx ts-node --transpile-only --prefer-ts-exts --project bin/tsconfig.json bin/app.ts',
     output: 'cdk.out',
     // What `cdk init` writes for this aws-cdk-lib version, so the example behaves like a new consumer app.
     context: CURRENTLY_RECOMMENDED_FLAGS,

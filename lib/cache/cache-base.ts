@@ -4,6 +4,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 
+/** Period of the cache metrics: ElastiCache publishes every minute. */
+const CACHE_METRIC_PERIOD = Duration.minutes(1);
+
 /**
  * What every Membrane cache, created or imported, has in common: its contract and its metrics.
  */
@@ -28,8 +31,9 @@ export abstract class MembraneCacheBase extends Construct implements IMembraneCa
    */
   public metric(metricName: string, statistic: string, options: cloudwatch.MathExpressionOptions = {}): cloudwatch.IMetric {
     return new cloudwatch.MathExpression({
-      expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metricName}" "${this.replicationGroupId}"', '${statistic}', 60)`,
-      period: Duration.minutes(1),
+      expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metricName}" "${this.replicationGroupId}"', '${statistic}', `
+        + `${CACHE_METRIC_PERIOD.toSeconds()})`,
+      period: CACHE_METRIC_PERIOD,
       ...options,
     });
   }
