@@ -10,7 +10,7 @@ import { cacheEnvironment, DEFAULT_CONNECT_TIMEOUT } from './environment';
 import { MembraneCacheAttributes, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from './props';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup } from '../common/resources';
-import { propError, requireInteger, warn } from '../common/validation';
+import { known, propError, requireInteger, warn } from '../common/validation';
 
 const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with '
   + 'a rolling restart of every Membrane service; there is no managed rotation function for it.';
@@ -73,11 +73,11 @@ export class MembraneCache extends MembraneCacheBase {
     if (!Token.isUnresolved(engineVersion) && !/^\d+\.\d+$/.test(engineVersion)) {
       throw propError(this, 'engineVersion', `'${engineVersion}' is not a <major>.<minor> version`, `Use e.g. '${DEFAULT_ENGINE_VERSION[engine]}'.`);
     }
-    if (multiAz && replicas < 1) {
+    if (multiAz && known(replicas) && replicas < 1) {
       throw propError(this, 'multiAz', 'Multi-AZ with automatic failover needs a replica to fail over to, but replicasPerShard is 0',
         'Set replicasPerShard to 1 or more, or set multiAz to false (not recommended for production).');
     }
-    if (shards !== undefined && replicas < 1 && shards > 1) {
+    if (known(shards) && known(replicas) && replicas < 1 && shards > 1) {
       warn(this, 'clusterWithoutReplicas', 'Cluster mode without replicas loses a shard\'s keys when its node fails; set replicasPerShard >= 1.');
     }
     if (!connectTimeout.isUnresolved() && connectTimeout.toMilliseconds() < 1000) {

@@ -4,7 +4,7 @@ import { DEFAULT_COOLDOWNS, DEFAULT_TARGETS } from './defaults';
 import { MathInput } from './metrics';
 import { MembraneServiceScaling } from './props';
 import { MIN_PRODUCTION_TASKS } from '../common/constants';
-import { propError, requireInteger } from '../common/validation';
+import { known, propError, requireInteger, requireOrdered } from '../common/validation';
 import { MembraneEcsServices } from '../services';
 import { ModeKey, modeOf } from '../services/modes';
 
@@ -79,10 +79,8 @@ export class ScalingPolicies {
     const target = options.target ?? defaultTarget;
     requireInteger(this.scope, `${service}.minCapacity`, minCapacity, 1, 1000);
     requireInteger(this.scope, `${service}.maxCapacity`, maxCapacity, 1, 1000);
-    if (minCapacity > maxCapacity) {
-      throw propError(this.scope, `${service}.minCapacity`, `${minCapacity} is above maxCapacity ${maxCapacity}`, 'Keep minCapacity <= maxCapacity.');
-    }
-    if (!(target > 0 && target <= targetMax)) {
+    requireOrdered(this.scope, `${service}.minCapacity`, minCapacity, 'maxCapacity', maxCapacity, 'Keep minCapacity <= maxCapacity.');
+    if (known(target) && !(target > 0 && target <= targetMax)) {
       throw propError(this.scope, `${service}.target`, `${target} is outside (0, ${targetMax}]`,
         `Use a target above 0 and at most ${targetMax}; the default is ${defaultTarget}.`);
     }

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -13,7 +14,7 @@ import {
   MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScalingProps,
 } from './props';
 import { createLogGroup } from '../common/resources';
-import { propError } from '../common/validation';
+import { known, propError, requireRange } from '../common/validation';
 import { modeOf } from '../services/modes';
 
 /**
@@ -177,10 +178,9 @@ export class MembraneScaling extends Construct {
       });
     } else {
       const buffer = queued.bufferRatio ?? DEFAULT_BUFFER_RATIO;
-      if (buffer < 0 || buffer > 5) {
-        throw propError(this, 'queuedTasksWorker.bufferRatio', `${buffer} is outside 0 to 5`,
-          '"Autoscaling Configuration" uses 0.3 (30 % burst capacity).');
-      }
+      requireRange(this, 'queuedTasksWorker.bufferRatio', buffer, 0, 5, '"Autoscaling Configuration" uses 0.3 (30 % burst capacity).');
+      // A token ratio stays a CloudFormation expression: (1 + <ratio>) is computed when the policy is created.
+      const factor = known(buffer) ? String(1 + buffer) : `(1 + ${Token.asString(buffer)})`;
       policies.math({
         service: 'queuedTasksWorker',
         options: queued,
@@ -191,8 +191,8 @@ export class MembraneScaling extends Construct {
           m.input('required', 'queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM),
           m.runningTasks('running', 'queuedTasksWorker'),
         ],
-        expression: `required * ${1 + buffer} / running`,
-        label: `max(queued_tasks_workers_required) * ${1 + buffer} per running task`,
+        expression: `required * ${factor} / running`,
+        label: `max(queued_tasks_workers_required) * ${factor} per running task`,
       });
     }
 

@@ -2,6 +2,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MembraneEnvironmentContract } from '../common/environment';
+import { known } from '../common/validation';
 
 /**
  * Auth0 settings ("Self-hosting": Single-page Application; callback URL and web origin = the Console URL).
@@ -73,7 +74,7 @@ const SMTP_VARIABLES = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 
 class Auth0 extends MembraneAuth {
   constructor(private readonly settings: MembraneAuth0Settings) {
     super();
-    if (!settings.domain || /^https?:\/\//.test(settings.domain)) {
+    if (!settings.domain || (known(settings.domain) && /^https?:\/\//.test(settings.domain))) {
       throw new Error(`MembraneAuth.auth0: invalid 'domain' '${settings.domain}'. Give the Auth0 domain without scheme, e.g. your-tenant.auth0.com.`);
     }
     if (!settings.clientId) throw new Error("MembraneAuth.auth0: 'clientId' is empty. Give the Auth0 application's client ID.");
@@ -96,11 +97,11 @@ class UsernamePassword extends MembraneAuth {
   constructor(private readonly smtp: MembraneSmtpSettings) {
     super();
     const port = smtp.port ?? 587;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    if (known(port) && (!Number.isInteger(port) || port < 1 || port > 65535)) {
       throw new Error(`MembraneAuth.usernamePassword: invalid 'port' ${port}. Use the SMTP submission port, usually 587 or 465.`);
     }
     if (!smtp.host) throw new Error("MembraneAuth.usernamePassword: 'host' is empty. Give the SMTP server host name.");
-    if (!/^[^@\s]+@[^@\s]+$/.test(smtp.emailFrom)) {
+    if (known(smtp.emailFrom) && !/^[^@\s]+@[^@\s]+$/.test(smtp.emailFrom)) {
       throw new Error(`MembraneAuth.usernamePassword: invalid 'emailFrom' '${smtp.emailFrom}'. Give a sender address such as noreply@example.com.`);
     }
   }

@@ -7,7 +7,7 @@ import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartu
 import { MembraneRegistry } from './version';
 import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../common/constants';
 import { MembraneEnvironmentContract } from '../common/environment';
-import { propError, requireInteger, warn } from '../common/validation';
+import { known, propError, requireInteger, requireOrdered, warn } from '../common/validation';
 
 /** Checks of the props that are not settings, domain or per-service options. */
 export function validateProps(scope: Construct, props: MembraneEcsServicesProps, registry: string): void {
@@ -35,16 +35,16 @@ export function validateServiceOptions(scope: Construct, serviceScope: Construct
   size: { cpu: number; memoryLimitMiB: number; desiredCount: number }): void {
   const { cpu, memoryLimitMiB, desiredCount } = size;
   const prop = `services.${mode.key}`;
-  if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryLimitMiB) && !isFargateSize(cpu, memoryLimitMiB)) {
+  if (known(cpu) && known(memoryLimitMiB) && !isFargateSize(cpu, memoryLimitMiB)) {
     throw propError(scope, `${prop}.cpu/memoryLimitMiB`, `${cpu} CPU units with ${memoryLimitMiB} MiB is not a Fargate task size`,
       'See the Fargate task size table; e.g. 512 CPU allows 1024-4096 MiB, 1024 CPU allows 2048-8192 MiB.');
   }
-  if (cpu < mode.minimum.cpu || memoryLimitMiB < mode.minimum.memoryMiB) {
+  if ((known(cpu) && cpu < mode.minimum.cpu) || (known(memoryLimitMiB) && memoryLimitMiB < mode.minimum.memoryMiB)) {
     warn(serviceScope, 'belowMinimumSize', `${mode.name} gets ${cpu} CPU / ${memoryLimitMiB} MiB, below Membrane's minimum of ${mode.minimum.cpu} / `
       + `${mode.minimum.memoryMiB} ("Service Deployment").`);
   }
   requireInteger(scope, `${prop}.desiredCount`, desiredCount, 0, 1000);
-  if (mode.key === 'orchestrator' && desiredCount < MIN_PRODUCTION_TASKS) {
+  if (mode.key === 'orchestrator' && known(desiredCount) && desiredCount < MIN_PRODUCTION_TASKS) {
     warn(serviceScope, 'orchestratorSingleInstance', `The orchestrator runs fewer than ${MIN_PRODUCTION_TASKS} tasks: schedules and syncs stop while `
       + `its only task is replaced ("Self-hosting" recommends ${MIN_PRODUCTION_TASKS}).`);
   }
@@ -102,10 +102,8 @@ export function validateSettings(scope: Construct, settings: MembraneApplication
   }
   requireInteger(scope, 'settings.mongoMinPoolSize', settings.mongoMinPoolSize, 0, 10000);
   requireInteger(scope, 'settings.mongoMaxPoolSize', settings.mongoMaxPoolSize, 1, 10000);
-  if (settings.mongoMinPoolSize !== undefined && settings.mongoMaxPoolSize !== undefined && settings.mongoMinPoolSize > settings.mongoMaxPoolSize) {
-    throw propError(scope, 'settings.mongoMinPoolSize', `${settings.mongoMinPoolSize} is above mongoMaxPoolSize ${settings.mongoMaxPoolSize}`,
-      'Keep the minimum pool size at or below the maximum.');
-  }
+  requireOrdered(scope, 'settings.mongoMinPoolSize', settings.mongoMinPoolSize, 'mongoMaxPoolSize', settings.mongoMaxPoolSize,
+    'Keep the minimum pool size at or below the maximum.');
   requireInteger(scope, 'settings.startupCheckRetries', settings.startupCheckRetries, 0, 100);
   requireInteger(scope, 'settings.maxNodeRunOutputSizeMb', settings.maxNodeRunOutputSizeMb, 1, 1024);
   requireInteger(scope, 'settings.maxQueuedTasksMemoryMb', settings.maxQueuedTasksMemoryMb, 128, 120000);

@@ -1,0 +1,99 @@
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { buildServices, membraneInputs } from './fixtures';
+import { testStack } from './nag';
+import {
+  Membrane, MembraneAuth, MembraneCache, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion,
+} from '../lib';
+
+/**
+ * A prop given as a token (a CloudFormation parameter here; an attribute or a Lazy alike) is never rejected and
+ * never compared: aws-cdk-lib encodes a number token as a huge negative number, which a naive range check
+ * refuses with a message like `-1.888e+289`. No warning fires on a token either.
+ */
+const num = (stack: Stack, id: string) => new CfnParameter(stack, `P${id}`, { type: 'Number' }).valueAsNumber;
+const str = (stack: Stack, id: string) => new CfnParameter(stack, `P${id}`, { type: 'String' }).valueAsString;
+
+function synthesizesQuietly(stack: Stack): void {
+  Template.fromStack(stack);
+  Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('.*'));
+}
+
+describe('token-valued props are accepted as they are', () => {
+  test.each<[string, (stack: Stack) => void]>([
+    ['services cpu and memory', s => buildServices({ services: { api: { cpu: num(s, 'Cpu'), memoryLimitMiB: num(s, 'Mem') } } }, s)],
+    ['orchestrator desiredCount', s => buildServices({ services: { orchestrator: { desiredCount: num(s, 'Count') } } }, s)],
+    ['Mongo pool sizes', s => buildServices({ settings: { mongoMinPoolSize: num(s, 'Min'), mongoMaxPoolSize: num(s, 'Max') } }, s)],
+    ['start-up retries and queued task memory', s => buildServices({
+      settings: { startupCheckRetries: num(s, 'Retries'), maxQueuedTasksMemoryMb: num(s, 'QueuedMb') },
+    }, s)],
+    ['registry host', s => buildServices({ registry: str(s, 'Registry') }, s)],
+    ['image tag', s => buildServices({ version: MembraneVersion.of(str(s, 'Tag')) }, s)],
+    ['API host name and UI base path', s => buildServices({
+      domain: {
+        certificate: acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:eu-central-1:123456789012:certificate/abc'),
+        apiDomainName: str(s, 'Host'),
+        uiBasePath: str(s, 'UiPath'),
+        consoleDomainName: 'console.example.com',
+      },
+    }, s)],
+    ['SMTP port and sender', s => buildServices({
+      auth: MembraneAuth.usernamePassword({
+        host: 'smtp.example.com',
+        port: num(s, 'Port'),
+        user: 'u',
+        emailFrom: str(s, 'From'),
+        password: secretsmanager.Secret.fromSecretNameV2(s, 'Smtp', 'membrane/smtp'),
+      }),
+    }, s)],
+    ['Auth0 domain', s => buildServices({
+      auth: MembraneAuth.auth0({
+        domain: str(s, 'Auth0Domain'), clientId: str(s, 'ClientId'), clientSecret: secretsmanager.Secret.fromSecretNameV2(s, 'A0', 'x/auth0'),
+      }),
+    }, s)],
+    ['scaling bounds and target', s => new MembraneScaling(s, 'Scaling', {
+      services: buildServices({}, s).services,
+      api: { minCapacity: num(s, 'ApiMin'), maxCapacity: num(s, 'ApiMax'), target: num(s, 'ApiTarget') },
+      queuedTasksWorker: { maxCapacity: num(s, 'QueuedMax') },
+    })],
+    ['buffer ratio and scrape interval', s => new MembraneScaling(s, 'Scaling', {
+      services: buildServices({}, s).services,
+      queuedTasksWorker: { strategy: 'workers-required' as never, bufferRatio: num(s, 'Buffer') },
+      scrapeInterval: Duration.seconds(num(s, 'Scrape')),
+    })],
+    ['cache replicas, shards, port and snapshots', s => new MembraneCache(s, 'Cache', {
+      vpc: new MembraneNetwork(s, 'Network').vpc,
+      replicasPerShard: num(s, 'Replicas'),
+      clusterMode: { shards: num(s, 'Shards') },
+      port: num(s, 'CachePort'),
+      snapshotRetentionDays: num(s, 'Snapshots'),
+    })],
+    ['cache engine version and timeout', s => new MembraneCache(s, 'Cache', {
+      vpc: new MembraneNetwork(s, 'Network').vpc, engineVersion: str(s, 'Engine'), connectTimeout: Duration.millis(num(s, 'Timeout')),
+    })],
+    ['network NAT gateways', s => new MembraneNetwork(s, 'Network', { natGateways: num(s, 'Nat') })],
+    ['storage bucket prefix and expiry', s => new MembraneStorage(s, 'Storage', {
+      bucketNamePrefix: str(s, 'Prefix'), tmpObjectExpiration: Duration.days(num(s, 'TmpDays')),
+    })],
+    ['brought storage URL', s => MembraneStorage.fromBuckets(s, 'Storage', {
+      tmpBucket: {} as never, connectorsBucket: {} as never, staticBucket: {} as never, staticUrl: str(s, 'StaticUrl'),
+    })],
+    ['Membrane UI host relative to the zone', s => {
+      const inputs = membraneInputs(s);
+      new Membrane(s, 'Membrane', {
+        ...inputs,
+        domain: {
+          ...inputs.domain,
+          uiHost: str(s, 'UiHost'),
+          staticCertificate: acm.Certificate.fromCertificateArn(s, 'Static', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+        },
+      });
+    }],
+  ])('%s', (_name, build) => {
+    const stack = testStack();
+    build(stack);
+    synthesizesQuietly(stack);
+  });
+});
