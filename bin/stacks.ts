@@ -11,7 +11,7 @@ import { Membrane, MembraneAuth, MembraneStorage, MembraneVersion } from '../lib
 /**
  * What the examples need from the account: a public hosted zone and secrets created beforehand
  * (see the README): `<prefix>/registry`, `<prefix>/mongo-uri`, `<prefix>/self-hosting-token`, and
- * `<prefix>/auth0-client-secret` (production) or `<prefix>/smtp-password` (development).
+ * `<prefix>/auth0` (production) or `<prefix>/smtp-password` (development).
  */
 export interface MembraneExampleProps extends StackProps {
   /** Public hosted zone name and ID. */
@@ -65,7 +65,7 @@ export class MembraneProductionStack extends Stack {
       auth: MembraneAuth.auth0({
         domain: props.auth0Domain,
         clientId: props.auth0ClientId,
-        clientSecret: secret('auth0-client-secret'),
+        clientSecret: secret('auth0'),
       }),
       domain: {
         zone,

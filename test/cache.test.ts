@@ -256,6 +256,20 @@ describeCdkTest('MembraneCache options', () => {
   });
 });
 
+describeCdkTest('MembraneCache default parameter groups', () => {
+  // ElastiCache names the 6.x family 'redis6.x'; 'default.redis6' does not exist and fails the deployment.
+  test.each<[string, Partial<MembraneCacheProps>, string]>([
+    ['Redis 6.2', { engineVersion: '6.2' }, 'default.redis6.x'],
+    ['Redis 6.2 in cluster mode', { engineVersion: '6.2', clusterMode: { shards: 2 } }, 'default.redis6.x.cluster.on'],
+    ['Redis 7.0', { engineVersion: '7.0' }, 'default.redis7'],
+    ['Valkey 7.2', { engine: MembraneCacheEngine.VALKEY, engineVersion: '7.2' }, 'default.valkey7'],
+    ['Valkey 8.1 in cluster mode', { engine: MembraneCacheEngine.VALKEY, engineVersion: '8.1', clusterMode: { shards: 2 } },
+      'default.valkey8.cluster.on'],
+  ])('%s uses %p', (_name, props, group) => {
+    build(props).template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheParameterGroupName: group });
+  });
+});
+
 describeCdkTest('MembraneCache rejects bad input', () => {
   test.each<[string, Partial<MembraneCacheProps>, RegExp]>([
     ['Multi-AZ without replicas', { replicasPerShard: 0 }, /invalid 'multiAz': Multi-AZ with automatic failover needs a replica/],
@@ -265,7 +279,13 @@ describeCdkTest('MembraneCache rejects bad input', () => {
     ['negative replicas', { replicasPerShard: -1, multiAz: false }, /invalid 'replicasPerShard'/],
     ['privileged port', { port: 80 }, /invalid 'port'/],
     ['snapshot retention over 35 days', { snapshotRetentionDays: 36 }, /invalid 'snapshotRetentionDays'/],
-    ['engine version without minor', { engineVersion: '7' }, /invalid 'engineVersion': '7' is not a <major>.<minor> version/],
+    ['engine version without minor', { engineVersion: '7' }, /invalid 'engineVersion': ElastiCache does not offer redis '7'. Use one of 6.2, 7.0, 7.1/],
+    ['a Redis version ElastiCache does not offer', { engineVersion: '7.4' }, /invalid 'engineVersion': ElastiCache does not offer redis '7.4'/],
+    ['a Valkey version with the Redis engine', { engineVersion: '8.0' }, /invalid 'engineVersion': ElastiCache does not offer redis '8.0'/],
+    ['a Redis version with the Valkey engine', { engine: MembraneCacheEngine.VALKEY, engineVersion: '7.1' },
+      /invalid 'engineVersion': ElastiCache does not offer valkey '7.1'. Use one of 7.2, 8.0, 8.1/],
+    ['a node type without the cache. prefix', { cacheNodeType: 'm5.large' }, /invalid 'cacheNodeType': 'm5.large' is not a cache node type/],
+    ['a previous-generation node type', { cacheNodeType: 'cache.t2.micro' }, /invalid 'cacheNodeType': 'cache.t2.micro'/],
     ['sub-second connect timeout', { connectTimeout: Duration.millis(100) }, /invalid 'connectTimeout'/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);

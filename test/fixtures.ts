@@ -37,7 +37,7 @@ export function servicesFixture(stack: Stack = testStack()): ServicesFixture {
     registryCredentials: imported('Registry', 'membrane/registry'),
     mongo: imported('Mongo', 'membrane/mongo-uri'),
     selfHostingToken: imported('Token', 'membrane/self-hosting-token'),
-    auth0ClientSecret: imported('Auth0', 'membrane/auth0-client-secret'),
+    auth0ClientSecret: imported('Auth0', 'membrane/auth0'),
   };
 }
 

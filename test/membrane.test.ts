@@ -211,6 +211,18 @@ describeCdkTest('Membrane options', () => {
 });
 
 describeCdkTest('Membrane rejects incoherent input', () => {
+  test.each<[string, Partial<MembraneProps['domain']>, RegExp]>([
+    ['a full host name as apiHost', { apiHost: 'api.example.com' }, /invalid 'domain.apiHost': 'api.example.com' is not a host name relative to the zone. Give the part before the zone, e.g. 'api'/],
+    ['a URL as uiHost', { uiHost: 'https://ui' }, /invalid 'domain.uiHost'/],
+    ['an uppercase consoleHost', { consoleHost: 'Console' }, /invalid 'domain.consoleHost'/],
+    ['a UI host and a UI base path', { uiHost: 'ui', uiBasePath: '/ui-app' }, /invalid 'domain.uiHost': uiBasePath serves it on the API host/],
+    ['a Console host and a Console base path', { consoleHost: 'c', consoleBasePath: '/c' }, /invalid 'domain.consoleHost'/],
+  ])('%s', (_name, domain, message) => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const inputs = membraneInputs(stack);
+    expect(() => new Membrane(stack, 'Membrane', { ...inputs, domain: { ...inputs.domain, ...domain } })).toThrow(message);
+  });
+
   test.each<[string, Partial<MembraneProps>, RegExp]>([
     ['a desired count for an autoscaled service', { services: { api: { desiredCount: 3 } } },
       /invalid 'services.api.desiredCount': the api count is managed by autoscaling/],
@@ -223,6 +235,11 @@ describeCdkTest('Membrane rejects incoherent input', () => {
         },
       } as MembraneStorageOptions,
     }, /invalid 'storageOptions.domain'/],
+    ['natGateways with an existing VPC', { vpc: {} as never, natGateways: 1 }, /invalid 'natGateways': it sizes a new network, but the vpc is used/],
+    ['missing domain.zone (JavaScript)', { domain: { zone: undefined as never } }, /invalid 'domain.zone': it is required/],
+    ['an alarm topic without autoscaling', { autoscaling: false, alarmTopic: {} as never }, /invalid 'alarmTopic'/],
+    ['version as a plain string (JavaScript)', { version: '2026-01-14' as never }, /invalid 'version': "2026-01-14" is not a MembraneVersion/],
+    ['missing self-hosting token (JavaScript)', { selfHostingToken: undefined as never }, /invalid 'selfHostingToken': it is required/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });

@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -132,7 +133,7 @@ describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-ho
     const resources = secretStatements.flatMap(s => [s.Resource].flat());
     const text = JSON.stringify(resources);
     for (const name of ['membrane/registry', 'membrane/mongo-uri', 'membrane/self-hosting-token',
-      'membrane/auth0-client-secret']) expect(text).toContain(name);
+      'membrane/auth0']) expect(text).toContain(name);
     expect(text).not.toContain('"*"');
     // registry, mongo, token, auth0, REDIS_URI, SECRET, ENCRYPTION_SECRET
     expect(new Set(resources.map((r: unknown) => JSON.stringify(r))).size).toBe(7);
@@ -627,6 +628,15 @@ describeCdkTest('MembraneEcsServices warnings', () => {
     Annotations.fromStack(stack).hasWarning(path, Match.stringLikeRegexp(message.source));
   });
 
+  test('a secret imported by a name that ends like an ARN suffix warns', () => {
+    const f = servicesFixture();
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
+      mongoUri: secretsmanager.Secret.fromSecretNameV2(f.stack, 'Suffixed', 'membrane/mongo-abcdef'),
+    }));
+    Annotations.fromStack(f.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp("mongoUri: the secret name 'membrane/mongo-abcdef' ends in"));
+    expect(services.api).toBeDefined();
+  });
+
   test('warnings are namespaced so they can be acknowledged', () => {
     const { stack } = buildServices({ version: MembraneVersion.LATEST });
     expectFindings(stack, 'Membrane-ImmutableImageTags');
@@ -709,6 +719,40 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
     ['a credential in plain environment', { services: { api: { environment: { PARTNER_API_KEY: 'abc' } } } },
       /PARTNER_API_KEY looks like a credential/],
     ['registry with scheme', { registry: 'https://harbor.getmembrane.com' }, /invalid 'registry'/],
+    ['version as a plain string (JavaScript)', { version: '2026-01-14' as unknown as MembraneVersion },
+      /invalid 'version': "2026-01-14" is not a MembraneVersion/],
+    ['missing registry credentials (JavaScript)', { registryCredentials: undefined as never }, /invalid 'registryCredentials': it is required/],
+    ['missing Mongo URI (JavaScript)', { mongoUri: undefined as never }, /invalid 'mongoUri': it is required/],
+    ['registry with an invalid port', { registry: 'harbor.example.com:99999' }, /invalid 'registry': 'harbor.example.com:99999' is not a registry host/],
+    ['certificate from another region', {
+      domain: {
+        apiDomainName: 'api.example.com',
+        uiDomainName: 'ui.example.com',
+        consoleDomainName: 'console.example.com',
+        certificate: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' } as acm.ICertificate,
+      },
+    },
+    /invalid 'domain.certificate': the certificate is in us-east-1, but a load balancer only uses certificates of its own region/],
+    ['malformed certificate ARN', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com', certificate: { certificateArn: 'abc' } as acm.ICertificate } },
+      /invalid 'domain.certificate': 'abc' is not an ACM certificate ARN/],
+    ['a CloudFront web ACL on the load balancer', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/membrane/abc' },
+      /invalid 'webAclArn'/],
+    ['a namespace name with spaces', { namespaceName: 'membrane internal' }, /invalid 'namespaceName': 'membrane internal'/],
+    ['tasks in public subnets without public IPs', { taskSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, /invalid 'taskSubnets'/],
+    ['queued task memory at the worker\'s task memory', { settings: { maxQueuedTasksMemoryMb: 2048 } },
+      /invalid 'settings.maxQueuedTasksMemoryMb': 2048 MB is not below the queued tasks worker's task memory \(2048 MiB\)/],
+    ['first retry delay above the maximum', {
+      settings: { startupCheckRetryDelay: Duration.seconds(40), startupCheckMaxRetryDelay: Duration.seconds(30) },
+    }, /invalid 'settings.startupCheckRetryDelay': 40 seconds is above startupCheckMaxRetryDelay 30 seconds/],
+    ['queued task time in milliseconds', { settings: { maxQueuedTasksProcessTime: Duration.millis(1500) } },
+      /invalid 'settings.maxQueuedTasksProcessTime': 1 second 500 millis is not a whole number of seconds/],
+    ['a Mongo URI with a password under a harmless name', {
+      services: { api: { environment: { DATABASE: 'mongodb+srv://admin:pw@cluster0.example.net/membrane' } } },
+    }, /invalid 'services.api.environment.DATABASE': the value is a URI with a password in it/],
+    ['an AWS access key in plain environment', { services: { api: { environment: { ID: 'AKIAIOSFODNN7EXAMPLE' } } } },
+      /invalid 'services.api.environment.ID': the value looks like an AWS access key/],
+    ['a private key in plain environment', { services: { console: { environment: { PEM: '-----BEGIN RSA PRIVATE KEY-----\nMII' } } } },
+      /invalid 'services.console.environment.PEM': the value is a private key/],
   ])('%s', (_name, props, message) => {
     expect(() => buildServices(props)).toThrow(message);
   });
@@ -733,6 +777,9 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
     const secret = secretsmanager.Secret.fromSecretNameV2(testStack(), 'Secret', 'membrane/x');
     expect(() => MembraneAuth.auth0({ domain: 'https://login.example.com', clientId: 'x', clientSecret: secret })).toThrow(/invalid 'domain'/);
     expect(() => MembraneAuth.auth0({ domain: 'login.example.com', clientId: '', clientSecret: secret })).toThrow(/'clientId' is empty/);
+    expect(() => MembraneAuth.auth0({ domain: 'login example.com', clientId: 'x', clientSecret: secret })).toThrow(/invalid 'domain'/);
+    expect(() => MembraneAuth.usernamePassword({ host: 'smtp://smtp.example.com:587', user: 'u', password: secret, emailFrom: 'a@b.c' }))
+      .toThrow(/invalid 'host' 'smtp:\/\/smtp.example.com:587'. Give the host name alone/);
     expect(() => MembraneAuth.usernamePassword({
       host: 'smtp.example.com',
       port: 0,

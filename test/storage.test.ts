@@ -339,6 +339,8 @@ describeCdkTest('MembraneStorage rejects bad input', () => {
     ['accessLogsExpiration', { accessLogsExpiration: Duration.minutes(5) }, /invalid 'accessLogsExpiration'/],
     ['uppercase prefix', { bucketNamePrefix: 'Prod' }, /invalid 'bucketNamePrefix': 'Prod' cannot start valid S3 bucket names/],
     ['long prefix', { bucketNamePrefix: 'a'.repeat(52) }, /at most 51 characters/],
+    ['a prefix S3 reserves', { bucketNamePrefix: 'xn--membrane' }, /invalid 'bucketNamePrefix': 'xn--membrane' starts with a prefix S3 reserves/],
+    ['another reserved prefix', { bucketNamePrefix: 'sthree-membrane' }, /invalid 'bucketNamePrefix'/],
     ['domain with scheme', { domain: { domainName: 'https://static.example.com', certificate: undefined as any } }, /invalid 'domain.domainName'/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props as any)).toThrow(message);

@@ -1,4 +1,4 @@
-import { RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MembraneCacheBase } from './cache-base';
+import { defaultParameterGroup, engineVersions, isSupportedNodeType, SUPPORTED_NODE_FAMILIES } from './engines';
 import { cacheEnvironment, DEFAULT_CONNECT_TIMEOUT } from './environment';
 import { MembraneCacheAttributes, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from './props';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
@@ -14,6 +15,9 @@ import { known, propError, requireInteger, warn } from '../common/validation';
 
 const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with '
   + 'a rolling restart of every Membrane service; there is no managed rotation function for it.';
+
+/** Two of them match the ~$50/month Redis budget in the "Frequently Asked Questions". */
+const DEFAULT_NODE_TYPE = 'cache.t4g.small';
 
 const DEFAULT_ENGINE_VERSION: Record<MembraneCacheEngine, string> = {
   [MembraneCacheEngine.REDIS]: '7.1',
@@ -70,8 +74,16 @@ export class MembraneCache extends MembraneCacheBase {
     requireInteger(this, 'clusterMode.shards', shards, 1, 500);
     requireInteger(this, 'port', this.port, 1024, 65535);
     requireInteger(this, 'snapshotRetentionDays', props.snapshotRetentionDays, 0, 35);
-    if (!Token.isUnresolved(engineVersion) && !/^\d+\.\d+$/.test(engineVersion)) {
-      throw propError(this, 'engineVersion', `'${engineVersion}' is not a <major>.<minor> version`, `Use e.g. '${DEFAULT_ENGINE_VERSION[engine]}'.`);
+    const clusterMode = shards !== undefined;
+    const parameterGroup = known(engineVersion) ? defaultParameterGroup(engine, engineVersion, clusterMode) : undefined;
+    if (known(engineVersion) && parameterGroup === undefined) {
+      throw propError(this, 'engineVersion', `ElastiCache does not offer ${engine} '${engineVersion}'`,
+        `Use one of ${engineVersions(engine).join(', ')} (the default is '${DEFAULT_ENGINE_VERSION[engine]}').`);
+    }
+    const cacheNodeType = props.cacheNodeType ?? DEFAULT_NODE_TYPE;
+    if (known(cacheNodeType) && !isSupportedNodeType(cacheNodeType)) {
+      throw propError(this, 'cacheNodeType', `'${cacheNodeType}' is not a cache node type that runs ${engine} with TLS and Multi-AZ`,
+        `Use 'cache.<family>.<size>' with a family of ${SUPPORTED_NODE_FAMILIES.join(', ')}, e.g. '${DEFAULT_NODE_TYPE}'.`);
     }
     if (multiAz && known(replicas) && replicas < 1) {
       throw propError(this, 'multiAz', 'Multi-AZ with automatic failover needs a replica to fail over to, but replicasPerShard is 0',
@@ -126,15 +138,12 @@ export class MembraneCache extends MembraneCacheBase {
       };
     });
 
-    const majorVersion = engineVersion.split('.')[0];
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupDescription: `Membrane ${props.role ?? MembraneCacheRole.MAIN} cache`,
       engine,
       engineVersion,
-      cacheNodeType: props.cacheNodeType ?? 'cache.t4g.small',
-      cacheParameterGroupName: Token.isUnresolved(engineVersion)
-        ? undefined
-        : `default.${engine}${majorVersion}${shards !== undefined ? '.cluster.on' : ''}`,
+      cacheNodeType,
+      cacheParameterGroupName: parameterGroup,
       port: this.port,
       cacheSubnetGroupName: subnetGroup.ref,
       securityGroupIds: [securityGroup.securityGroupId],

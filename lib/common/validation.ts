@@ -1,4 +1,5 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 
 /** Namespace of every warning this library emits, so users can acknowledge them precisely. */
@@ -23,6 +24,19 @@ export function warn(scope: IConstruct, id: string, message: string): void {
  */
 export function known<T>(value: T | undefined): value is T {
   return value !== undefined && !Token.isUnresolved(value);
+}
+
+/**
+ * Fails when a required prop is missing: TypeScript checks that, but JavaScript and the other jsii languages
+ * do not, and a missing prop would otherwise surface as `Cannot read properties of undefined` or, worse, as
+ * tasks that can never start.
+ */
+export function requireProps<T extends object>(scope: IConstruct, props: T | undefined, names: Array<keyof T & string>, prefix = ''): void {
+  for (const name of names) {
+    if (props?.[name] === undefined || props[name] === null) {
+      throw propError(scope, `${prefix}${name}`, 'it is required', `Give ${prefix}${name}; see its documentation in API.md.`);
+    }
+  }
 }
 
 /** Fails unless `value` is a whole number within [min, max]; tokens are accepted as they are. */
@@ -56,5 +70,19 @@ export function requireWholeDays(scope: IConstruct, prop: string, value: Duratio
   if (!Number.isInteger(days) || days < minDays) {
     throw propError(scope, prop, `${value.toHumanString()} is not a whole number of days of at least ${minDays}`,
       `Use Duration.days(n) with n >= ${minDays}.`);
+  }
+}
+
+/**
+ * Warns when a secret imported by name has a name that ends like the random suffix of a secret ARN
+ * (`-` and six characters, e.g. `membrane/auth0-client-secret`): Secrets Manager then reads the name as a complete
+ * ARN, the `-??????` pattern of the granted policy never matches, and the tasks cannot start.
+ */
+export function warnOnSuffixLikeSecretName(scope: IConstruct, prop: string, secret: secretsmanager.ISecret | undefined): void {
+  if (!secret || secret.secretFullArn !== undefined || !known(secret.secretName)) return;
+  if (/-[A-Za-z0-9]{6}$/.test(secret.secretName)) {
+    warn(scope, 'secretNameLikeArnSuffix', `${prop}: the secret name '${secret.secretName}' ends in '-' and six characters, which Secrets Manager `
+      + 'reads as the random suffix of a complete ARN, so the task execution role\'s grant would not match. Rename the secret, or import it '
+      + 'with secretsmanager.Secret.fromSecretCompleteArn.');
   }
 }

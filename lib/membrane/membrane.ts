@@ -2,14 +2,14 @@ import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Construct } from 'constructs';
 import { MembraneDomain, MembraneProps } from './props';
+import { validateMembraneProps } from './validation';
 import { MembraneCache, MembraneCacheRole } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
-import { propError, warn } from '../common/validation';
+import { warn } from '../common/validation';
 import { MembraneNetwork } from '../network';
 import { MembraneScaling } from '../scaling';
 import { MembraneEcsServices } from '../services';
-import { MODES } from '../services/modes';
-import { MembraneStorage, MembraneStorageProps } from '../storage';
+import { MembraneStorage } from '../storage';
 
 /**
  * Membrane, self-hosted on AWS: network, storage, cache, every service on Fargate behind HTTPS, and
@@ -65,34 +65,11 @@ export class Membrane extends Construct {
 
   constructor(scope: Construct, id: string, props: MembraneProps) {
     super(scope, id);
+    validateMembraneProps(this, props);
     const retain = props.retainData ?? true;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const autoscaling = props.autoscaling ?? true;
     const zoneName = props.domain.zone.zoneName.replace(/\.$/, '');
     const host = (relative: string) => `${relative}.${zoneName}`;
-
-    if (props.storage && props.storageOptions) {
-      throw propError(this, 'storageOptions', 'it configures a new storage, but storage is given', 'Remove storageOptions or storage.');
-    }
-    // The type has no domain; JavaScript callers can still pass one, which would be silently replaced.
-    if ((props.storageOptions as MembraneStorageProps | undefined)?.domain) {
-      throw propError(this, 'storageOptions.domain', 'the static domain comes from domain.staticHost',
-        'Remove storageOptions.domain; set domain.staticHost / domain.staticCertificate.');
-    }
-    if (props.cache && props.cacheOptions) {
-      throw propError(this, 'cacheOptions', 'it configures a new cache, but cache is given', 'Remove cacheOptions or cache.');
-    }
-    if (!autoscaling && props.scaling) {
-      throw propError(this, 'scaling', 'autoscaling is false', 'Remove scaling, or set autoscaling to true.');
-    }
-    if (autoscaling) {
-      for (const { key } of MODES.filter(mode => mode.scaling?.alwaysAutoscaled)) {
-        if (props.services?.[key]?.desiredCount !== undefined) {
-          throw propError(this, `services.${key}.desiredCount`, `the ${key} count is managed by autoscaling`,
-            `Set scaling.${key}.minCapacity / maxCapacity instead, or set autoscaling to false.`);
-        }
-      }
-    }
 
     // Storage, with the static files on static.<zone> when a us-east-1 certificate is available.
     const created = props.storage ? undefined : this.createStorage(props, removalPolicy, host);
@@ -156,7 +133,7 @@ export class Membrane extends Construct {
     this.uiUrl = this.services.uiUrl;
     this.consoleUrl = this.services.consoleUrl;
 
-    if (autoscaling) {
+    if (props.autoscaling ?? true) {
       const caches = this.workerCache ? [this.cache, this.workerCache] : [this.cache];
       this.scaling = new MembraneScaling(this, 'Scaling', {
         encryptionKey: props.encryptionKey,

@@ -62,6 +62,14 @@ export class MembraneScaling extends Construct {
         'Apply MembraneScaling once per MembraneEcsServices and give all options to that one.');
     }
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;
+    if (known(this.namespace) && (/^AWS\//.test(this.namespace) || !/^[A-Za-z0-9.\-_/#:]{1,255}$/.test(this.namespace))) {
+      throw propError(this, 'namespace', `'${this.namespace}' cannot hold custom metrics`,
+        'CloudWatch reserves namespaces starting with AWS/; use letters, digits and . - _ / # :, e.g. \'Membrane\'.');
+    }
+    requireRange(this, 'instantQueueAlarmThreshold', props.instantQueueAlarmThreshold, 1, 1_000_000,
+      'Give the number of waiting instant jobs that should raise the alarm (default 100).');
+    requireRange(this, 'http5xxAlarmThreshold', props.http5xxAlarmThreshold, 0, 1_000_000,
+      'Give the 5xx responses per minute that should raise the alarm (default 10).');
     this.metrics = new MetricFactory(props.services, this.namespace);
     const scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
     const { minSeconds, maxSeconds } = SCRAPE_INTERVAL_RANGE;

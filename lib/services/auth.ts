@@ -2,7 +2,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MembraneEnvironmentContract } from '../common/environment';
-import { known } from '../common/validation';
+import { known, warnOnSuffixLikeSecretName } from '../common/validation';
 
 /**
  * Auth0 settings ("Self-hosting": Single-page Application; callback URL and web origin = the Console URL).
@@ -74,14 +74,15 @@ const SMTP_VARIABLES = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 
 class Auth0 extends MembraneAuth {
   constructor(private readonly settings: MembraneAuth0Settings) {
     super();
-    if (!settings.domain || (known(settings.domain) && /^https?:\/\//.test(settings.domain))) {
+    if (!settings.domain || (known(settings.domain) && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(settings.domain))) {
       throw new Error(`MembraneAuth.auth0: invalid 'domain' '${settings.domain}'. Give the Auth0 domain without scheme, e.g. your-tenant.auth0.com.`);
     }
     if (!settings.clientId) throw new Error("MembraneAuth.auth0: 'clientId' is empty. Give the Auth0 application's client ID.");
   }
 
-  public bind(_scope: Construct): MembraneAuthConfig {
+  public bind(scope: Construct): MembraneAuthConfig {
     const { domain, clientId, clientSecret } = this.settings;
+    warnOnSuffixLikeSecretName(scope, 'auth0.clientSecret', clientSecret);
     return {
       engine: {
         environment: { AUTH0_DOMAIN: domain, AUTH0_CLIENT_ID: clientId },
@@ -101,13 +102,18 @@ class UsernamePassword extends MembraneAuth {
       throw new Error(`MembraneAuth.usernamePassword: invalid 'port' ${port}. Use the SMTP submission port, usually 587 or 465.`);
     }
     if (!smtp.host) throw new Error("MembraneAuth.usernamePassword: 'host' is empty. Give the SMTP server host name.");
+    if (known(smtp.host) && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(smtp.host)) {
+      throw new Error(`MembraneAuth.usernamePassword: invalid 'host' '${smtp.host}'. Give the host name alone, without scheme or port, `
+        + 'e.g. email-smtp.eu-central-1.amazonaws.com; the port goes in \'port\'.');
+    }
     if (known(smtp.emailFrom) && !/^[^@\s]+@[^@\s]+$/.test(smtp.emailFrom)) {
       throw new Error(`MembraneAuth.usernamePassword: invalid 'emailFrom' '${smtp.emailFrom}'. Give a sender address such as noreply@example.com.`);
     }
   }
 
-  public bind(_scope: Construct): MembraneAuthConfig {
+  public bind(scope: Construct): MembraneAuthConfig {
     const { host, port, user, password, emailFrom } = this.smtp;
+    warnOnSuffixLikeSecretName(scope, 'usernamePassword.password', password);
     return {
       engine: {
         environment: { SMTP_HOST: host, SMTP_PORT: String(port ?? 587), SMTP_USER: user, EMAIL_FROM: emailFrom },

@@ -1,13 +1,23 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { isFargateSize, ModeSpec } from './modes';
+import { isFargateSize, modeOf, ModeSpec } from './modes';
 import { MembraneServiceOptions } from './options';
 import { MembraneEcsServicesProps } from './props';
 import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartupCheck } from './settings';
-import { MembraneRegistry } from './version';
+import { MembraneRegistry, MembraneVersion } from './version';
 import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../common/constants';
 import { MembraneEnvironmentContract } from '../common/environment';
-import { known, propError, requireInteger, requireOrdered, warn } from '../common/validation';
+import {
+  known, propError, requireInteger, requireOrdered, requireProps, warn, warnOnSuffixLikeSecretName,
+} from '../common/validation';
+
+/** Values that are credentials whatever their variable is called. */
+const CREDENTIAL_VALUES = [
+  { pattern: /:\/\/[^/\s:@]+:[^/\s@]+@/, what: 'is a URI with a password in it' },
+  { pattern: /\b(AKIA|ASIA)[A-Z0-9]{16}\b/, what: 'looks like an AWS access key' },
+  { pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, what: 'is a private key' },
+];
 
 /** Checks of the props that are not settings, domain or per-service options. */
 export function validateProps(scope: Construct, props: MembraneEcsServicesProps, registry: string): void {
@@ -15,11 +25,52 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
     throw propError(scope, 'auth', 'no authentication is configured',
       'Set auth to MembraneAuth.auth0({ ... }) or MembraneAuth.usernamePassword({ ... }).');
   }
+  requireProps(scope, props, ['version', 'registryCredentials', 'storage', 'cache', 'mongoUri', 'selfHostingToken', 'domain']);
+  if (!(props.version instanceof MembraneVersion)) {
+    throw propError(scope, 'version', `${JSON.stringify(props.version)} is not a MembraneVersion`,
+      "Use MembraneVersion.of('2026-01-14') (a plain string gives no image tag).");
+  }
+  for (const prop of ['registryCredentials', 'mongoUri', 'selfHostingToken', 'jwtSecret', 'encryptionSecret'] as const) {
+    warnOnSuffixLikeSecretName(scope, prop, props[prop]);
+  }
   if (props.vpc && props.vpc !== props.cache.vpc) {
     warn(scope, 'vpcDiffersFromCache', 'vpc is not the cache\'s VPC: the tasks reach Redis only if the two VPCs are connected and routed.');
   }
-  if (!Token.isUnresolved(registry) && !/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(registry)) {
-    throw propError(scope, 'registry', `'${registry}' is not a registry host`, `Give a host without scheme, e.g. '${MembraneRegistry.GETMEMBRANE}'.`);
+  const port = known(registry) ? /^[a-z0-9.-]+(?::(\d+))?(\/[a-z0-9._-]+)*$/.exec(registry) : undefined;
+  if (known(registry) && (!port || (port[1] !== undefined && !(Number(port[1]) >= 1 && Number(port[1]) <= 65535)))) {
+    throw propError(scope, 'registry', `'${registry}' is not a registry host`,
+      `Give a host without scheme, with an optional port from 1 to 65535, e.g. '${MembraneRegistry.GETMEMBRANE}'.`);
+  }
+  const certificateArn = props.domain.certificate?.certificateArn;
+  if (known(certificateArn)) {
+    const arn = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/.exec(certificateArn);
+    const region = Stack.of(scope).region;
+    if (!arn) {
+      throw propError(scope, 'domain.certificate', `'${certificateArn}' is not an ACM certificate ARN`,
+        'Give a certificate from acm.Certificate or acm.Certificate.fromCertificateArn(arn:aws:acm:<region>:<account>:certificate/<id>).');
+    }
+    if (known(region) && arn[1] !== region) {
+      throw propError(scope, 'domain.certificate', `the certificate is in ${arn[1]}, but a load balancer only uses certificates of its own region`,
+        `Give a certificate in ${region}, or leave it out to get a DNS-validated one in domain.zone.`);
+    }
+  }
+  if (known(props.webAclArn) && !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[A-Za-z0-9-]+$/.test(props.webAclArn)) {
+    throw propError(scope, 'webAclArn', `'${props.webAclArn}' is not the ARN of a regional AWS WAF web ACL`,
+      'Give arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (a CLOUDFRONT-scope ACL cannot be attached to a load balancer).');
+  }
+  if (known(props.namespaceName) && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(props.namespaceName)) {
+    throw propError(scope, 'namespaceName', `'${props.namespaceName}' is not a Cloud Map namespace name`,
+      'Use letters, digits, dots, hyphens and underscores, e.g. \'membrane.internal\'.');
+  }
+  const queuedMemory = props.services?.queuedTasksWorker?.memoryLimitMiB ?? modeOf('queuedTasksWorker').size.memoryMiB;
+  const queuedTaskLimit = props.settings?.maxQueuedTasksMemoryMb;
+  if (known(queuedTaskLimit) && known(queuedMemory) && queuedTaskLimit >= queuedMemory) {
+    throw propError(scope, 'settings.maxQueuedTasksMemoryMb', `${queuedTaskLimit} MB is not below the queued tasks worker's task memory (${queuedMemory} MiB)`,
+      'Keep it well below services.queuedTasksWorker.memoryLimitMiB, or give the worker more memory.');
+  }
+  if (props.taskSubnets?.subnetType === ec2.SubnetType.PUBLIC) {
+    throw propError(scope, 'taskSubnets', 'the tasks get no public IP, so in public subnets they can never pull their images',
+      'Use private subnets with a NAT gateway (the default, PRIVATE_WITH_EGRESS).');
   }
   if (props.version.isMutable) {
     warn(scope, 'mutableImageTag', `version '${props.version.tag}' is a moving tag: a redeploy may change the running release and ECS cannot roll `
@@ -70,7 +121,12 @@ export function checkedExtras(scope: Construct, mode: ModeSpec, options: Membran
         + 'cache, auth).');
     }
   }
-  for (const name of Object.keys(environment)) {
+  for (const [name, value] of Object.entries(environment)) {
+    const credential = known(value) ? CREDENTIAL_VALUES.find(c => c.pattern.test(value)) : undefined;
+    if (credential) {
+      throw propError(scope, `services.${mode.key}.environment.${name}`, `the value ${credential.what} and would be stored in plain text in the `
+        + 'template', `Pass it in services.${mode.key}.secrets as an ecs.Secret instead.`);
+    }
     if (SECRET_NAME_PATTERN.test(name)) {
       throw propError(scope, `services.${mode.key}.environment.${name}`, `${name} looks like a credential and would be stored in plain text in the `
         + 'template',
@@ -105,6 +161,17 @@ export function validateSettings(scope: Construct, settings: MembraneApplication
   requireOrdered(scope, 'settings.mongoMinPoolSize', settings.mongoMinPoolSize, 'mongoMaxPoolSize', settings.mongoMaxPoolSize,
     'Keep the minimum pool size at or below the maximum.');
   requireInteger(scope, 'settings.startupCheckRetries', settings.startupCheckRetries, 0, 100);
+  const first = settings.startupCheckRetryDelay;
+  const most = settings.startupCheckMaxRetryDelay;
+  if (first && most && !first.isUnresolved() && !most.isUnresolved() && first.toMilliseconds() > most.toMilliseconds()) {
+    throw propError(scope, 'settings.startupCheckRetryDelay', `${first.toHumanString()} is above startupCheckMaxRetryDelay ${most.toHumanString()}`,
+      'The first delay of the back-off must not exceed its cap ("Self-hosting on AWS": 2 s and 30 s).');
+  }
+  const processTime = settings.maxQueuedTasksProcessTime;
+  if (processTime && !processTime.isUnresolved() && (processTime.toMilliseconds() % 1000 !== 0 || processTime.toMilliseconds() < 1000)) {
+    throw propError(scope, 'settings.maxQueuedTasksProcessTime', `${processTime.toHumanString()} is not a whole number of seconds`,
+      'MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS takes seconds: use Duration.seconds(n) or Duration.minutes(n).');
+  }
   requireInteger(scope, 'settings.maxNodeRunOutputSizeMb', settings.maxNodeRunOutputSizeMb, 1, 1024);
   requireInteger(scope, 'settings.maxQueuedTasksMemoryMb', settings.maxQueuedTasksMemoryMb, 128, 120000);
   const skip = settings.skipStartupChecks ?? [];

@@ -52,6 +52,10 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     const prefix = props.bucketNamePrefix;
     if (prefix !== undefined && !Token.isUnresolved(prefix)) {
       const maxLength = 63 - LONGEST_BUCKET_SUFFIX.length;
+      if (/^(xn--|sthree-|amzn-s3-demo-)/.test(prefix)) {
+        throw propError(this, 'bucketNamePrefix', `'${prefix}' starts with a prefix S3 reserves`,
+          'S3 refuses bucket names starting with xn--, sthree- or amzn-s3-demo-; choose another prefix.');
+      }
       if (!/^[a-z0-9][a-z0-9-]*$/.test(prefix) || prefix.length > maxLength) {
         throw propError(this, 'bucketNamePrefix', `'${prefix}' cannot start valid S3 bucket names`,
           `Use lowercase letters, digits and hyphens, starting with a letter or digit, at most ${maxLength} characters.`);
