@@ -219,8 +219,8 @@ describeCdkTest('Membrane rejects incoherent input', () => {
     ['a Console host and a Console base path', { consoleHost: 'c', consoleBasePath: '/c' }, /invalid 'domain.consoleHost'/],
   ])('%s', (_name, domain, message) => {
     const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
-    const inputs = membraneInputs(stack);
-    expect(() => new Membrane(stack, 'Membrane', { ...inputs, domain: { ...inputs.domain, ...domain } })).toThrow(message);
+    const required = membraneInputs(stack);
+    expect(() => new Membrane(stack, 'Membrane', { ...required, domain: { ...required.domain, ...domain } })).toThrow(message);
   });
 
   test.each<[string, Partial<MembraneProps>, RegExp]>([

@@ -633,7 +633,8 @@ describeCdkTest('MembraneEcsServices warnings', () => {
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
       mongoUri: secretsmanager.Secret.fromSecretNameV2(f.stack, 'Suffixed', 'membrane/mongo-abcdef'),
     }));
-    Annotations.fromStack(f.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp("mongoUri: the secret name 'membrane/mongo-abcdef' ends in"));
+    Annotations.fromStack(f.stack).hasWarning('/Test/Membrane',
+      Match.stringLikeRegexp("mongoUri: the secret name 'membrane/mongo-abcdef' ends in"));
     expect(services.api).toBeDefined();
   });
 
@@ -723,7 +724,8 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
       /invalid 'version': "2026-01-14" is not a MembraneVersion/],
     ['missing registry credentials (JavaScript)', { registryCredentials: undefined as never }, /invalid 'registryCredentials': it is required/],
     ['missing Mongo URI (JavaScript)', { mongoUri: undefined as never }, /invalid 'mongoUri': it is required/],
-    ['registry with an invalid port', { registry: 'harbor.example.com:99999' }, /invalid 'registry': 'harbor.example.com:99999' is not a registry host/],
+    ['registry with an invalid port', { registry: 'harbor.example.com:99999' },
+      /invalid 'registry': 'harbor.example.com:99999' is not a registry host/],
     ['certificate from another region', {
       domain: {
         apiDomainName: 'api.example.com',
@@ -733,8 +735,15 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
       },
     },
     /invalid 'domain.certificate': the certificate is in us-east-1, but a load balancer only uses certificates of its own region/],
-    ['malformed certificate ARN', { domain: { apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com', certificate: { certificateArn: 'abc' } as acm.ICertificate } },
-      /invalid 'domain.certificate': 'abc' is not an ACM certificate ARN/],
+    ['malformed certificate ARN', {
+      domain: {
+        apiDomainName: 'api.example.com',
+        uiDomainName: 'ui.example.com',
+        consoleDomainName: 'console.example.com',
+        certificate: { certificateArn: 'abc' } as acm.ICertificate,
+      },
+    },
+    /invalid 'domain.certificate': 'abc' is not an ACM certificate ARN/],
     ['a CloudFront web ACL on the load balancer', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/membrane/abc' },
       /invalid 'webAclArn'/],
     ['a namespace name with spaces', { namespaceName: 'membrane internal' }, /invalid 'namespaceName': 'membrane internal'/],

@@ -65,7 +65,8 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
   const queuedMemory = props.services?.queuedTasksWorker?.memoryLimitMiB ?? modeOf('queuedTasksWorker').size.memoryMiB;
   const queuedTaskLimit = props.settings?.maxQueuedTasksMemoryMb;
   if (known(queuedTaskLimit) && known(queuedMemory) && queuedTaskLimit >= queuedMemory) {
-    throw propError(scope, 'settings.maxQueuedTasksMemoryMb', `${queuedTaskLimit} MB is not below the queued tasks worker's task memory (${queuedMemory} MiB)`,
+    throw propError(scope, 'settings.maxQueuedTasksMemoryMb',
+      `${queuedTaskLimit} MB is not below the queued tasks worker's task memory (${queuedMemory} MiB)`,
       'Keep it well below services.queuedTasksWorker.memoryLimitMiB, or give the worker more memory.');
   }
   if (props.taskSubnets?.subnetType === ec2.SubnetType.PUBLIC) {
