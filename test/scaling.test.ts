@@ -237,6 +237,8 @@ describeCdkTest('MembraneScaling metrics pipeline', () => {
       metric_declarations: [{ dimensions: [['ClusterName', 'Service']], metric_name_selectors: metrics.map(m => `^${m}$`) }],
     });
     expect(cfg.service.pipelines.metrics).toEqual({ receivers: ['prometheus'], processors: ['batch'], exporters: ['awsemf'] });
+    // Batched for 10 s, not 60 s: the scaling alarms read one-minute datapoints.
+    expect(cfg.processors).toEqual({ batch: { timeout: '10s' } });
   });
 
   test('no collector on the services that emit nothing to scale on', () => {
@@ -303,7 +305,8 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
       MetricName: 'custom_code_runner_remaining_job_spaces', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'LessThanOrEqualToThreshold',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Threshold: 10, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'elb + api' })]), DatapointsToAlarm: 3,
+      // The load balancer publishes 5xx counts only when there are some: missing datapoints are zero, not "no data".
+      Threshold: 10, Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(elb, 0) + FILL(api, 0)' })]), DatapointsToAlarm: 3,
     });
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { TreatMissingData: 'notBreaching' }, 4);
   });
@@ -318,7 +321,24 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
     const topic = new sns.Topic(b.stack, 'Alerts', { enforceSSL: true });
     new MembraneScaling(b.stack, 'Scaling', { services: b.services, alarmTopic: topic });
     const topicRef = { Ref: b.stack.getLogicalId(topic.node.defaultChild as ecs.CfnService) };
-    Template.fromStack(b.stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 4);
+    const template = Template.fromStack(b.stack);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 4);
+    // The topic's policy (here: the TLS deny) replaces the default one: CloudWatch must be allowed to publish.
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'MembraneAlarms',
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '123456789012' },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-central-1:123456789012:alarm:*']] } },
+          },
+        })]),
+      },
+    });
   });
 });
 

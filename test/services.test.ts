@@ -381,13 +381,19 @@ describeCdkTest('MembraneEcsServices custom code runner isolation', () => {
   test('it is a Service Connect server; the api-image services are its clients', () => {
     expect(template.toJSON().Resources[logicalId(stack, services.customCodeRunner.service)].Properties.ServiceConnectConfiguration).toEqual({
       Enabled: true,
-      Namespace: 'membrane.internal',
-      Services: [{ PortName: 'http', DiscoveryName: 'custom-code-runner', ClientAliases: [{ DnsName: 'custom-code-runner', Port: 5000 }] }],
+      Namespace: 'test-membrane.membrane.internal',
+      Services: [{
+        PortName: 'http',
+        DiscoveryName: 'custom-code-runner',
+        ClientAliases: [{ DnsName: 'custom-code-runner', Port: 5000 }],
+        // Service Connect's 15 s default would cut custom code short; a call may last as long as a queued task.
+        Timeout: { PerRequestTimeoutSeconds: 3000, IdleTimeoutSeconds: 3000 },
+      }],
     });
     for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
       expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.ServiceConnectConfiguration).toEqual({
         Enabled: true,
-        Namespace: 'membrane.internal',
+        Namespace: 'test-membrane.membrane.internal',
       });
     }
   });
@@ -462,7 +468,21 @@ describeCdkTest('MembraneEcsServices deployment', () => {
       ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
       ServiceConnectDefaults: { Namespace: Match.anyValue() },
     });
-    template.hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'membrane.internal' });
+    template.hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'test-membrane.membrane.internal' });
+  });
+
+  test('the namespace name comes from the stack, so two environments in one account and region do not collide', () => {
+    const names = ['Prod', 'Staging'].map(name => {
+      const { stack } = buildServices({}, testStack(name));
+      return Template.fromStack(stack).findResources('AWS::ServiceDiscovery::HttpNamespace');
+    }).map(found => Object.values(found)[0].Properties.Name);
+    expect(names).toEqual(['prod-membrane.membrane.internal', 'staging-membrane.membrane.internal']);
+  });
+
+  test('a longer queued task time lengthens the custom code runner timeouts with it', () => {
+    const { stack: s, services: svc } = buildServices({ settings: { maxQueuedTasksProcessTime: Duration.minutes(90) } });
+    expect(Template.fromStack(s).toJSON().Resources[logicalId(s, svc.customCodeRunner.service)].Properties.ServiceConnectConfiguration
+      .Services[0].Timeout).toEqual({ PerRequestTimeoutSeconds: 5400, IdleTimeoutSeconds: 5400 });
   });
 
   test('ECS Exec is off unless asked for', () => {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -99,6 +99,19 @@ describeCdkTest('MembraneStorage buckets', () => {
 
 describeCdkTest('MembraneStorage CloudFront', () => {
   const { template, stack } = build();
+
+  test('the Origin Access Control name carries the region: the name is unique per account, across regions', () => {
+    const names = ['eu-central-1', 'us-east-1'].map(region => {
+      const stack = new Stack(new App(), 'Membrane', { env: { account: '123456789012', region } });
+      new MembraneStorage(stack, 'Storage');
+      const oac = Object.values(Template.fromStack(stack).findResources('AWS::CloudFront::OriginAccessControl'));
+      expect(oac).toHaveLength(1);
+      return oac[0].Properties.OriginAccessControlConfig.Name as string;
+    });
+    expect(names[0]).toMatch(/^Membrane-Storage-.*-eu-central-1$/);
+    expect(names[1]).toBe(names[0].replace('eu-central-1', 'us-east-1'));
+    expect(names[0].length).toBeLessThanOrEqual(64);
+  });
 
   test('uses an Origin Access Control that always signs with sigv4', () => {
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {

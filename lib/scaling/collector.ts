@@ -7,6 +7,9 @@ import { MEMBRANE_PORT } from '../common/constants';
 import { acknowledgeGrantPolicy } from '../common/resources';
 import { MembraneEcsServices } from '../services';
 
+/** How long the collector batches metrics before it writes them. */
+const COLLECTOR_BATCH_TIMEOUT = '10s';
+
 /** Name of the collector sidecar container. */
 export const COLLECTOR_CONTAINER = 'metrics-collector';
 
@@ -85,7 +88,8 @@ export function collectorConfig(inputs: CollectorConfigInputs): string {
         },
       },
     },
-    processors: { batch: { timeout: '60s' } },
+    // Scaling reads one-minute datapoints: a 60 s batch would delay every metric by up to a minute more.
+    processors: { batch: { timeout: COLLECTOR_BATCH_TIMEOUT } },
     exporters: {
       awsemf: {
         namespace: inputs.namespace,

@@ -1,7 +1,8 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from './defaults';
 import { MetricFactory } from './metrics';
@@ -97,7 +98,9 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
     new cloudwatch.Alarm(scope, 'Http5xx', {
       alarmDescription: 'The load balancer or the API return 5xx responses.',
       metric: new cloudwatch.MathExpression({
-        expression: 'elb + api',
+        // The load balancer publishes 5xx counts only in minutes that have some: without FILL an outage with only
+        // ELB 5xx (no target answers at all) leaves `elb + api` without a datapoint and the alarm stays OK.
+        expression: 'FILL(elb, 0) + FILL(api, 0)',
         usingMetrics: {
           elb: s.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM }),
           api: target5xx(s.api),
@@ -112,6 +115,21 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
   ];
+  if (props.alarmTopic) {
+    // A topic policy replaces the default one, so a topic with any policy (e.g. one that enforces TLS) refuses
+    // CloudWatch unless it is allowed explicitly. Scoped to this account's alarms. No effect on an imported topic.
+    const { account, partition, region } = Stack.of(scope);
+    props.alarmTopic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'MembraneAlarms',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [props.alarmTopic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+      },
+    }));
+  }
   for (const alarm of alarms) {
     if (props.alarmTopic) {
       alarm.addAlarmAction(new cwactions.SnsAction(props.alarmTopic));

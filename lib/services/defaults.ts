@@ -21,8 +21,8 @@ export const DEREGISTRATION_DELAY = Duration.seconds(30);
 /** Workers get the longest graceful stop Fargate allows, to finish or hand back the job they run. */
 export const WORKER_STOP_TIMEOUT = Duration.seconds(120);
 
-/** Cloud Map namespace that Service Connect uses. */
-export const DEFAULT_NAMESPACE = 'membrane.internal';
+/** MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS by default ("Self-hosting"): the longest a queued task, and its custom code, may run. */
+export const DEFAULT_QUEUED_TASK_TIME = Duration.seconds(3000);
 
 /** Retention of the services' log groups. */
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;

@@ -11,7 +11,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MembraneAuthConfig } from './auth';
 import { MembraneService, MembraneServiceContext } from './components/membrane-service';
-import { DEFAULT_LOG_RETENTION, DEFAULT_NAMESPACE, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULT_QUEUED_TASK_TIME, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
 import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
 } from './environment';
@@ -113,7 +113,7 @@ export class MembraneEcsServices extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
       enableFargateCapacityProviders: true,
       defaultCloudMapNamespace: {
-        name: props.namespaceName ?? DEFAULT_NAMESPACE,
+        name: props.namespaceName ?? defaultNamespace(this),
         type: servicediscovery.NamespaceType.HTTP,
         useForServiceConnect: true,
       },
@@ -137,6 +137,7 @@ export class MembraneEcsServices extends Construct {
       logRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       encryptionKey: props.encryptionKey,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
+      serviceConnectTimeout: props.settings?.maxQueuedTasksProcessTime ?? DEFAULT_QUEUED_TASK_TIME,
       propScope: this,
     };
     this.byMode = perMode(mode => new MembraneService(this, {
@@ -322,6 +323,15 @@ export class MembraneEcsServices extends Construct {
       }
     }
   }
+}
+
+/**
+ * Cloud Map namespace names are unique per account and region: derive the default from the stack name (unique
+ * per region) and the construct id, so two environments or two stacks never collide.
+ */
+function defaultNamespace(scope: Construct): string {
+  const label = `${Stack.of(scope).stackName}-${scope.node.id}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  return `${label}.membrane.internal`;
 }
 
 /** The public route of a service behind the load balancer. */

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { DEFAULT_QUEUED_TASK_TIME } from './defaults';
 import { ModeSpec } from './modes';
 import { MembraneApplicationSettings } from './settings';
 import { API_KEEPALIVE_MS, MEMBRANE_PORT } from '../common/constants';
@@ -57,7 +58,7 @@ export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicat
     case 'queuedTasksWorker': return {
       IS_QUEUED_TASKS_WORKER: '1',
       MAX_QUEUED_TASKS_MEMORY_MB: String(settings.maxQueuedTasksMemoryMb ?? 1024),
-      MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: String((settings.maxQueuedTasksProcessTime ?? Duration.seconds(3000)).toSeconds()),
+      MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: String((settings.maxQueuedTasksProcessTime ?? DEFAULT_QUEUED_TASK_TIME).toSeconds()),
     };
     default: return { [mode.modeFlag!]: '1' };
   }

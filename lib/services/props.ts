@@ -215,9 +215,9 @@ export interface MembraneEcsServicesProps {
   readonly webAclArn?: string;
 
   /**
-   * Name of the Cloud Map namespace that Service Connect uses.
+   * Name of the Cloud Map namespace that Service Connect uses. Namespace names are unique per account and region.
    *
-   * @default 'membrane.internal'
+   * @default - `<stack name>-<construct id>.membrane.internal`, lowercase
    */
   readonly namespaceName?: string;
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -157,6 +157,20 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     return grantStorageReadWrite(this, grantee);
   }
 
+  /**
+   * CloudFront's Origin Access Control names are unique per account, across regions. The generated name holds
+   * the stack name and construct path but not the region, so the same stack in two regions collided: the name
+   * here carries the region too.
+   */
+  private originAccessControl(): cloudfront.IOriginAccessControl {
+    const stack = Stack.of(this);
+    const name = Names.uniqueResourceName(this, { maxLength: 40, separator: '-' });
+    return new cloudfront.S3OriginAccessControl(this, 'StaticOriginAccessControl', {
+      originAccessControlName: `${name}-${stack.region}`,
+      description: 'Membrane static files: CloudFront reads the static bucket',
+    });
+  }
+
   private createDistribution(props: MembraneStorageProps): cloudfront.Distribution {
     const distribution = new cloudfront.Distribution(this, 'StaticDistribution', {
       comment: 'Membrane static files',
@@ -165,6 +179,7 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.staticBucket, {
           originAccessLevels: [cloudfront.AccessLevel.READ],
+          originAccessControl: this.originAccessControl(),
         }),
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -30,6 +30,8 @@ export interface MembraneServiceContext {
   readonly logRetention: logs.RetentionDays;
   readonly encryptionKey?: kms.IKey;
   readonly enableExecuteCommand: boolean;
+  /** Per-request and idle timeout of calls to the Service Connect server (the custom code runner). */
+  readonly serviceConnectTimeout: Duration;
   /** Where errors about props are reported (the services construct). */
   readonly propScope: Construct;
 }
@@ -119,7 +121,7 @@ export class MembraneService extends Construct implements IMembraneService {
         { capacityProvider: 'FARGATE', base: 1, weight: 0 },
         { capacityProvider: 'FARGATE_SPOT', weight: 1 },
       ] : undefined,
-      serviceConnectConfiguration: serviceConnect(mode),
+      serviceConnectConfiguration: serviceConnect(mode, context.serviceConnectTimeout),
     });
 
     if (context.enableExecuteCommand) {
@@ -163,9 +165,19 @@ export class MembraneService extends Construct implements IMembraneService {
 }
 
 /** Service Connect: the custom code runner is the only server; the api-image services are its clients. */
-function serviceConnect(mode: ModeSpec): ecs.ServiceConnectProps | undefined {
+function serviceConnect(mode: ModeSpec, timeout: Duration): ecs.ServiceConnectProps | undefined {
   if (mode.exposure === 'service-connect') {
-    return { services: [{ portMappingName: 'http', discoveryName: mode.name, dnsName: mode.name, port: MEMBRANE_PORT }] };
+    return {
+      services: [{
+        portMappingName: 'http',
+        discoveryName: mode.name,
+        dnsName: mode.name,
+        port: MEMBRANE_PORT,
+        // Service Connect cuts HTTP requests after 15 s by default; custom code may run as long as a queued task.
+        perRequestTimeout: timeout,
+        idleTimeout: timeout,
+      }],
+    };
   }
   return mode.kind === 'engine' ? {} : undefined;
 }
