@@ -321,10 +321,10 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
     const topic = new sns.Topic(b.stack, 'Alerts', { enforceSSL: true });
     new MembraneScaling(b.stack, 'Scaling', { services: b.services, alarmTopic: topic });
     const topicRef = { Ref: b.stack.getLogicalId(topic.node.defaultChild as ecs.CfnService) };
-    const template = Template.fromStack(b.stack);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 4);
+    const withTopic = Template.fromStack(b.stack);
+    withTopic.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 4);
     // The topic's policy (here: the TLS deny) replaces the default one: CloudWatch must be allowed to publish.
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    withTopic.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [topicRef],
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({

@@ -473,8 +473,8 @@ describeCdkTest('MembraneEcsServices deployment', () => {
 
   test('the namespace name comes from the stack, so two environments in one account and region do not collide', () => {
     const names = ['Prod', 'Staging'].map(name => {
-      const { stack } = buildServices({}, testStack(name));
-      return Template.fromStack(stack).findResources('AWS::ServiceDiscovery::HttpNamespace');
+      const built = buildServices({}, testStack(name));
+      return Template.fromStack(built.stack).findResources('AWS::ServiceDiscovery::HttpNamespace');
     }).map(found => Object.values(found)[0].Properties.Name);
     expect(names).toEqual(['prod-membrane.membrane.internal', 'staging-membrane.membrane.internal']);
   });

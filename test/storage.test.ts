@@ -102,9 +102,9 @@ describeCdkTest('MembraneStorage CloudFront', () => {
 
   test('the Origin Access Control name carries the region: the name is unique per account, across regions', () => {
     const names = ['eu-central-1', 'us-east-1'].map(region => {
-      const stack = new Stack(new App(), 'Membrane', { env: { account: '123456789012', region } });
-      new MembraneStorage(stack, 'Storage');
-      const oac = Object.values(Template.fromStack(stack).findResources('AWS::CloudFront::OriginAccessControl'));
+      const regional = new Stack(new App(), 'Membrane', { env: { account: '123456789012', region } });
+      new MembraneStorage(regional, 'Storage');
+      const oac = Object.values(Template.fromStack(regional).findResources('AWS::CloudFront::OriginAccessControl'));
       expect(oac).toHaveLength(1);
       return oac[0].Properties.OriginAccessControlConfig.Name as string;
     });
