@@ -9,8 +9,8 @@ import { buildServices, containerOf, servicesFixture, servicesProps } from './fi
 import { describeCdkTest, expectFindings } from './harness';
 import { acknowledgements, expectNoNagFindings, testStack } from './nag';
 import {
-  MembraneAuth, MembraneCache, MembraneCacheRole, MembraneCredentialsStorage, MembraneEcsServices, MembraneEcsServicesProps,
-  MembraneRegistry, IMembraneService, MembraneStartupCheck, MembraneVersion,
+  IMembraneService, MembraneAuth, MembraneCache, MembraneCacheProps, MembraneCacheRole, MembraneCredentialsStorage, MembraneEcsServices,
+  MembraneEcsServicesProps, MembraneRegistry, MembraneStartupCheck, MembraneVersion,
 } from '../lib';
 
 const container = containerOf;
@@ -662,6 +662,34 @@ describeCdkTest('MembraneEcsServices warnings', () => {
     const { stack } = buildServices({ version: MembraneVersion.LATEST });
     expectFindings(stack, 'Membrane-ImmutableImageTags');
     expect(JSON.stringify(Annotations.fromStack(stack).findWarning('*', Match.anyValue()))).toContain('@org/membrane-cdk:mutableImageTag');
+  });
+});
+
+describeCdkTest('MembraneEcsServices cache roles', () => {
+  const worker = (f: ReturnType<typeof servicesFixture>, id: string, props: Partial<MembraneCacheProps> = {}) =>
+    new MembraneCache(f.stack, id, { vpc: f.network.vpc, role: MembraneCacheRole.WORKER, ...props });
+
+  test('a worker cache given as the main cache is refused: no service would get REDIS_URI', () => {
+    const f = servicesFixture();
+    expect(() => new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { cache: worker(f, 'W') })))
+      .toThrow(/invalid 'cache': it is a worker cache \(it provides WORKER_REDIS_URI\)/);
+  });
+
+  test('a worker cache without the worker role is refused with the prop to fix', () => {
+    const f = servicesFixture();
+    const notWorker = new MembraneCache(f.stack, 'W', { vpc: f.network.vpc });
+    expect(() => new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { workerCache: notWorker })))
+      .toThrow(/invalid 'workerCache.role': the worker cache provides REDIS_URI/);
+  });
+
+  test('caches with different connect timeouts: REDIS_CONNECT_TIMEOUT_MS is the longer one', () => {
+    const f = servicesFixture();
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
+      workerCache: worker(f, 'W', { connectTimeout: Duration.seconds(90) }),
+    }));
+    const { environment, secrets } = containerOf(f.stack, services.queuedTasksWorker);
+    expect(environment.REDIS_CONNECT_TIMEOUT_MS).toBe('90000');
+    expect(Object.keys(secrets)).toEqual(expect.arrayContaining(['REDIS_URI', 'WORKER_REDIS_URI']));
   });
 });
 

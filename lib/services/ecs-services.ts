@@ -22,9 +22,10 @@ import { checkedExtras, validateProps, validateSettings } from './validation';
 import { MembraneRegistry } from './version';
 import { API_KEEPALIVE_MS, MEMBRANE_PORT } from '../common/constants';
 import { mergeEnvironmentContracts } from '../common/contract';
-import { MembraneEnvironmentContract } from '../common/environment';
+import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
+import { known } from '../common/validation';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '
@@ -196,8 +197,7 @@ export class MembraneEcsServices extends Construct {
     const engineShared = mergeEnvironmentContracts(
       { environment: engineEnvironment(settings, urls, customCodeRunnerUri, x86), secrets: {} },
       props.storage.environmentContract,
-      props.cache.environmentContract,
-      ...(props.workerCache ? [props.workerCache.environmentContract] : []),
+      cachesContract(props.cache, props.workerCache),
       auth.engine,
       {
         environment: {},
@@ -332,6 +332,23 @@ export class MembraneEcsServices extends Construct {
 function defaultNamespace(scope: Construct): string {
   const label = `${Stack.of(scope).stackName}-${scope.node.id}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   return `${label}.membrane.internal`;
+}
+
+/**
+ * The main and the worker cache's environment. Both set REDIS_CONNECT_TIMEOUT_MS, one variable for both
+ * connections: it gets the longer of the two timeouts, which is safe for either cache.
+ */
+function cachesContract(main: IMembraneCache, worker?: IMembraneCache): MembraneEnvironmentContract {
+  if (!worker) return main.environmentContract;
+  const [a, b] = [main.environmentContract, worker.environmentContract];
+  const timeouts = [a, b].map(c => c.environment.REDIS_CONNECT_TIMEOUT_MS);
+  const timeout = timeouts.every(t => known(t) && /^\d+$/.test(t))
+    ? String(Math.max(...timeouts.map(Number)))
+    : a.environment.REDIS_CONNECT_TIMEOUT_MS;
+  return mergeEnvironmentContracts(
+    { environment: { ...a.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: a.secrets },
+    { environment: { ...b.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: b.secrets },
+  );
 }
 
 /** The public route of a service behind the load balancer. */

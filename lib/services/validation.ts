@@ -7,7 +7,7 @@ import { MembraneEcsServicesProps } from './props';
 import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartupCheck } from './settings';
 import { MembraneRegistry, MembraneVersion } from './version';
 import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../common/constants';
-import { MembraneEnvironmentContract } from '../common/environment';
+import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 import {
   known, propError, requireInteger, requireOrdered, requireProps, warn, warnOnSuffixLikeSecretName,
 } from '../common/validation';
@@ -32,6 +32,16 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
   }
   for (const prop of ['registryCredentials', 'mongoUri', 'selfHostingToken', 'jwtSecret', 'encryptionSecret'] as const) {
     warnOnSuffixLikeSecretName(scope, prop, props[prop]);
+  }
+  const provides = (cache: IMembraneCache, prefix: string) =>
+    [`${prefix}_URI`, `${prefix}_CLUSTER_URI_1`].some(name => name in cache.environmentContract.secrets);
+  if (!provides(props.cache, 'REDIS')) {
+    throw propError(scope, 'cache', 'it is a worker cache (it provides WORKER_REDIS_URI), so no service would get REDIS_URI',
+      'Give the main cache here (role MembraneCacheRole.MAIN, the default) and the worker cache as workerCache.');
+  }
+  if (props.workerCache && !provides(props.workerCache, 'WORKER_REDIS')) {
+    throw propError(scope, 'workerCache.role', 'the worker cache provides REDIS_URI, which the main cache already provides',
+      'Create the worker cache with role: MembraneCacheRole.WORKER, so it provides WORKER_REDIS_URI.');
   }
   if (props.vpc && props.vpc !== props.cache.vpc) {
     warn(scope, 'vpcDiffersFromCache', 'vpc is not the cache\'s VPC: the tasks reach Redis only if the two VPCs are connected and routed.');
