@@ -11,7 +11,7 @@ import { Membrane, MembraneAuth, MembraneStorage, MembraneVersion } from '../lib
 /**
  * What the examples need from the account: a public hosted zone and secrets created beforehand
  * (see the README): `<prefix>/registry`, `<prefix>/mongo-uri`, `<prefix>/self-hosting-token`, and
- * `<prefix>/auth0` (production) or `<prefix>/smtp-password` (development).
+ * `<prefix>/auth0` (production) or `<prefix>/smtp` (development, JSON with `username` and `password`).
  */
 export interface MembraneExampleProps extends StackProps {
   /** Public hosted zone name and ID. */
@@ -95,8 +95,8 @@ export class MembraneDevelopmentStack extends Stack {
       ...membraneProps,
       auth: MembraneAuth.usernamePassword({
         host: `email-smtp.${this.region}.amazonaws.com`,
-        user: 'membrane-dev',
-        password: secret('smtp-password'),
+        // Amazon SES SMTP credentials as {"username": "AKIA...", "password": "..."}: the user is the credential's, not a label.
+        password: secret('smtp'),
         emailFrom: `noreply@${props.zoneName}`,
       }),
       domain: { zone, apiHost: 'membrane-dev', uiBasePath: '/ui-app', consoleBasePath: '/console-app' },

@@ -179,6 +179,17 @@ describeCdkTest('MembraneAuth.bind', () => {
     expect(config.forbiddenVariables).toContain('SMTP_PASSWORD');
   });
 
+  test('username/password without user: SMTP_USER and SMTP_PASSWORD from the username and password keys of one secret', () => {
+    const stack = testStack();
+    const smtp = secretsmanager.Secret.fromSecretNameV2(stack, 'Ses', 'membrane/smtp');
+    const config = MembraneAuth.usernamePassword({ host: 'email-smtp.eu-central-1.amazonaws.com', password: smtp, emailFrom: 'a@b.c' })
+      .bind(stack);
+    expect(config.engine.environment).toEqual({ SMTP_HOST: 'email-smtp.eu-central-1.amazonaws.com', SMTP_PORT: '587', EMAIL_FROM: 'a@b.c' });
+    const valueFrom = (name: string) => stack.resolve(config.engine.secrets[name].arn);
+    expect(JSON.stringify(valueFrom('SMTP_USER'))).toContain(':secret:membrane/smtp:username::');
+    expect(JSON.stringify(valueFrom('SMTP_PASSWORD'))).toContain(':secret:membrane/smtp:password::');
+  });
+
   test('username/password: SMTP settings, the password as an ECS secret, nothing for the Console', () => {
     const stack = testStack();
     const config = MembraneAuth.usernamePassword({

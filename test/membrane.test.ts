@@ -6,7 +6,7 @@ import { containerOf, membraneInputs } from './fixtures';
 import { describeCdkTest } from './harness';
 import { expectNoNagFindings } from './nag';
 import {
-  IMembraneService, Membrane, MembraneCache, MembraneProps, MembraneStorage, MembraneStorageOptions,
+  IMembraneService, Membrane, MembraneCache, MembraneFrontendStrategy, MembraneProps, MembraneStorage, MembraneStorageOptions,
 } from '../lib';
 
 const inputs = membraneInputs;
@@ -212,7 +212,8 @@ describeCdkTest('Membrane options', () => {
 
 describeCdkTest('Membrane rejects incoherent input', () => {
   test.each<[string, Partial<MembraneProps['domain']>, RegExp]>([
-    ['a full host name as apiHost', { apiHost: 'api.example.com' }, /invalid 'domain.apiHost': 'api.example.com' is not a host name relative to the zone. Give the part before the zone, e.g. 'api'/],
+    ['a full host name as apiHost', { apiHost: 'api.example.com' },
+      /invalid 'domain.apiHost': 'api.example.com' is not a host name relative to the zone. Give the part before the zone, e.g. 'api'/],
     ['a URL as uiHost', { uiHost: 'https://ui' }, /invalid 'domain.uiHost'/],
     ['an uppercase consoleHost', { consoleHost: 'Console' }, /invalid 'domain.consoleHost'/],
     ['a UI host and a UI base path', { uiHost: 'ui', uiBasePath: '/ui-app' }, /invalid 'domain.uiHost': uiBasePath serves it on the API host/],
@@ -226,6 +227,11 @@ describeCdkTest('Membrane rejects incoherent input', () => {
   test.each<[string, Partial<MembraneProps>, RegExp]>([
     ['a desired count for an autoscaled service', { services: { api: { desiredCount: 3 } } },
       /invalid 'services.api.desiredCount': the api count is managed by autoscaling/],
+    ['a desired count for a UI that scales on CPU', {
+      services: { ui: { desiredCount: 3 } },
+      scaling: { ui: { strategy: MembraneFrontendStrategy.CPU } },
+    },
+    /invalid 'services.ui.desiredCount': the ui count is managed by autoscaling/],
     ['scaling options without autoscaling', { autoscaling: false, scaling: { api: { maxCapacity: 4 } } }, /invalid 'scaling': autoscaling is false/],
     ['a static domain in storage options', {
       storageOptions: {

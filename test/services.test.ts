@@ -430,6 +430,13 @@ describeCdkTest('MembraneEcsServices deployment', () => {
   const template = Template.fromStack(stack);
   const dependsOn = (svc: IMembraneService): string[] => template.toJSON().Resources[logicalId(stack, svc.service)].DependsOn ?? [];
 
+  test('every service waits for the NAT routes of its subnets: tasks pull images and check the token at start', () => {
+    const routes = Object.keys(template.findResources('AWS::EC2::Route'))
+      .filter(id => /NetworkVpcappSubnet\dDefaultRoute/.test(id));
+    expect(routes).toHaveLength(2);
+    for (const svc of services.allServices()) expect(dependsOn(svc)).toEqual(expect.arrayContaining(routes));
+  });
+
   test('circuit breaker with rollback and zero-downtime rolling updates on every service', () => {
     template.resourcePropertiesCountIs('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({

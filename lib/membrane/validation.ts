@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { MembraneProps } from './props';
 import { known, propError, requireProps } from '../common/validation';
 import { MembraneVersion } from '../services';
-import { MODES } from '../services/modes';
 import { MembraneStorageProps } from '../storage';
 
 /** A host name relative to the zone: one or more DNS labels, lowercase, no scheme, no trailing dot. */
@@ -39,14 +38,6 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
   if (!autoscaling && props.alarmTopic) {
     throw propError(scope, 'alarmTopic', 'the alarms come with autoscaling, which is false',
       'Keep autoscaling on (the default) to get the alarms, or remove alarmTopic.');
-  }
-  if (autoscaling) {
-    for (const { key } of MODES.filter(mode => mode.scaling?.alwaysAutoscaled)) {
-      if (props.services?.[key]?.desiredCount !== undefined) {
-        throw propError(scope, `services.${key}.desiredCount`, `the ${key} count is managed by autoscaling`,
-          `Set scaling.${key}.minCapacity / maxCapacity instead, or set autoscaling to false.`);
-      }
-    }
   }
   const domain = props.domain;
   const zoneName = Token.isUnresolved(domain.zone.zoneName) ? undefined : domain.zone.zoneName.replace(/\.$/, '');

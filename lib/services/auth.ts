@@ -28,9 +28,17 @@ export interface MembraneSmtpSettings {
    * @default 587
    */
   readonly port?: number;
-  /** SMTP user name. */
-  readonly user: string;
-  /** Secret whose value is the SMTP password (`SMTP_PASSWORD`). */
+  /**
+   * SMTP user name (`SMTP_USER`), when it is not in the secret. Amazon SES SMTP needs the credential's own user
+   * name (`AKIA...`), not a label: keep it in the secret.
+   *
+   * @default - the `username` key of `password`'s secret, whose `password` key is then the password
+   */
+  readonly user?: string;
+  /**
+   * Secret with the SMTP password (`SMTP_PASSWORD`): its whole value when `user` is given, else a JSON secret
+   * `{"username": "...", "password": "..."}`.
+   */
   readonly password: secretsmanager.ISecret;
   /** Sender address of Membrane's emails (`EMAIL_FROM`). */
   readonly emailFrom: string;
@@ -114,10 +122,13 @@ class UsernamePassword extends MembraneAuth {
   public bind(scope: Construct): MembraneAuthConfig {
     const { host, port, user, password, emailFrom } = this.smtp;
     warnOnSuffixLikeSecretName(scope, 'usernamePassword.password', password);
+    const fromSecret = user === undefined;
     return {
       engine: {
-        environment: { SMTP_HOST: host, SMTP_PORT: String(port ?? 587), SMTP_USER: user, EMAIL_FROM: emailFrom },
-        secrets: { SMTP_PASSWORD: ecs.Secret.fromSecretsManager(password) },
+        environment: { SMTP_HOST: host, SMTP_PORT: String(port ?? 587), EMAIL_FROM: emailFrom, ...(fromSecret ? {} : { SMTP_USER: user }) },
+        secrets: fromSecret
+          ? { SMTP_USER: ecs.Secret.fromSecretsManager(password, 'username'), SMTP_PASSWORD: ecs.Secret.fromSecretsManager(password, 'password') }
+          : { SMTP_PASSWORD: ecs.Secret.fromSecretsManager(password) },
       },
       consoleEnvironment: {},
       forbiddenVariables: AUTH0_VARIABLES,

@@ -158,7 +158,7 @@ export class MembraneEcsServices extends Construct {
     this.customCodeRunner = this.byMode.customCodeRunner;
 
     this.connect(props);
-    this.orderDeployments();
+    this.orderDeployments(vpc, context.taskSubnets);
   }
 
   /** All seven services, in deployment order. */
@@ -315,8 +315,14 @@ export class MembraneEcsServices extends Construct {
     }
   }
 
-  /** Deployment order ("Frequently Asked Questions": deploy workers first, then the API): each tier waits for the one below. */
-  private orderDeployments(): void {
+  /**
+   * Deployment order ("Frequently Asked Questions": deploy workers first, then the API): each tier waits for the one below.
+   * Every service also waits for the VPC's internet routes (the NAT gateways): its tasks pull their images from
+   * Membrane's registry and check the self-hosting token at start, and would fail if they started first.
+   */
+  private orderDeployments(vpc: ec2.IVpc, taskSubnets: ec2.SubnetSelection): void {
+    const routes = vpc.selectSubnets(taskSubnets).internetConnectivityEstablished;
+    for (const service of this.allServices()) service.service.node.addDependency(routes);
     for (const mode of MODES) {
       for (const lower of MODES.filter(m => m.tier === mode.tier - 1)) {
         this.byMode[mode.key].service.node.addDependency(this.byMode[lower.key].service);

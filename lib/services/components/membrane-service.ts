@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { MEMBRANE_PORT, MIN_PRODUCTION_TASKS } from '../../common/constants';
 import { MembraneEnvironmentContract } from '../../common/environment';
 import { createLogGroup } from '../../common/resources';
+import { propError } from '../../common/validation';
 import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from '../defaults';
 import { ModeSpec } from '../modes';
 import { MembraneServiceOptions } from '../options';
@@ -61,11 +62,13 @@ export class MembraneService extends Construct implements IMembraneService {
   public readonly logGroup: logs.ILogGroup;
   public readonly targetGroup?: elbv2.ApplicationTargetGroup;
   private scaling?: MembraneTaskCountScaling;
+  private readonly desiredCountProp: { readonly scope: Construct; readonly key: string; readonly given: boolean };
 
   constructor(scope: Construct, props: MembraneServiceProps) {
     super(scope, props.mode.id);
     const { mode, options, contract, context } = props;
     this.serviceName = mode.name;
+    this.desiredCountProp = { scope: context.propScope, key: mode.key, given: options.desiredCount !== undefined };
     const cpu = options.cpu ?? mode.size.cpu;
     const memoryLimitMiB = options.memoryLimitMiB ?? mode.size.memoryMiB;
     const desiredCount = options.desiredCount ?? MIN_PRODUCTION_TASKS;
@@ -153,6 +156,12 @@ export class MembraneService extends Construct implements IMembraneService {
     if (this.scaling) {
       throw new Error(`${this.node.path}: the task count of ${this.serviceName} is already autoscaled. Apply MembraneScaling once per `
         + 'MembraneEcsServices.');
+    }
+    // One rule for every service: whoever scales it, a desired count given for it would be silently dropped.
+    const { scope, key, given } = this.desiredCountProp;
+    if (given) {
+      throw propError(scope, `services.${key}.desiredCount`, `the ${key} count is managed by autoscaling`,
+        `Set the minCapacity / maxCapacity of its scaling instead (scaling.${key} on Membrane), or remove the desired count.`);
     }
     // Application Auto Scaling owns the count from here on: a deployment must not reset it.
     (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
