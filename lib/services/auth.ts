@@ -125,7 +125,7 @@ class UsernamePassword extends MembraneAuth {
     const fromSecret = user === undefined;
     return {
       engine: {
-        environment: { SMTP_HOST: host, SMTP_PORT: String(port ?? 587), EMAIL_FROM: emailFrom, ...(fromSecret ? {} : { SMTP_USER: user }) },
+        environment: { SMTP_HOST: host, SMTP_PORT: String(port ?? 587), ...(fromSecret ? {} : { SMTP_USER: user }), EMAIL_FROM: emailFrom },
         secrets: fromSecret
           ? { SMTP_USER: ecs.Secret.fromSecretsManager(password, 'username'), SMTP_PASSWORD: ecs.Secret.fromSecretsManager(password, 'password') }
           : { SMTP_PASSWORD: ecs.Secret.fromSecretsManager(password) },
