@@ -430,6 +430,14 @@ describeCdkTest('MembraneEcsServices deployment', () => {
   const template = Template.fromStack(stack);
   const dependsOn = (svc: IMembraneService): string[] => template.toJSON().Resources[logicalId(stack, svc.service)].DependsOn ?? [];
 
+  test('a longer idle timeout moves the API keep-alive with it, one second longer', () => {
+    const b = buildServices({ loadBalancerIdleTimeout: Duration.minutes(10) });
+    Template.fromStack(b.stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '600' }]),
+    });
+    expect(containerOf(b.stack, b.services.api).environment).toMatchObject({ KEEPALIVE_TIMEOUT_MS: '601000', HEADERS_TIMEOUT_MS: '601000' });
+  });
+
   test('every service waits for the NAT routes of its subnets: tasks pull images and check the token at start', () => {
     const routes = Object.keys(template.findResources('AWS::EC2::Route'))
       .filter(id => /NetworkVpcappSubnet\dDefaultRoute/.test(id));
@@ -655,6 +663,15 @@ describeCdkTest('MembraneEcsServices warnings', () => {
     Annotations.fromStack(stack).hasWarning(path, Match.stringLikeRegexp(message.source));
   });
 
+  test('a start-up budget longer than ECS lets a container health check wait warns, and the load balancer waits it out', () => {
+    // 2+4+8+16+32+60+60+60+60+60 s of back-off, 60 s Mongo selection, 60 s Redis connection: 482 s.
+    const b = buildServices({ settings: { startupCheckRetries: 10, startupCheckMaxRetryDelay: Duration.seconds(60) } });
+    Annotations.fromStack(b.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('may take up to 8 minutes 2 seconds'));
+    Template.fromStack(b.stack).hasResourceProperties('AWS::ECS::Service', {
+      LoadBalancers: Match.anyValue(), HealthCheckGracePeriodSeconds: 482,
+    });
+  });
+
   test('a secret imported by a name that ends like an ARN suffix warns', () => {
     const f = servicesFixture();
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
@@ -817,6 +834,9 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
       /invalid 'services.api.environment.ID': the value looks like an AWS access key/],
     ['a private key in plain environment', { services: { console: { environment: { PEM: '-----BEGIN RSA PRIVATE KEY-----\nMII' } } } },
       /invalid 'services.console.environment.PEM': the value is a private key/],
+    ['a load balancer idle timeout in milliseconds', { loadBalancerIdleTimeout: Duration.millis(1500) },
+      /invalid 'loadBalancerIdleTimeout': 1 second 500 millis is not a whole number of seconds from 1 to 4000/],
+    ['a load balancer idle timeout above 4000 s', { loadBalancerIdleTimeout: Duration.hours(2) }, /invalid 'loadBalancerIdleTimeout'/],
   ])('%s', (_name, props, message) => {
     expect(() => buildServices(props)).toThrow(message);
   });

@@ -10,10 +10,13 @@ export const MEMBRANE_PORT = 5000;
 export const MIN_PRODUCTION_TASKS = 2;
 
 /**
- * `HEADERS_TIMEOUT_MS` and `KEEPALIVE_TIMEOUT_MS` of the API ("Self-hosting"). The load balancer's idle timeout
- * stays below it, so the load balancer closes idle connections first.
+ * `HEADERS_TIMEOUT_MS` and `KEEPALIVE_TIMEOUT_MS` of the API ("Self-hosting": 61 s): one second above the load
+ * balancer's idle timeout, so the load balancer closes idle connections first.
  */
 export const API_KEEPALIVE_MS = 61000;
+
+/** How much longer the API keeps an idle connection than the load balancer. */
+export const KEEPALIVE_MARGIN_MS = 1000;
 
 /** Names of variables that carry credentials and must reach containers as ECS secrets only. */
 export const SECRET_NAME_PATTERN = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY|CONNECTION_STRING|^MONGO_URI$|REDIS(_CLUSTER)?_URI)/;

@@ -127,6 +127,7 @@ export class Membrane extends Construct {
       enableExecuteCommand: props.enableExecuteCommand,
       loadBalancerLogsBucket: logsBucket,
       loadBalancerDeletionProtection: retain,
+      loadBalancerIdleTimeout: props.loadBalancerIdleTimeout,
       secretRemovalPolicy: removalPolicy,
     });
     this.apiUrl = this.services.apiUrl;

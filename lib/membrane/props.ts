@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -218,6 +219,13 @@ export interface MembraneProps {
    * @default false
    */
   readonly enableExecuteCommand?: boolean;
+
+  /**
+   * How long the load balancer keeps an idle connection open; the API's keep-alive follows it, one second longer.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly loadBalancerIdleTimeout?: Duration;
 
   /**
    * Keep data when it leaves the stack: buckets, secrets and log groups are retained, and the load

@@ -11,21 +11,21 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MembraneAuthConfig } from './auth';
 import { MembraneService, MembraneServiceContext } from './components/membrane-service';
-import { DEFAULT_LOG_RETENTION, DEFAULT_QUEUED_TASK_TIME, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULT_QUEUED_TASK_TIME, LOAD_BALANCER_LOG_EXPIRATION, STARTUP_GRACE } from './defaults';
 import {
-  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
+  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, startupBudget, uiEnvironment,
 } from './environment';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
 import { IMembraneService, MembraneEcsServicesProps } from './props';
 import { resolveRoutes, Routes } from './routing';
 import { checkedExtras, validateProps, validateSettings } from './validation';
 import { MembraneRegistry } from './version';
-import { API_KEEPALIVE_MS, MEMBRANE_PORT } from '../common/constants';
+import { API_KEEPALIVE_MS, KEEPALIVE_MARGIN_MS, MEMBRANE_PORT } from '../common/constants';
 import { mergeEnvironmentContracts } from '../common/contract';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
-import { known } from '../common/validation';
+import { known, warn } from '../common/validation';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '
@@ -139,6 +139,7 @@ export class MembraneEcsServices extends Construct {
       encryptionKey: props.encryptionKey,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       serviceConnectTimeout: props.settings?.maxQueuedTasksProcessTime ?? DEFAULT_QUEUED_TASK_TIME,
+      startupGrace: startupGrace(this, props),
       propScope: this,
     };
     this.byMode = perMode(mode => new MembraneService(this, {
@@ -212,7 +213,7 @@ export class MembraneEcsServices extends Construct {
     const managed = (mode: ModeSpec): MembraneEnvironmentContract => {
       const debug = settings.debug ?? false;
       switch (mode.kind) {
-        case 'engine': return mergeEnvironmentContracts(engineShared, { environment: engineModeEnvironment(mode, settings), secrets: {} });
+        case 'engine': return mergeEnvironmentContracts(engineShared, { environment: engineModeEnvironment(mode, settings, keepAliveMs(props)), secrets: {} });
         case 'ui': return { environment: uiEnvironment(urls, routes.ui.basePath, debug), secrets: {} };
         case 'console': return { environment: consoleEnvironment(urls, routes.console.basePath, settings, auth.consoleEnvironment), secrets: {} };
         case 'runner': return { environment: customCodeRunnerEnvironment(debug), secrets: {} };
@@ -233,8 +234,8 @@ export class MembraneEcsServices extends Construct {
       vpc,
       internetFacing: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-      // Below the API's HEADERS_TIMEOUT_MS / KEEPALIVE_TIMEOUT_MS (61 s), so the ALB closes idle connections first.
-      idleTimeout: Duration.seconds(API_KEEPALIVE_MS / 1000 - 1),
+      // One second below the API's HEADERS_TIMEOUT_MS / KEEPALIVE_TIMEOUT_MS, so the ALB closes idle connections first.
+      idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
       dropInvalidHeaderFields: true,
       deletionProtection: props.loadBalancerDeletionProtection ?? true,
     });
@@ -355,6 +356,29 @@ function cachesContract(main: IMembraneCache, worker?: IMembraneCache): Membrane
     { environment: { ...a.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: a.secrets },
     { environment: { ...b.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: b.secrets },
   );
+}
+
+/** The load balancer's idle timeout by default: one second below the API's 61 s keep-alive ("Self-hosting"). */
+const DEFAULT_IDLE_TIMEOUT = Duration.millis(API_KEEPALIVE_MS - KEEPALIVE_MARGIN_MS);
+
+/** The API's keep-alive and headers timeout: always one second above the load balancer's idle timeout. */
+function keepAliveMs(props: MembraneEcsServicesProps): number {
+  return (props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT).toMilliseconds() + KEEPALIVE_MARGIN_MS;
+}
+
+/**
+ * The load balancer's grace period: five minutes, or the start-up budget of the settings when that is longer.
+ * Container health checks cannot wait longer than five minutes (ECS's maximum start period): a longer budget warns.
+ */
+function startupGrace(scope: Construct, props: MembraneEcsServicesProps): Duration {
+  const redis = [props.cache, props.workerCache].map(c => c?.environmentContract.environment.REDIS_CONNECT_TIMEOUT_MS)
+    .filter((t): t is string => t !== undefined && known(t)).map(Number);
+  const budget = startupBudget(props.settings ?? {}, redis.length ? Math.max(...redis) : undefined);
+  if (!budget || budget.toMilliseconds() <= STARTUP_GRACE.toMilliseconds()) return STARTUP_GRACE;
+  warn(scope, 'startupBudgetAboveHealthCheck', `The start-up checks may take up to ${budget.toHumanString()} with these settings (retries, `
+    + 'back-off, Mongo and Redis timeouts), longer than the 5 minutes ECS allows a container health check to wait: the workers, '
+    + 'orchestrator and custom code runner may be replaced while still starting. Lower settings.startupCheckRetries or the delays.');
+  return Duration.seconds(Math.ceil(budget.toSeconds({ integral: false })));
 }
 
 /** The public route of a service behind the load balancer. */

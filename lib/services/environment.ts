@@ -1,8 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { DEFAULT_QUEUED_TASK_TIME } from './defaults';
 import { ModeSpec } from './modes';
 import { MembraneApplicationSettings } from './settings';
-import { API_KEEPALIVE_MS, MEMBRANE_PORT } from '../common/constants';
+import { MEMBRANE_PORT } from '../common/constants';
 
 /** Public URLs of the three public services. */
 export interface MembraneUrls {
@@ -51,10 +51,26 @@ export function engineEnvironment(settings: MembraneApplicationSettings, urls: M
   return env;
 }
 
+/**
+ * The longest a healthy service may need to start with these settings: every start-up check retried with the
+ * exponential back-off ("Self-hosting on AWS"), plus one MongoDB server selection and one Redis connection.
+ * Undefined when a value is a token.
+ */
+export function startupBudget(settings: MembraneApplicationSettings, redisConnectTimeoutMs: number | undefined): Duration | undefined {
+  const retries = settings.startupCheckRetries ?? 5;
+  const first = settings.startupCheckRetryDelay ?? Duration.seconds(2);
+  const most = settings.startupCheckMaxRetryDelay ?? Duration.seconds(30);
+  const mongo = settings.mongoServerSelectionTimeout ?? Duration.seconds(60);
+  if ([first, most, mongo].some(d => d.isUnresolved()) || Token.isUnresolved(retries) || redisConnectTimeoutMs === undefined) return undefined;
+  let delays = 0;
+  for (let i = 0; i < retries; i++) delays += Math.min(first.toMilliseconds() * 2 ** i, most.toMilliseconds());
+  return Duration.millis(delays + mongo.toMilliseconds() + redisConnectTimeoutMs);
+}
+
 /** Mode switch and mode-specific variables of an api-image service ("Self-hosting"). */
-export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings): { [name: string]: string } {
+export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings, keepAliveMs: number): { [name: string]: string } {
   switch (mode.key) {
-    case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: String(API_KEEPALIVE_MS), KEEPALIVE_TIMEOUT_MS: String(API_KEEPALIVE_MS) };
+    case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: String(keepAliveMs), KEEPALIVE_TIMEOUT_MS: String(keepAliveMs) };
     case 'queuedTasksWorker': return {
       IS_QUEUED_TASKS_WORKER: '1',
       MAX_QUEUED_TASKS_MEMORY_MB: String(settings.maxQueuedTasksMemoryMb ?? 1024),

@@ -49,9 +49,13 @@ export interface MembraneServiceOptions {
   readonly secrets?: { [name: string]: ecs.Secret };
 
   /**
-   * Container health check command, for the services that are not behind the load balancer.
+   * Container health check command, for the services that are not behind the load balancer (the workers,
+   * orchestrator and custom code runner). It runs every 30 s with a 5 s timeout, 3 retries, and 5 minutes to
+   * start (ECS's maximum).
    *
-   * @default - an HTTP GET of the service's health path with Node.js inside the container
+   * @default - `node -e "fetch('http://127.0.0.1:5000<health path>')..."`: an HTTP GET of the service's health path
+   * that exits 0 on a 2xx answer. It needs Node.js 18 or later (global `fetch`) on the image's PATH, which
+   * Membrane's images have; give your own command for an image without it.
    */
   readonly healthCheckCommand?: string[];
 }

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -199,6 +199,16 @@ export interface MembraneEcsServicesProps {
    * @default - a dedicated log bucket
    */
   readonly loadBalancerLogsBucket?: s3.IBucket;
+
+  /**
+   * How long the load balancer keeps an idle connection open, 1 to 4000 whole seconds. API calls that run longer
+   * without sending data are cut at this point (Membrane's own Kubernetes ingress allows 600 s). The API's
+   * `KEEPALIVE_TIMEOUT_MS` and `HEADERS_TIMEOUT_MS` follow it, one second longer, so the load balancer always
+   * closes idle connections first.
+   *
+   * @default Duration.seconds(60) (the API keeps connections 61 s, "Self-hosting")
+   */
+  readonly loadBalancerIdleTimeout?: Duration;
 
   /**
    * Protect the load balancer from deletion (a stack deletion then fails until it is turned off).

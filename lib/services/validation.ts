@@ -51,6 +51,11 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
     throw propError(scope, 'registry', `'${registry}' is not a registry host`,
       `Give a host without scheme, with an optional port from 1 to 65535, e.g. '${MembraneRegistry.GETMEMBRANE}'.`);
   }
+  const idle = props.loadBalancerIdleTimeout;
+  if (idle && !idle.isUnresolved() && (idle.toMilliseconds() % 1000 !== 0 || idle.toMilliseconds() < 1000 || idle.toMilliseconds() > 4_000_000)) {
+    throw propError(scope, 'loadBalancerIdleTimeout', `${idle.toHumanString()} is not a whole number of seconds from 1 to 4000`,
+      'Give Duration.seconds(n) with 1 <= n <= 4000, the range of an Application Load Balancer.');
+  }
   const certificateArn = props.domain.certificate?.certificateArn;
   if (known(certificateArn)) {
     const arn = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/.exec(certificateArn);

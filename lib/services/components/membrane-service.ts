@@ -31,6 +31,8 @@ export interface MembraneServiceContext {
   readonly logRetention: logs.RetentionDays;
   readonly encryptionKey?: kms.IKey;
   readonly enableExecuteCommand: boolean;
+  /** How long the load balancer's health checks are ignored after a task starts: at least the start-up budget. */
+  readonly startupGrace: Duration;
   /** Per-request and idle timeout of calls to the Service Connect server (the custom code runner). */
   readonly serviceConnectTimeout: Duration;
   /** Where errors about props are reported (the services construct). */
@@ -93,7 +95,7 @@ export class MembraneService extends Construct implements IMembraneService {
       healthCheck: behindLoadBalancer ? undefined : {
         command: options.healthCheckCommand ?? nodeHttpCheck(healthPath),
         ...CONTAINER_HEALTH_CHECK,
-        startPeriod: STARTUP_GRACE,
+        startPeriod: STARTUP_GRACE, // ECS's maximum; the start-up budget beyond it warns (validateSettings)
       },
     });
     Validations.of(this.taskDefinition).acknowledge({
@@ -117,7 +119,7 @@ export class MembraneService extends Construct implements IMembraneService {
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      healthCheckGracePeriod: behindLoadBalancer ? STARTUP_GRACE : undefined,
+      healthCheckGracePeriod: behindLoadBalancer ? context.startupGrace : undefined,
       enableExecuteCommand: context.enableExecuteCommand,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       capacityProviderStrategies: options.spot ? [
