@@ -213,7 +213,8 @@ export class MembraneEcsServices extends Construct {
     const managed = (mode: ModeSpec): MembraneEnvironmentContract => {
       const debug = settings.debug ?? false;
       switch (mode.kind) {
-        case 'engine': return mergeEnvironmentContracts(engineShared, { environment: engineModeEnvironment(mode, settings, keepAliveMs(props)), secrets: {} });
+        case 'engine': return mergeEnvironmentContracts(engineShared,
+          { environment: engineModeEnvironment(mode, settings, keepAliveMs(props)), secrets: {} });
         case 'ui': return { environment: uiEnvironment(urls, routes.ui.basePath, debug), secrets: {} };
         case 'console': return { environment: consoleEnvironment(urls, routes.console.basePath, settings, auth.consoleEnvironment), secrets: {} };
         case 'runner': return { environment: customCodeRunnerEnvironment(debug), secrets: {} };
