@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,21 +11,23 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MembraneAuthConfig } from './auth';
 import { MembraneService, MembraneServiceContext } from './components/membrane-service';
-import { DEFAULT_LOG_RETENTION, DEFAULT_QUEUED_TASK_TIME, LOAD_BALANCER_LOG_EXPIRATION, STARTUP_GRACE } from './defaults';
+import { DEFAULT_LOG_RETENTION, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
 import {
-  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, startupBudget, uiEnvironment,
+  cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, keepAliveMs, publicRoute, serviceConnectTimeout, startupGrace,
+} from './derived';
+import {
+  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
 } from './environment';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
 import { IMembraneService, MembraneEcsServicesProps } from './props';
 import { resolveRoutes, Routes } from './routing';
 import { checkedExtras, validateProps, validateSettings } from './validation';
 import { MembraneRegistry } from './version';
-import { API_KEEPALIVE_MS, KEEPALIVE_MARGIN_MS, MEMBRANE_PORT } from '../common/constants';
+import { MEMBRANE_PORT } from '../common/constants';
 import { mergeEnvironmentContracts } from '../common/contract';
-import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
+import { MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
-import { known, warn } from '../common/validation';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '
@@ -138,7 +140,7 @@ export class MembraneEcsServices extends Construct {
       logRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       encryptionKey: props.encryptionKey,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
-      serviceConnectTimeout: props.settings?.maxQueuedTasksProcessTime ?? DEFAULT_QUEUED_TASK_TIME,
+      serviceConnectTimeout: serviceConnectTimeout(props),
       startupGrace: startupGrace(this, props),
       propScope: this,
     };
@@ -331,58 +333,4 @@ export class MembraneEcsServices extends Construct {
       }
     }
   }
-}
-
-/**
- * Cloud Map namespace names are unique per account and region: derive the default from the stack name (unique
- * per region) and the construct id, so two environments or two stacks never collide.
- */
-function defaultNamespace(scope: Construct): string {
-  const label = `${Stack.of(scope).stackName}-${scope.node.id}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
-  return `${label}.membrane.internal`;
-}
-
-/**
- * The main and the worker cache's environment. Both set REDIS_CONNECT_TIMEOUT_MS, one variable for both
- * connections: it gets the longer of the two timeouts, which is safe for either cache.
- */
-function cachesContract(main: IMembraneCache, worker?: IMembraneCache): MembraneEnvironmentContract {
-  if (!worker) return main.environmentContract;
-  const [a, b] = [main.environmentContract, worker.environmentContract];
-  const timeouts = [a, b].map(c => c.environment.REDIS_CONNECT_TIMEOUT_MS);
-  const timeout = timeouts.every(t => known(t) && /^\d+$/.test(t))
-    ? String(Math.max(...timeouts.map(Number)))
-    : a.environment.REDIS_CONNECT_TIMEOUT_MS;
-  return mergeEnvironmentContracts(
-    { environment: { ...a.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: a.secrets },
-    { environment: { ...b.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: b.secrets },
-  );
-}
-
-/** The load balancer's idle timeout by default: one second below the API's 61 s keep-alive ("Self-hosting"). */
-const DEFAULT_IDLE_TIMEOUT = Duration.millis(API_KEEPALIVE_MS - KEEPALIVE_MARGIN_MS);
-
-/** The API's keep-alive and headers timeout: always one second above the load balancer's idle timeout. */
-function keepAliveMs(props: MembraneEcsServicesProps): number {
-  return (props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT).toMilliseconds() + KEEPALIVE_MARGIN_MS;
-}
-
-/**
- * The load balancer's grace period: five minutes, or the start-up budget of the settings when that is longer.
- * Container health checks cannot wait longer than five minutes (ECS's maximum start period): a longer budget warns.
- */
-function startupGrace(scope: Construct, props: MembraneEcsServicesProps): Duration {
-  const redis = [props.cache, props.workerCache].map(c => c?.environmentContract.environment.REDIS_CONNECT_TIMEOUT_MS)
-    .filter((t): t is string => t !== undefined && known(t)).map(Number);
-  const budget = startupBudget(props.settings ?? {}, redis.length ? Math.max(...redis) : undefined);
-  if (!budget || budget.toMilliseconds() <= STARTUP_GRACE.toMilliseconds()) return STARTUP_GRACE;
-  warn(scope, 'startupBudgetAboveHealthCheck', `The start-up checks may take up to ${budget.toHumanString()} with these settings (retries, `
-    + 'back-off, Mongo and Redis timeouts), longer than the 5 minutes ECS allows a container health check to wait: the workers, '
-    + 'orchestrator and custom code runner may be replaced while still starting. Lower settings.startupCheckRetries or the delays.');
-  return Duration.seconds(Math.ceil(budget.toSeconds({ integral: false })));
-}
-
-/** The public route of a service behind the load balancer. */
-function publicRoute(mode: ModeSpec, routes: Routes) {
-  return mode.exposure === 'public-alb' ? routes[mode.key as 'api' | 'ui' | 'console'] : undefined;
 }

@@ -1,0 +1,72 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE } from './defaults';
+import { startupBudget } from './environment';
+import { ModeSpec } from './modes';
+import { MembraneEcsServicesProps } from './props';
+import { Routes } from './routing';
+import { API_KEEPALIVE_MS, KEEPALIVE_MARGIN_MS } from '../common/constants';
+import { mergeEnvironmentContracts } from '../common/contract';
+import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
+import { known, warn } from '../common/validation';
+
+/** Values `MembraneEcsServices` derives from its props, one function each. */
+
+/**
+ * Cloud Map namespace names are unique per account and region: derive the default from the stack name (unique
+ * per region) and the construct id, so two environments or two stacks never collide.
+ */
+export function defaultNamespace(scope: Construct): string {
+  const label = `${Stack.of(scope).stackName}-${scope.node.id}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  return `${label}.membrane.internal`;
+}
+
+/**
+ * The main and the worker cache's environment. Both set REDIS_CONNECT_TIMEOUT_MS, one variable for both
+ * connections: it gets the longer of the two timeouts, which is safe for either cache.
+ */
+export function cachesContract(main: IMembraneCache, worker?: IMembraneCache): MembraneEnvironmentContract {
+  if (!worker) return main.environmentContract;
+  const [a, b] = [main.environmentContract, worker.environmentContract];
+  const timeouts = [a, b].map(c => c.environment.REDIS_CONNECT_TIMEOUT_MS);
+  const timeout = timeouts.every(t => known(t) && /^\d+$/.test(t))
+    ? String(Math.max(...timeouts.map(Number)))
+    : a.environment.REDIS_CONNECT_TIMEOUT_MS;
+  return mergeEnvironmentContracts(
+    { environment: { ...a.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: a.secrets },
+    { environment: { ...b.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: b.secrets },
+  );
+}
+
+/** The load balancer's idle timeout by default: one second below the API's 61 s keep-alive ("Self-hosting"). */
+export const DEFAULT_IDLE_TIMEOUT = Duration.millis(API_KEEPALIVE_MS - KEEPALIVE_MARGIN_MS);
+
+/** The API's keep-alive and headers timeout: always one second above the load balancer's idle timeout. */
+export function keepAliveMs(props: MembraneEcsServicesProps): number {
+  return (props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT).toMilliseconds() + KEEPALIVE_MARGIN_MS;
+}
+
+/**
+ * The load balancer's grace period: five minutes, or the start-up budget of the settings when that is longer.
+ * Container health checks cannot wait longer than five minutes (ECS's maximum start period): a longer budget warns.
+ */
+export function startupGrace(scope: Construct, props: MembraneEcsServicesProps): Duration {
+  const redis = [props.cache, props.workerCache].map(c => c?.environmentContract.environment.REDIS_CONNECT_TIMEOUT_MS)
+    .filter((t): t is string => t !== undefined && known(t)).map(Number);
+  const budget = startupBudget(props.settings ?? {}, redis.length ? Math.max(...redis) : undefined);
+  if (!budget || budget.toMilliseconds() <= STARTUP_GRACE.toMilliseconds()) return STARTUP_GRACE;
+  warn(scope, 'startupBudgetAboveHealthCheck', `The start-up checks may take up to ${budget.toHumanString()} with these settings (retries, `
+    + 'back-off, Mongo and Redis timeouts), longer than the 5 minutes ECS allows a container health check to wait: the workers, '
+    + 'orchestrator and custom code runner may be replaced while still starting. Lower settings.startupCheckRetries or the delays.');
+  return Duration.seconds(Math.ceil(budget.toSeconds({ integral: false })));
+}
+
+/** The public route of a service behind the load balancer. */
+export function publicRoute(mode: ModeSpec, routes: Routes) {
+  return mode.exposure === 'public-alb' ? routes[mode.key as 'api' | 'ui' | 'console'] : undefined;
+}
+
+/** Per-request and idle timeout of calls to the custom code runner: as long as a queued task may run. */
+export function serviceConnectTimeout(props: MembraneEcsServicesProps): Duration {
+  return props.settings?.maxQueuedTasksProcessTime ?? DEFAULT_QUEUED_TASK_TIME;
+}
