@@ -3,10 +3,11 @@
  * (BASE_PATH) and username/password auth, on top of the data layer, autoscaled on Membrane's metrics.
  *
  * Verified offline against the committed snapshot by `npx projen integ`. A real deployment needs the
- * secrets named below, a hosted zone (context `zoneName`, `hostedZoneId`) and Membrane registry access.
+ * secrets named below, a hosted zone (context `zoneName`, `hostedZoneId`) and Membrane registry access; then
+ * the assertions at the end run against it (README: "Running the integration tests against an account").
  */
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -60,4 +61,35 @@ new MembraneScaling(stack, 'Scaling', {
   queuedTasksWorker: { strategy: MembraneQueuedWorkerStrategy.WORKERS_REQUIRED },
 });
 
-new IntegTest(app, 'MembraneServices', { testCases: [stack] });
+// The assertions read the stack's resources, so they run in its region.
+const integ = new IntegTest(app, 'MembraneServices', {
+  testCases: [stack],
+  assertionStack: new Stack(app, 'MembraneServicesAssertions', { env: { region: 'eu-central-1' } }),
+});
+const patiently = { totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) };
+
+// The API answers on its public URL (through DNS, the certificate and the load balancer).
+integ.assertions.httpApiCall(services.apiUrl).expect(ExpectedResult.objectLike({ status: 200 })).waitForAssertions(patiently);
+
+// Each of the seven services reaches its desired running count (2 each here).
+for (const svc of services.allServices()) {
+  integ.assertions.awsApiCall('ECS', 'describeServices', { cluster: services.cluster.clusterName, services: [svc.service.serviceName] })
+    .assertAtPath('services.0.runningCount', ExpectedResult.exact(2))
+    .waitForAssertions(patiently);
+}
+
+// The custom code runner has no load balancer, so no public route.
+integ.assertions.awsApiCall('ECS', 'describeServices', {
+  cluster: services.cluster.clusterName, services: [services.customCodeRunner.service.serviceName],
+}).assertAtPath('services.0.loadBalancers', ExpectedResult.exact([]));
+
+// A file put in the static bucket is served by CloudFront over HTTPS; then its version is deleted again, so the
+// versioned bucket can be deleted with the stack.
+const put = integ.assertions.awsApiCall('S3', 'putObject', {
+  Bucket: storage.staticBucket.bucketName, Key: 'integ/health.txt', Body: 'ok', ContentType: 'text/plain',
+});
+put.next(integ.assertions.httpApiCall(`${storage.staticUrl}/integ/health.txt`)
+  .expect(ExpectedResult.objectLike({ status: 200, body: 'ok' })).waitForAssertions(patiently))
+  .next(integ.assertions.awsApiCall('S3', 'deleteObject', {
+    Bucket: storage.staticBucket.bucketName, Key: 'integ/health.txt', VersionId: put.getAttString('VersionId'),
+  }));
