@@ -92,6 +92,14 @@ describeCdkTest('Membrane with minimal props', () => {
     expectNoNagFindings(stack);
   });
 
+  test('by default every stateful resource is retained (buckets, secrets, log groups) and the cache snapshots', () => {
+    const policies = (type: string) => Object.values(template.findResources(type)).map(r => r.DeletionPolicy);
+    for (const type of ['AWS::S3::Bucket', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+      expect(new Set(policies(type))).toEqual(new Set(['Retain']));
+    }
+    expect(policies('AWS::ElastiCache::ReplicationGroup')).toEqual(['Snapshot']);
+  });
+
   // Logical ids are public contract: a change to one of these replaces data in a live deployment (README: migration
   // notes). The whole template is pinned by the example app's snapshot.
   test('stateful resources keep their logical ids', () => {
@@ -204,6 +212,11 @@ describeCdkTest('Membrane options', () => {
     const { template } = build({ retainData: false });
     for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
     for (const group of Object.values(template.findResources('AWS::ElastiCache::ReplicationGroup'))) expect(group.DeletionPolicy).toBe('Delete');
+    // Log groups follow retainData too (they were always retained, so a throw-away stack left them behind).
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups).toHaveLength(10);
+    for (const group of logGroups) expect(group.DeletionPolicy).toBe('Delete');
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) expect(secret.DeletionPolicy).toBe('Delete');
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
     });

@@ -129,7 +129,7 @@ export class MembraneCache extends MembraneCacheBase {
 
     const logGroups = ['slow-log', 'engine-log'].map(type => {
       const group = createLogGroup(this, type === 'slow-log' ? 'SlowLog' : 'EngineLog', props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-        `these ${type}s (command timings, no data)`, props.encryptionKey);
+        `these ${type}s (command timings, no data)`, props.encryptionKey, props.logRemovalPolicy);
       return {
         logType: type,
         logFormat: 'json',

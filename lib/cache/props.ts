@@ -143,6 +143,13 @@ export interface MembraneCacheOptions {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
+   * What happens to the log groups when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
    * What happens to the AUTH-token and connection secrets when they leave the stack.
    *
    * @default RemovalPolicy.RETAIN

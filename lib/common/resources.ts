@@ -6,15 +6,15 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 /**
- * A retained log group, encrypted with `encryptionKey` when given (whose key policy then admits the regional
+ * A log group (retained unless told otherwise), encrypted with `encryptionKey` when given (whose key policy then admits the regional
  * CloudWatch Logs service), else with CloudWatch Logs' own keys and an acknowledgement saying so.
  */
 export function createLogGroup(scope: Construct, id: string, retention: logs.RetentionDays, contents: string,
-  encryptionKey?: kms.IKey): logs.LogGroup {
+  encryptionKey?: kms.IKey, removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): logs.LogGroup {
   if (encryptionKey) {
     encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(scope).region}.amazonaws.com`));
   }
-  const group = new logs.LogGroup(scope, id, { retention, encryptionKey, removalPolicy: RemovalPolicy.RETAIN });
+  const group = new logs.LogGroup(scope, id, { retention, encryptionKey, removalPolicy });
   if (!encryptionKey) {
     Validations.of(group).acknowledge({
       id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',

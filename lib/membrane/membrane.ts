@@ -86,6 +86,7 @@ export class Membrane extends Construct {
     this.cache = props.cache ?? new MembraneCache(this, 'Cache', {
       removalPolicy: cacheRemovalPolicy,
       secretRemovalPolicy: removalPolicy,
+      logRemovalPolicy: removalPolicy,
       encryptionKey: props.encryptionKey,
       ...props.cacheOptions,
       vpc,
@@ -94,6 +95,7 @@ export class Membrane extends Construct {
       this.workerCache = new MembraneCache(this, 'WorkerCache', {
         removalPolicy: cacheRemovalPolicy,
         secretRemovalPolicy: removalPolicy,
+        logRemovalPolicy: removalPolicy,
         encryptionKey: props.encryptionKey,
         ...props.workerCacheOptions,
         vpc,
@@ -129,6 +131,7 @@ export class Membrane extends Construct {
       loadBalancerDeletionProtection: retain,
       loadBalancerIdleTimeout: props.loadBalancerIdleTimeout,
       secretRemovalPolicy: removalPolicy,
+      logRemovalPolicy: removalPolicy,
     });
     this.apiUrl = this.services.apiUrl;
     this.uiUrl = this.services.uiUrl;
@@ -138,6 +141,7 @@ export class Membrane extends Construct {
       const caches = this.workerCache ? [this.cache, this.workerCache] : [this.cache];
       this.scaling = new MembraneScaling(this, 'Scaling', {
         encryptionKey: props.encryptionKey,
+        logRemovalPolicy: removalPolicy,
         alarmTopic: props.alarmTopic,
         caches,
         ...props.scaling,

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -153,6 +153,13 @@ export interface MembraneScalingOptions {
    * @default logs.RetentionDays.ONE_WEEK
    */
   readonly metricsLogRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the metrics log group when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 
   /**
    * Customer-managed KMS key for the metrics log group.

@@ -79,7 +79,7 @@ export class MembraneScaling extends Construct {
     }
 
     this.metricsLogGroup = createLogGroup(this, 'MetricsLogGroup', props.metricsLogRetention ?? DEFAULT_METRICS_LOG_RETENTION,
-      'the embedded-metric-format records of the Membrane metrics', props.encryptionKey);
+      'the embedded-metric-format records of the Membrane metrics', props.encryptionKey, props.logRemovalPolicy);
     addCollectors(props.services, {
       image: props.collectorImage ?? DEFAULT_COLLECTOR_IMAGE,
       namespace: this.namespace,

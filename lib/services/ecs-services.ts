@@ -138,6 +138,7 @@ export class MembraneEcsServices extends Construct {
       cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
       taskSubnets: props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       logRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
       encryptionKey: props.encryptionKey,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       serviceConnectTimeout: serviceConnectTimeout(props),

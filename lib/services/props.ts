@@ -180,6 +180,13 @@ export interface MembraneEcsServicesProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
+   * What happens to the log groups when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+
+  /**
    * Customer-managed KMS key for the generated secrets and the log groups.
    *
    * @default - AWS managed keys

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -29,6 +29,7 @@ export interface MembraneServiceContext {
   readonly cpuArchitecture: ecs.CpuArchitecture;
   readonly taskSubnets: ec2.SubnetSelection;
   readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
   readonly encryptionKey?: kms.IKey;
   readonly enableExecuteCommand: boolean;
   /** How long the load balancer's health checks are ignored after a task starts: at least the start-up budget. */
@@ -76,7 +77,8 @@ export class MembraneService extends Construct implements IMembraneService {
     const desiredCount = options.desiredCount ?? MIN_PRODUCTION_TASKS;
     validateServiceOptions(context.propScope, this, mode, options, { cpu, memoryLimitMiB, desiredCount });
 
-    this.logGroup = createLogGroup(this, 'LogGroup', context.logRetention, `the ${mode.name} container logs`, context.encryptionKey);
+    this.logGroup = createLogGroup(this, 'LogGroup', context.logRetention, `the ${mode.name} container logs`, context.encryptionKey,
+      context.logRemovalPolicy);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu,
       memoryLimitMiB,
