@@ -29,8 +29,8 @@ const EXPLAINED: Record<string, string> = {
   elbv2_deletion_protection_enabled_check: 'Development only: retainData is false so the environment can be deleted with its stack.',
   kms_create_grant_aws_service_check: "CDK's default key policy gives the account root full access, so IAM policies decide; no principal is granted "
     + 'kms:CreateGrant directly.',
-  lambda_inside_vpc_check: "The only Lambda function is CDK's custom resource that closes the VPC's default security group; it calls the EC2 API "
-    + 'only.',
+  lambda_inside_vpc_check: "The only Lambda functions are CDK's custom-resource providers: one closes the VPC's default security group (EC2 API "
+    + 'only), and in the development example one empties the buckets when the stack is deleted (S3 API only).',
   s3_bucket_default_encryption_kms_check: 'Buckets use SSE-S3; the log buckets must (log delivery does not support SSE-KMS), and CloudFront OAC '
     + 'serves the static bucket without key-policy coupling.',
   s3_bucket_logging_enabled_check: 'The access-log bucket itself is not logged: logging a log bucket needs another log bucket, without end.',
@@ -85,8 +85,9 @@ describe('example app templates', () => {
         const report = engine.validateStandard(new TemplateFile(template));
         const problems = report.diagnostics
           .filter(d => d.severity === 'ERROR' || d.severity === 'WARN')
-          // W3005 (redundant DependsOn) sits on CDK's own custom-resource provider for the default security group.
-          .filter(d => !(d.ruleId === 'W3005' && JSON.stringify(d).includes('CustomVpcRestrictDefaultSGCustomResourceProvider')))
+          // W3005 (redundant DependsOn) sits on CDK's own custom-resource providers (default security group, bucket emptying).
+          .filter(d => !(d.ruleId === 'W3005'
+            && /Custom(VpcRestrictDefaultSG|S3AutoDeleteObjects)CustomResourceProvider/.test(JSON.stringify(d))))
           .map(d => `${d.severity} ${d.ruleId}: ${d.message}`);
         expect(problems).toEqual([]);
       }

@@ -98,6 +98,7 @@ describeCdkTest('Membrane with minimal props', () => {
       expect(new Set(policies(type))).toEqual(new Set(['Retain']));
     }
     expect(policies('AWS::ElastiCache::ReplicationGroup')).toEqual(['Snapshot']);
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
   // Logical ids are public contract: a change to one of these replaces data in a live deployment (README: migration
@@ -212,6 +213,8 @@ describeCdkTest('Membrane options', () => {
     const { template } = build({ retainData: false });
     for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
     for (const group of Object.values(template.findResources('AWS::ElastiCache::ReplicationGroup'))) expect(group.DeletionPolicy).toBe('Delete');
+    // Versioned buckets are only deleted empty: each one is emptied (all versions) by CDK's provider first.
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 4);
     // Log groups follow retainData too (they were always retained, so a throw-away stack left them behind).
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     expect(logGroups).toHaveLength(10);

@@ -32,6 +32,7 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
     ...SECURE_BUCKET_DEFAULTS,
     bucketName: options.bucketName,
     removalPolicy: options.removalPolicy,
+    autoDeleteObjects: options.removalPolicy === RemovalPolicy.DESTROY,
     versioned: true,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
     lifecycleRules: [{ id: 'expire-logs', expiration: options.expiration, noncurrentVersionExpiration: Duration.days(1) }],

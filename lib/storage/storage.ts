@@ -84,6 +84,8 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       const bucket = new s3.Bucket(this, bucketId, {
         ...SECURE_BUCKET_DEFAULTS,
         removalPolicy,
+        // A destroyed bucket must be empty first (versions included); CDK's provider empties it on stack deletion.
+        autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
         bucketName: bucketName(suffix),
         serverAccessLogsBucket: this.accessLogsBucket,
         serverAccessLogsPrefix: `s3/${suffix}/`,
