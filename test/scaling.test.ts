@@ -362,6 +362,8 @@ describeCdkTest('MembraneScaling rejects bad input', () => {
       /invalid 'queuedTasksWorker.bufferRatio'/],
     ['bounds on a fixed frontend', { ui: { maxCapacity: 4 } }, /invalid 'ui.strategy': capacity or target is set but the strategy is FIXED/],
     ['scrape interval too long', { scrapeInterval: Duration.minutes(5) }, /invalid 'scrapeInterval'/],
+    ['a scrape interval in milliseconds', { scrapeInterval: Duration.millis(15500) },
+      /invalid 'scrapeInterval': 15 seconds 500 millis is not a whole number of seconds/],
     ['an AWS/ namespace', { namespace: 'AWS/Membrane' }, /invalid 'namespace': 'AWS\/Membrane' cannot hold custom metrics/],
     ['a namespace with spaces', { namespace: 'Membrane prod' }, /invalid 'namespace'/],
     ['a negative 5xx threshold', { http5xxAlarmThreshold: -1 }, /invalid 'http5xxAlarmThreshold': -1 is outside 0 to 1000000/],

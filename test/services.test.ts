@@ -398,6 +398,19 @@ describeCdkTest('MembraneEcsServices custom code runner isolation', () => {
     }
   });
 
+  test('the load balancer may only reach the API, UI and Console on port 5000: no egress to anywhere else', () => {
+    const lbGroup = stack.resolve(services.loadBalancer.connections.securityGroups[0].securityGroupId);
+    const group = Object.values(template.findResources('AWS::EC2::SecurityGroup'))
+      .find(g => JSON.stringify(g.Properties.GroupDescription).includes('Security Group for ELB'))!;
+    expect(group.Properties.SecurityGroupEgress).toBeUndefined();
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress', { Properties: { GroupId: lbGroup } }));
+    const rule = (port: number, destination: unknown) => JSON.stringify([port, destination]);
+    expect(egress.map(e => rule(e.Properties.FromPort, e.Properties.DestinationSecurityGroupId)).sort()).toEqual(
+      [services.api, services.console, services.ui].map(svc => rule(5000, stack.resolve(svc.service.connections.securityGroups[0].securityGroupId)))
+        .sort());
+    expect(egress.every(e => e.Properties.ToPort === 5000)).toBe(true);
+  });
+
   test('its security group admits port 5000 from the four api-image services and nothing else', () => {
     const target = sgOf(services.customCodeRunner);
     const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))

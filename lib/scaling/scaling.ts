@@ -73,6 +73,10 @@ export class MembraneScaling extends Construct {
     this.metrics = new MetricFactory(props.services, this.namespace);
     const scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
     const { minSeconds, maxSeconds } = SCRAPE_INTERVAL_RANGE;
+    if (!scrapeInterval.isUnresolved() && scrapeInterval.toMilliseconds() % 1000 !== 0) {
+      throw propError(this, 'scrapeInterval', `${scrapeInterval.toHumanString()} is not a whole number of seconds`,
+        'The collector takes the interval in seconds: use Duration.seconds(n).');
+    }
     if (!scrapeInterval.isUnresolved() && (scrapeInterval.toSeconds() < minSeconds || scrapeInterval.toSeconds() > maxSeconds)) {
       throw propError(this, 'scrapeInterval', `${scrapeInterval.toHumanString()} is outside ${minSeconds} to ${maxSeconds} seconds`,
         'Scaling decisions use one-minute metrics; scrape at least once a minute ("Autoscaling Configuration" polls every 15 s).');
