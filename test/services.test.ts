@@ -220,6 +220,12 @@ describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
       { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
     ]);
     expect(queued.LaunchType).toBeUndefined();
+    // The Spot service keeps the capacity-provider association until it is deleted itself; the others need none.
+    const association = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    expect(association).toHaveLength(1);
+    const dependsOn = (svc: IMembraneService) => template.toJSON().Resources[logicalId(b.stack, svc.service)].DependsOn ?? [];
+    expect(dependsOn(b.services.queuedTasksWorker)).toContain(association[0]);
+    expect(dependsOn(b.services.instantTasksWorker)).not.toContain(association[0]);
   });
 });
 

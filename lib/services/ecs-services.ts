@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -163,6 +163,22 @@ export class MembraneEcsServices extends Construct {
 
     this.connect(props);
     this.orderDeployments(vpc, context.taskSubnets);
+    this.protectSpotCapacity(props);
+  }
+
+  /**
+   * Services on Fargate Spot need the cluster's capacity-provider association while they exist: without a
+   * dependency, a stack deletion may remove it first and the services' deletion then fails. aws-cdk-lib creates
+   * the association late (in an aspect), so the dependency is added when it appears.
+   */
+  private protectSpotCapacity(props: MembraneEcsServicesProps): void {
+    const spot = MODES.filter(mode => props.services?.[mode.key]?.spot).map(mode => this.byMode[mode.key].service);
+    if (spot.length === 0) return;
+    Aspects.of(this.cluster).add({
+      visit: node => {
+        if (node instanceof ecs.CfnClusterCapacityProviderAssociations) spot.forEach(service => service.node.addDependency(node));
+      },
+    }, { priority: AspectPriority.READONLY });
   }
 
   /** All seven services, in deployment order. */
