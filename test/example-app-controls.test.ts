@@ -10,6 +10,8 @@ import { exampleApp } from './example-app';
  * that no longer matches a failure.
  */
 const EXPLAINED: Record<string, string> = {
+  cloudwatch_alarm_action_check: 'Development only: the 5xx and no-healthy-target alarms have no topic to notify; the production example '
+    + 'sends every alarm to an encrypted SNS topic (alarmTopic).',
   cloudfront_origin_failover_enabled_check: 'The static distribution has one S3 origin; a failover origin would need a replicated second bucket in '
     + 'another region, while Membrane is single-region ("Frequently Asked Questions").',
   cloudfront_custom_ssl_certificate_check: 'Development only: static files are served from the *.cloudfront.net name, without a custom certificate.',

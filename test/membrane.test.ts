@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { containerOf, membraneInputs } from './fixtures';
 import { describeCdkTest } from './harness';
 import { expectNoNagFindings } from './nag';
@@ -90,6 +91,16 @@ describeCdkTest('Membrane with minimal props', () => {
 
   test('passes AwsSolutions, NIST 800-53 R5 and MembraneChecks', () => {
     expectNoNagFindings(stack);
+  });
+
+  test('without autoscaling the 5xx and no-healthy-target alarms still notify the alarm topic', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const alarmTopic = new sns.Topic(stack, 'Alerts', { enforceSSL: true });
+    const membrane = new Membrane(stack, 'Membrane', { ...inputs(stack), autoscaling: false, alarmTopic });
+    expect(membrane.scaling).toBeUndefined();
+    const topicRef = { Ref: stack.getLogicalId(alarmTopic.node.defaultChild as sns.CfnTopic) };
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 4);
+    expect(membrane.services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets']);
   });
 
   test('by default every stateful resource is retained (buckets, secrets, log groups) and the cache snapshots', () => {
@@ -259,7 +270,6 @@ describeCdkTest('Membrane rejects incoherent input', () => {
     }, /invalid 'storageOptions.domain'/],
     ['natGateways with an existing VPC', { vpc: {} as never, natGateways: 1 }, /invalid 'natGateways': it sizes a new network, but the vpc is used/],
     ['missing domain.zone (JavaScript)', { domain: { zone: undefined as never } }, /invalid 'domain.zone': it is required/],
-    ['an alarm topic without autoscaling', { autoscaling: false, alarmTopic: {} as never }, /invalid 'alarmTopic'/],
     ['version as a plain string (JavaScript)', { version: '2026-01-14' as never }, /invalid 'version': "2026-01-14" is not a MembraneVersion/],
     ['missing self-hosting token (JavaScript)', { selfHostingToken: undefined as never }, /invalid 'selfHostingToken': it is required/],
   ])('%s', (_name, props, message) => {

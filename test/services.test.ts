@@ -5,12 +5,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildServices, containerOf, servicesFixture, servicesProps } from './fixtures';
 import { describeCdkTest, expectFindings } from './harness';
 import { acknowledgements, expectNoNagFindings, testStack } from './nag';
 import {
   IMembraneService, MembraneAuth, MembraneCache, MembraneCacheProps, MembraneCacheRole, MembraneCredentialsStorage, MembraneEcsServices,
-  MembraneEcsServicesProps, MembraneRegistry, MembraneStartupCheck, MembraneVersion,
+  MembraneEcsServicesProps, MembraneRegistry, MembraneScaling, MembraneStartupCheck, MembraneVersion,
 } from '../lib';
 
 const container = containerOf;
@@ -653,7 +654,8 @@ describeCdkTest('MembraneEcsServices compliance', () => {
     const rules = [...new Set(acks.map(a => a.split(' at ')[0].replace(/\[.*\]$/, '')))].sort();
     expect(rules).toEqual([
       'AwsSolutions-EC23', 'AwsSolutions-ECS2', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4',
-      'NIST.800.53.R5-ALBWAFEnabled', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+      'NIST.800.53.R5-ALBWAFEnabled', 'NIST.800.53.R5-CloudWatchAlarmAction', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+      'NIST.800.53.R5-ELBv2ACMCertificateRequired',
       'NIST.800.53.R5-IAMNoInlinePolicy', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
     ]);
     expect(acks).toContain('AwsSolutions-EC23 at Test/Membrane/LoadBalancer');
@@ -705,6 +707,41 @@ describeCdkTest('MembraneEcsServices warnings', () => {
     const { stack } = buildServices({ version: MembraneVersion.LATEST });
     expectFindings(stack, 'Membrane-ImmutableImageTags');
     expect(JSON.stringify(Annotations.fromStack(stack).findWarning('*', Match.anyValue()))).toContain('@org/membrane-cdk:mutableImageTag');
+  });
+});
+
+describeCdkTest('MembraneEcsServices alarms (with or without autoscaling)', () => {
+  test('5xx of the load balancer and the API, missing datapoints filled with 0', () => {
+    const { stack } = buildServices();
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      // The load balancer publishes 5xx counts only when there are some: missing datapoints are zero, not "no data".
+      Threshold: 10,
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(elb, 0) + FILL(api, 0)' })]),
+      DatapointsToAlarm: 3,
+      EvaluationPeriods: 5,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('each public service without a healthy task for 3 minutes raises an alarm', () => {
+    const { stack, services } = buildServices();
+    expect(services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets']);
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
+      MetricName: 'HealthyHostCount', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 3,
+    }, 3);
+  });
+
+  test('services and scaling notifying one topic allow CloudWatch once', () => {
+    const f = servicesFixture();
+    const topic = new sns.Topic(f.stack, 'Alerts', { enforceSSL: true });
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { alarmTopic: topic }));
+    new MembraneScaling(f.stack, 'Scaling', { services, alarmTopic: topic });
+    const template = Template.fromStack(f.stack);
+    const topicRef = { Ref: f.stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 7);
+    const statements = Object.values(template.findResources('AWS::SNS::TopicPolicy'))
+      .flatMap(p => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string }>);
+    expect(statements.filter(st => st.Sid === 'MembraneAlarms')).toHaveLength(1);
   });
 });
 
@@ -856,6 +893,7 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
     ['a load balancer idle timeout in milliseconds', { loadBalancerIdleTimeout: Duration.millis(1500) },
       /invalid 'loadBalancerIdleTimeout': 1 second 500 millis is not a whole number of seconds from 1 to 4000/],
     ['a load balancer idle timeout above 4000 s', { loadBalancerIdleTimeout: Duration.hours(2) }, /invalid 'loadBalancerIdleTimeout'/],
+    ['a negative 5xx threshold', { http5xxAlarmThreshold: -1 }, /invalid 'http5xxAlarmThreshold': -1 is outside 0 to 1000000/],
   ])('%s', (_name, props, message) => {
     expect(() => buildServices(props)).toThrow(message);
   });

@@ -130,6 +130,7 @@ export class Membrane extends Construct {
       loadBalancerLogsBucket: logsBucket,
       loadBalancerDeletionProtection: retain,
       loadBalancerIdleTimeout: props.loadBalancerIdleTimeout,
+      alarmTopic: props.alarmTopic,
       secretRemovalPolicy: removalPolicy,
       logRemovalPolicy: removalPolicy,
     });

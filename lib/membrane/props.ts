@@ -200,7 +200,7 @@ export interface MembraneProps {
   readonly scaling?: MembraneScalingOptions;
 
   /**
-   * Topic for the alarms.
+   * Topic for the alarms: 5xx and no healthy task (always), Membrane's queues and job spaces (with autoscaling).
    *
    * @default - alarms without actions
    */

@@ -35,10 +35,6 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
   if (!autoscaling && props.scaling) {
     throw propError(scope, 'scaling', 'autoscaling is false', 'Remove scaling, or set autoscaling to true.');
   }
-  if (!autoscaling && props.alarmTopic) {
-    throw propError(scope, 'alarmTopic', 'the alarms come with autoscaling, which is false',
-      'Keep autoscaling on (the default) to get the alarms, or remove alarmTopic.');
-  }
   const domain = props.domain;
   const zoneName = Token.isUnresolved(domain.zone.zoneName) ? undefined : domain.zone.zoneName.replace(/\.$/, '');
   for (const [prop, value, example] of [

@@ -1,12 +1,10 @@
-import { Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from './defaults';
 import { MetricFactory } from './metrics';
 import { MembraneScalingProps } from './props';
+import { notify } from '../common/alarms';
 import { IMembraneService } from '../services';
 import { MODES } from '../services/modes';
 
@@ -65,10 +63,9 @@ export function createDashboard(scope: Construct, props: MembraneScalingProps, m
   return dashboard;
 }
 
-/** Alarms on the key signals: growing instant queue, queued workers at capacity, no spare job spaces, 5xx. */
+/** Alarms on Membrane's signals: growing instant queue, queued workers at capacity, no spare job spaces. */
 export function createAlarms(scope: Construct, props: MembraneScalingProps, metrics: MetricFactory,
   queuedMaxCapacity: number): cloudwatch.Alarm[] {
-  const s = props.services;
   const alarms = [
     new cloudwatch.Alarm(scope, 'InstantTasksQueueGrowing', {
       alarmDescription: 'Instant tasks are waiting: the instant tasks workers do not keep up ("Frequently Asked Questions": growing job queues).',
@@ -95,52 +92,7 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
       evaluationPeriods: ALARM_DEFAULTS.evaluationPeriods,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
-    new cloudwatch.Alarm(scope, 'Http5xx', {
-      alarmDescription: 'The load balancer or the API return 5xx responses.',
-      metric: new cloudwatch.MathExpression({
-        // The load balancer publishes 5xx counts only in minutes that have some: without FILL an outage with only
-        // ELB 5xx (no target answers at all) leaves `elb + api` without a datapoint and the alarm stays OK.
-        expression: 'FILL(elb, 0) + FILL(api, 0)',
-        usingMetrics: {
-          elb: s.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM }),
-          api: target5xx(s.api),
-        },
-        label: '5xx per minute',
-        period: METRIC_PERIOD,
-      }),
-      threshold: props.http5xxAlarmThreshold ?? ALARM_DEFAULTS.http5xxThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: ALARM_DEFAULTS.evaluationPeriods,
-      datapointsToAlarm: ALARM_DEFAULTS.http5xxDatapoints,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }),
   ];
-  if (props.alarmTopic) {
-    // A topic policy replaces the default one, so a topic with any policy (e.g. one that enforces TLS) refuses
-    // CloudWatch unless it is allowed explicitly. Scoped to this account's alarms. No effect on an imported topic.
-    const { account, partition, region } = Stack.of(scope);
-    props.alarmTopic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'MembraneAlarms',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [props.alarmTopic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': account },
-        ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
-      },
-    }));
-  }
-  for (const alarm of alarms) {
-    if (props.alarmTopic) {
-      alarm.addAlarmAction(new cwactions.SnsAction(props.alarmTopic));
-      alarm.addOkAction(new cwactions.SnsAction(props.alarmTopic));
-    } else {
-      Validations.of(alarm).acknowledge({
-        id: 'NIST.800.53.R5-CloudWatchAlarmAction',
-        reason: 'Where alarms go (SNS, chat, paging) is the platform team\'s choice; pass alarmTopic to notify a topic. The alarm still shows on the '
-          + 'dashboard.',
-      });
-    }
-  }
+  notify(alarms, props.alarmTopic);
   return alarms;
 }

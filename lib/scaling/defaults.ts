@@ -53,11 +53,8 @@ export const DASHBOARD_RANGE = Duration.hours(3);
 /** Alarm defaults: thresholds and how many one-minute periods they look at. */
 export const ALARM_DEFAULTS = {
   instantQueueThreshold: 100,
-  http5xxThreshold: 10,
-  /** Minutes of a growing instant queue, of no spare job spaces, of 5xx responses. */
+  /** Minutes of a growing instant queue, of no spare job spaces. */
   evaluationPeriods: 5,
-  /** 5xx in 3 of those 5 minutes. */
-  http5xxDatapoints: 3,
   /** Minutes the queued workers must be at their maximum: longer than a scale-out takes. */
   queuedAtCapacityPeriods: 15,
 } as const;

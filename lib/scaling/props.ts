@@ -169,7 +169,8 @@ export interface MembraneScalingOptions {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * Topic that receives alarm and OK notifications.
+   * Topic that receives the alarm and OK notifications of the scaling alarms (the 5xx and health alarms belong to
+   * MembraneEcsServices, which has its own alarmTopic).
    *
    * @default - alarms without actions
    */
@@ -188,13 +189,6 @@ export interface MembraneScalingOptions {
    * @default 100
    */
   readonly instantQueueAlarmThreshold?: number;
-
-  /**
-   * 5xx responses per minute (load balancer plus API targets) that raise the 5xx alarm.
-   *
-   * @default 10
-   */
-  readonly http5xxAlarmThreshold?: number;
 
   /**
    * Name of the CloudWatch dashboard.

@@ -46,7 +46,7 @@ import { modeOf } from '../services/modes';
 export class MembraneScaling extends Construct {
   /** The CloudWatch dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
-  /** Alarms on the key signals: growing instant queue, queued workers at capacity, no spare job spaces, 5xx. */
+  /** Alarms on Membrane's signals: growing instant queue, queued workers at capacity, no spare job spaces. */
   public readonly alarms: cloudwatch.Alarm[];
   /** The log group the collectors write embedded-metric-format records to. */
   public readonly metricsLogGroup: logs.ILogGroup;
@@ -68,8 +68,6 @@ export class MembraneScaling extends Construct {
     }
     requireRange(this, 'instantQueueAlarmThreshold', props.instantQueueAlarmThreshold, 1, 1_000_000,
       'Give the number of waiting instant jobs that should raise the alarm (default 100).');
-    requireRange(this, 'http5xxAlarmThreshold', props.http5xxAlarmThreshold, 0, 1_000_000,
-      'Give the 5xx responses per minute that should raise the alarm (default 10).');
     this.metrics = new MetricFactory(props.services, this.namespace);
     const scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
     const { minSeconds, maxSeconds } = SCRAPE_INTERVAL_RANGE;

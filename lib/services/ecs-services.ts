@@ -1,5 +1,6 @@
 import { AspectPriority, Aspects, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -9,6 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { createServiceAlarms } from './alarms';
 import { MembraneAuthConfig } from './auth';
 import { MembraneService, MembraneServiceContext } from './components/membrane-service';
 import { DEFAULT_LOG_RETENTION, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
@@ -98,6 +100,9 @@ export class MembraneEcsServices extends Construct {
    */
   public readonly generatedEncryptionSecret?: secretsmanager.ISecret;
 
+  /** Alarms that need no Membrane metrics: 5xx responses, and each public service without a healthy task. */
+  public readonly alarms: cloudwatch.Alarm[];
+
   private readonly byMode: Record<ModeKey, MembraneService>;
 
   constructor(scope: Construct, id: string, props: MembraneEcsServicesProps) {
@@ -164,6 +169,7 @@ export class MembraneEcsServices extends Construct {
     this.connect(props);
     this.orderDeployments(vpc, context.taskSubnets);
     this.protectSpotCapacity(props);
+    this.alarms = createServiceAlarms(this, this.loadBalancer, key => this.byMode[key], props);
   }
 
   /**

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { MembraneAuth } from './auth';
 import { MembraneServicesOptions } from './options';
@@ -216,6 +217,20 @@ export interface MembraneEcsServicesProps {
    * @default Duration.seconds(60) (the API keeps connections 61 s, "Self-hosting")
    */
   readonly loadBalancerIdleTimeout?: Duration;
+
+  /**
+   * Topic that receives the ALARM and OK notifications of the 5xx and no-healthy-target alarms.
+   *
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * 5xx responses per minute (load balancer plus API targets) that raise the 5xx alarm.
+   *
+   * @default 10
+   */
+  readonly http5xxAlarmThreshold?: number;
 
   /**
    * Protect the load balancer from deletion (a stack deletion then fails until it is turned off).

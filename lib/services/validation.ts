@@ -9,7 +9,7 @@ import { MembraneRegistry, MembraneVersion } from './version';
 import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../common/constants';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 import {
-  known, propError, requireInteger, requireOrdered, requireProps, warn, warnOnSuffixLikeSecretName,
+  known, propError, requireInteger, requireOrdered, requireProps, requireRange, warn, warnOnSuffixLikeSecretName,
 } from '../common/validation';
 
 /** Values that are credentials whatever their variable is called. */
@@ -51,6 +51,8 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
     throw propError(scope, 'registry', `'${registry}' is not a registry host`,
       `Give a host without scheme, with an optional port from 1 to 65535, e.g. '${MembraneRegistry.GETMEMBRANE}'.`);
   }
+  requireRange(scope, 'http5xxAlarmThreshold', props.http5xxAlarmThreshold, 0, 1_000_000,
+    'Give the 5xx responses per minute that should raise the alarm (default 10).');
   const idle = props.loadBalancerIdleTimeout;
   if (idle && !idle.isUnresolved() && (idle.toMilliseconds() % 1000 !== 0 || idle.toMilliseconds() < 1000 || idle.toMilliseconds() > 4_000_000)) {
     throw propError(scope, 'loadBalancerIdleTimeout', `${idle.toHumanString()} is not a whole number of seconds from 1 to 4000`,
