@@ -94,13 +94,13 @@ describeCdkTest('Membrane with minimal props', () => {
   });
 
   test('without autoscaling the 5xx and no-healthy-target alarms still notify the alarm topic', () => {
-    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
-    const alarmTopic = new sns.Topic(stack, 'Alerts', { enforceSSL: true });
-    const membrane = new Membrane(stack, 'Membrane', { ...inputs(stack), autoscaling: false, alarmTopic });
-    expect(membrane.scaling).toBeUndefined();
-    const topicRef = { Ref: stack.getLogicalId(alarmTopic.node.defaultChild as sns.CfnTopic) };
-    Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 4);
-    expect(membrane.services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets']);
+    const dev = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const alarmTopic = new sns.Topic(dev, 'Alerts', { enforceSSL: true });
+    const unscaled = new Membrane(dev, 'Membrane', { ...inputs(dev), autoscaling: false, alarmTopic });
+    expect(unscaled.scaling).toBeUndefined();
+    const topicRef = { Ref: dev.getLogicalId(alarmTopic.node.defaultChild as sns.CfnTopic) };
+    Template.fromStack(dev).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 4);
+    expect(unscaled.services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets']);
   });
 
   test('by default every stateful resource is retained (buckets, secrets, log groups) and the cache snapshots', () => {
