@@ -46,6 +46,18 @@ describe('example app configurations', () => {
     template.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue() }, 4);
   });
 
+  test('production: the execution roles that read the key-encrypted secrets may decrypt them, through Secrets Manager only', () => {
+    const template = Template.fromStack(production);
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+    const statements = key.Properties.KeyPolicy.Statement as Array<{ Action: string | string[]; Principal?: { AWS?: unknown }; Condition?: unknown }>;
+    const decrypt = statements.filter(st => [st.Action].flat().includes('kms:Decrypt') && JSON.stringify(st.Principal).includes('ExecutionRole'));
+    // The four api-image services read SECRET, ENCRYPTION_SECRET and the Redis URI, all under the customer key.
+    const roles = new Set(decrypt.flatMap(st => [st.Principal?.AWS].flat().map(p => JSON.stringify(p))));
+    expect([...roles].map(r => /Membrane(Services)?(\w+?)TaskDefinitionExecutionRole/.exec(r)![2]).sort())
+      .toEqual(['Api', 'InstantTasksWorker', 'Orchestrator', 'QueuedTasksWorker']);
+    for (const st of decrypt) expect(JSON.stringify(st.Condition)).toContain('secretsmanager');
+  });
+
   test('development is cheaper: one task each, no autoscaling, one NAT gateway, single-node Redis, nothing retained', () => {
     const template = Template.fromStack(development);
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
