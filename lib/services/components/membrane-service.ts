@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -114,7 +114,9 @@ export class MembraneService extends Construct implements IMembraneService {
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: context.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount,
+      // Owned here to the end: once Application Auto Scaling takes the count over, the template has no DesiredCount,
+      // so a deployment never resets the running count.
+      desiredCount: Lazy.number({ produce: () => (this.scaling ? undefined : desiredCount) }),
       vpcSubnets: context.taskSubnets,
       securityGroups: [securityGroup],
       assignPublicIp: false,
@@ -167,8 +169,6 @@ export class MembraneService extends Construct implements IMembraneService {
       throw propError(scope, `services.${key}.desiredCount`, `the ${key} count is managed by autoscaling`,
         `Set the minCapacity / maxCapacity of its scaling instead (scaling.${key} on Membrane), or remove the desired count.`);
     }
-    // Application Auto Scaling owns the count from here on: a deployment must not reset it.
-    (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
     const taskCount = this.service.autoScaleTaskCount(props);
     // The scalable target is the task count's only child; aws-cdk-lib does not expose its id otherwise.
     const target = taskCount.node.findChild('Target') as appscaling.ScalableTarget;
