@@ -112,6 +112,12 @@ describeCdkTest('MembraneCache defaults', () => {
 
   test('slow and engine logs are delivered to CloudWatch log groups with one-month retention', () => {
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+    // Vended-log groups need no entry in the account's 5,120-character CloudWatch Logs resource policy.
+    for (const type of ['slow-log', 'engine-log']) {
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: Match.stringLikeRegexp(`^/aws/vendedlogs/membrane/Test-Cache-[0-9A-F]{8}/${type}$`),
+      });
+    }
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       LogDeliveryConfigurations: [
         {

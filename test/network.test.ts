@@ -13,6 +13,13 @@ function build(props: MembraneNetworkProps = {}) {
 describeCdkTest('MembraneNetwork', () => {
   const { stack, network, template } = build();
 
+  test('the NAT gateways\' public IPs are a stack output, for the MongoDB Atlas IP access list', () => {
+    expect(network.natPublicIps).toHaveLength(2);
+    const outputs = Object.values(template.toJSON().Outputs ?? {}) as Array<{ Value: unknown }>;
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0].Value).toEqual({ 'Fn::Join': [',', network.natPublicIps.map(ip => stack.resolve(ip))] });
+  });
+
   test('two AZs with public, private-with-egress and isolated subnets; one NAT gateway per AZ', () => {
     expect(network.vpc.publicSubnets).toHaveLength(2);
     expect(network.vpc.privateSubnets).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -127,9 +127,12 @@ export class MembraneCache extends MembraneCacheBase {
     this.authTokenSecret = authTokenSecret;
     const authToken = authTokenSecret.secretValueFromJson('authToken');
 
+    // ElastiCache delivers its logs as vended logs: a group under /aws/vendedlogs/ needs no entry in the account's
+    // CloudWatch Logs resource policy, which is limited to 5,120 characters and fills up with many caches.
+    const vendedPrefix = `/aws/vendedlogs/membrane/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
     const logGroups = ['slow-log', 'engine-log'].map(type => {
       const group = createLogGroup(this, type === 'slow-log' ? 'SlowLog' : 'EngineLog', props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-        `these ${type}s (command timings, no data)`, props.encryptionKey, props.logRemovalPolicy);
+        `these ${type}s (command timings, no data)`, props.encryptionKey, props.logRemovalPolicy, `${vendedPrefix}/${type}`);
       return {
         logType: type,
         logFormat: 'json',

@@ -10,11 +10,11 @@ import { Construct } from 'constructs';
  * CloudWatch Logs service), else with CloudWatch Logs' own keys and an acknowledgement saying so.
  */
 export function createLogGroup(scope: Construct, id: string, retention: logs.RetentionDays, contents: string,
-  encryptionKey?: kms.IKey, removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN): logs.LogGroup {
+  encryptionKey?: kms.IKey, removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN, logGroupName?: string): logs.LogGroup {
   if (encryptionKey) {
     encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(scope).region}.amazonaws.com`));
   }
-  const group = new logs.LogGroup(scope, id, { retention, encryptionKey, removalPolicy });
+  const group = new logs.LogGroup(scope, id, { logGroupName, retention, encryptionKey, removalPolicy });
   if (!encryptionKey) {
     Validations.of(group).acknowledge({
       id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -48,6 +48,8 @@ export class MembraneNetwork extends Construct {
   public readonly vpc: ec2.Vpc;
   /** Where the VPC flow logs go. */
   public readonly flowLogsBucket: s3.IBucket;
+  /** Public IPs of the NAT gateways, through which the tasks reach MongoDB Atlas and Membrane's cloud (also a stack output). */
+  public readonly natPublicIps: string[];
 
   constructor(scope: Construct, id: string, props: MembraneNetworkProps = {}) {
     super(scope, id);
@@ -78,6 +80,19 @@ export class MembraneNetwork extends Construct {
         },
       },
     });
+
+    // MongoDB Atlas (and any other allow-list) must admit the tasks' traffic, which leaves through the NAT gateways.
+    const natIps = this.vpc.publicSubnets
+      .map(subnet => subnet.node.tryFindChild('EIP'))
+      .filter((eip): eip is ec2.CfnEIP => eip instanceof ec2.CfnEIP)
+      .map(eip => eip.ref);
+    this.natPublicIps = natIps;
+    if (natIps.length > 0) {
+      new CfnOutput(this, 'NatPublicIps', {
+        description: 'Public IPs of the NAT gateways: add them to the MongoDB Atlas IP access list',
+        value: Fn.join(',', natIps),
+      });
+    }
 
     for (const subnet of this.vpc.publicSubnets) {
       Validations.of(subnet).acknowledge({
