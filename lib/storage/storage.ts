@@ -195,8 +195,10 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       domainNames: props.domain ? [props.domain.domainName] : undefined,
       certificate: props.domain?.certificate,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-      sslSupportMethod: cloudfront.SSLMethod.SNI,
+      // Only with a custom certificate: CloudFront's default certificate has a fixed policy, and newer aws-cdk-lib
+      // versions warn when these are set without one.
+      minimumProtocolVersion: props.domain ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      sslSupportMethod: props.domain ? cloudfront.SSLMethod.SNI : undefined,
       webAclId: props.webAclArn,
       geoRestriction: props.geoRestriction,
       enableLogging: true,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Consumer experience check: pack the library, install the tarball into a fresh CDK app with the declared
-# peer dependencies, and run a consumer's jest snapshot test twice in separate processes: the first run
-# writes the snapshot, the second must match it (deterministic synth).
+# Consumer experience check: pack the library and install the tarball into fresh CDK apps, one on the lowest
+# and one on the newest aws-cdk-lib, constructs and cdk-nag inside the peer ranges; each runs a consumer's jest
+# snapshot test twice in separate processes (deterministic synth, no warnings).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 [ -f "$repo/out/index.js" ] && [ -f "$repo/.jsii" ] || { echo "compile first (npx projen compile)"; exit 1; }
@@ -9,20 +9,28 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 tarball="$(cd "$repo" && npm pack --silent --pack-destination "$work" 2>/dev/null | tail -1)"
-mkdir "$work/app"
-cp "$repo/test/consumer-app/membrane.test.js" "$work/app/"
 peer() { node -p "require('$repo/package.json').devDependencies['$1']"; }
-cat > "$work/app/package.json" <<JSON
-{ "name": "membrane-consumer", "private": true, "version": "0.0.0" }
-JSON
-cd "$work/app"
-npm install --no-audit --no-fund --prefer-offline --loglevel=error \
-  "$work/$tarball" "aws-cdk-lib@$(peer aws-cdk-lib)" "constructs@$(peer constructs)" "cdk-nag@$(peer cdk-nag)" >/dev/null
-node -e "require('@org/membrane-cdk'); console.log('installed', require('@org/membrane-cdk/package.json').name, 'from', '$tarball')"
-
+range() { node -p "require('$repo/package.json').peerDependencies['$1']"; }
 jest="$repo/node_modules/.bin/jest"
 config='{"testEnvironment":"node","transform":{}}'
-"$jest" --rootDir "$work/app" --config "$config" --ci=false
-"$jest" --rootDir "$work/app" --config "$config" --ci
-test -s "$work/app/__snapshots__/membrane.test.js.snap"
-echo "consumer snapshot written and matched"
+
+# A consumer app on the given aws-cdk-lib, constructs and cdk-nag: its snapshot test runs twice, in separate
+# processes; the first writes the snapshot, the second must match it (deterministic synth, no warnings).
+consumer() {
+  local label="$1"; shift
+  local app="$work/$label"
+  mkdir "$app"
+  cp "$repo/test/consumer-app/membrane.test.js" "$app/"
+  echo '{ "name": "membrane-consumer", "private": true, "version": "0.0.0" }' > "$app/package.json"
+  (cd "$app" && npm install --no-audit --no-fund --loglevel=error "$work/$tarball" "$@" >/dev/null)
+  (cd "$app" && node -e "console.log('$label: aws-cdk-lib', require('aws-cdk-lib/package.json').version, 'cdk-nag', require('cdk-nag/package.json').version)")
+  "$jest" --rootDir "$app" --config "$config" --ci=false
+  "$jest" --rootDir "$app" --config "$config" --ci
+  test -s "$app/__snapshots__/membrane.test.js.snap"
+}
+
+# The lowest versions the library supports (the ones it is built with) ...
+consumer pinned "aws-cdk-lib@$(peer aws-cdk-lib)" "constructs@$(peer constructs)" "cdk-nag@$(peer cdk-nag)"
+# ... and the newest the registry serves inside the peer ranges, which is what npm gives a new consumer.
+consumer newest "aws-cdk-lib@$(range aws-cdk-lib)" "constructs@$(range constructs)" "cdk-nag@$(range cdk-nag)"
+echo "consumer snapshots written and matched on both ends of the peer range"
