@@ -34,3 +34,14 @@ consumer pinned "aws-cdk-lib@$(peer aws-cdk-lib)" "constructs@$(peer constructs)
 # ... and the newest the registry serves inside the peer ranges, which is what npm gives a new consumer.
 consumer newest "aws-cdk-lib@$(range aws-cdk-lib)" "constructs@$(range constructs)" "cdk-nag@$(range cdk-nag)"
 echo "consumer snapshots written and matched on both ends of the peer range"
+
+# A consumer as `cdk init` makes one, on the newest versions: strict TypeScript with the README's Usage block,
+# the rule packs and MembraneChecks attached as synth plugins (aws-cdk-lib 2.258+), and a CDK CLI as new as
+# aws-cdk-lib (an older CLI refuses its cloud assembly). `cdk synth` fails on any unacknowledged finding.
+app="$work/newest"
+cp "$repo/test/consumer-app/app/app.ts" "$repo/test/consumer-app/app/tsconfig.json" "$app/"
+(cd "$app" && npm install --no-audit --no-fund --loglevel=error "aws-cdk@^2" >/dev/null)
+"$repo/node_modules/.bin/tsc" -p "$app/tsconfig.json"
+(cd "$app" && CDK_DISABLE_VERSION_CHECK=1 ./node_modules/.bin/cdk synth --app "node out/app.js" --no-notices --quiet -o cdk.out)
+test -s "$app/cdk.out/Membrane.template.json"
+echo "strict TypeScript consumer synthesized with the rule packs attached: $(cd "$app" && ./node_modules/.bin/cdk --version)"
