@@ -1,11 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { METRIC_PERIOD } from '../common/constants';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
-
-/** Period of the cache metrics: ElastiCache publishes every minute. */
-const CACHE_METRIC_PERIOD = Duration.minutes(1);
 
 /**
  * What every Membrane cache, created or imported, has in common: its contract and its metrics.
@@ -32,8 +29,8 @@ export abstract class MembraneCacheBase extends Construct implements IMembraneCa
   public metric(metricName: string, statistic: string, options: cloudwatch.MathExpressionOptions = {}): cloudwatch.IMetric {
     return new cloudwatch.MathExpression({
       expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metricName}" "${this.replicationGroupId}"', '${statistic}', `
-        + `${CACHE_METRIC_PERIOD.toSeconds()})`,
-      period: CACHE_METRIC_PERIOD,
+        + `${METRIC_PERIOD.toSeconds()})`,
+      period: METRIC_PERIOD,
       ...options,
     });
   }

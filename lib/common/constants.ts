@@ -1,3 +1,5 @@
+import { Duration } from 'aws-cdk-lib';
+
 /**
  * Facts about Membrane that more than one building block relies on. One place for each; the page named
  * in each comment is where the value comes from (see docs/sources.md).
@@ -8,6 +10,9 @@ export const MEMBRANE_PORT = 5000;
 
 /** Tasks of every service in production: at least 2, for availability and zero-downtime updates ("Self-hosting"). */
 export const MIN_PRODUCTION_TASKS = 2;
+
+/** Period of every metric this library reads: Membrane's gauges arrive every scrape, AWS metrics every minute. */
+export const METRIC_PERIOD = Duration.minutes(1);
 
 /**
  * `HEADERS_TIMEOUT_MS` and `KEEPALIVE_TIMEOUT_MS` of the API ("Self-hosting": 61 s): one second above the load

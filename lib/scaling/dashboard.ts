@@ -5,18 +5,13 @@ import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from './d
 import { MetricFactory } from './metrics';
 import { MembraneScalingProps } from './props';
 import { notify } from '../common/alarms';
-import { IMembraneService } from '../services';
+import { target5xx } from '../services/alarms';
 import { MODES } from '../services/modes';
 
 function graph(title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({ title, left, right, ...WIDGET_SIZE });
 }
 
-/** A target group's 5xx count per minute. */
-function target5xx(svc: IMembraneService): cloudwatch.IMetric {
-  return svc.targetGroup!.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT,
-    { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM, label: `${svc.serviceName} 5xx` });
-}
 
 /** The dashboard: queues, utilization, job spaces, task counts, CPU/memory, load balancer errors and latency, Redis. */
 export function createDashboard(scope: Construct, props: MembraneScalingProps, metrics: MetricFactory): cloudwatch.Dashboard {

@@ -19,8 +19,8 @@ export const SCRAPE_INTERVAL_RANGE = { minSeconds: 5, maxSeconds: 60 } as const;
 /** Retention of the embedded-metric-format log group (the metrics themselves live in CloudWatch Metrics). */
 export const DEFAULT_METRICS_LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
 
-/** Period of every metric this library reads: Membrane's gauges arrive every scrape, scaling decides per minute. */
-export const METRIC_PERIOD = Duration.minutes(1);
+/** Scaling decides per minute. */
+export { METRIC_PERIOD } from '../common/constants';
 
 /** "Autoscaling Configuration": scale out fast, scale in slowly to prevent flapping. */
 export const DEFAULT_COOLDOWNS = { scaleOut: Duration.seconds(60), scaleIn: Duration.seconds(300) } as const;

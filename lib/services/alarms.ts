@@ -1,15 +1,20 @@
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { MODES } from './modes';
 import { IMembraneService, MembraneEcsServicesProps } from './props';
 import { notify } from '../common/alarms';
+import { METRIC_PERIOD } from '../common/constants';
 
-const PERIOD = Duration.minutes(1);
 
 /** 5xx per minute (load balancer plus API) that raise the 5xx alarm by default. */
 export const DEFAULT_HTTP_5XX_THRESHOLD = 10;
+
+/** 5xx responses of a public service's targets per minute (alarm and dashboard). */
+export function target5xx(svc: IMembraneService): cloudwatch.IMetric {
+  return svc.targetGroup!.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT,
+    { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM, label: `${svc.serviceName} 5xx` });
+}
 
 /**
  * Alarms that need no Membrane metrics, so they exist with or without autoscaling: 5xx responses of the load
@@ -26,12 +31,11 @@ export function createServiceAlarms(scope: Construct, loadBalancer: elbv2.Applic
         // ELB 5xx (no target answers at all) leaves `elb + api` without a datapoint and the alarm stays OK.
         expression: 'FILL(elb, 0) + FILL(api, 0)',
         usingMetrics: {
-          elb: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: PERIOD, statistic: cloudwatch.Stats.SUM }),
-          api: api.targetGroup!.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT,
-            { period: PERIOD, statistic: cloudwatch.Stats.SUM, label: `${api.serviceName} 5xx` }),
+          elb: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM }),
+          api: target5xx(api),
         },
         label: '5xx per minute',
-        period: PERIOD,
+        period: METRIC_PERIOD,
       }),
       threshold: props.http5xxAlarmThreshold ?? DEFAULT_HTTP_5XX_THRESHOLD,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -43,7 +47,7 @@ export function createServiceAlarms(scope: Construct, loadBalancer: elbv2.Applic
       const svc = byKey(mode.key as 'api' | 'ui' | 'console');
       return new cloudwatch.Alarm(scope, `${mode.id}NoHealthyTargets`, {
         alarmDescription: `The ${mode.name} has had no healthy task behind the load balancer for 3 minutes: it is down.`,
-        metric: svc.targetGroup!.metrics.healthyHostCount({ period: PERIOD, statistic: cloudwatch.Stats.MINIMUM }),
+        metric: svc.targetGroup!.metrics.healthyHostCount({ period: METRIC_PERIOD, statistic: cloudwatch.Stats.MINIMUM }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 3,

@@ -29,3 +29,11 @@ export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /** How long the load balancer's access logs are kept in the log bucket this library creates. */
 export const LOAD_BALANCER_LOG_EXPIRATION = Duration.days(365);
+
+/** Start-up tolerance ("Self-hosting on AWS"): retries of the start-up checks, their back-off, the Mongo selection timeout. */
+export const STARTUP_DEFAULTS = {
+  retries: 5,
+  retryDelay: Duration.seconds(2),
+  maxRetryDelay: Duration.seconds(30),
+  mongoServerSelectionTimeout: Duration.seconds(60),
+} as const;

@@ -1,5 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { DEFAULT_QUEUED_TASK_TIME } from './defaults';
+import { DEFAULT_QUEUED_TASK_TIME, STARTUP_DEFAULTS } from './defaults';
 import { ModeSpec } from './modes';
 import { MembraneApplicationSettings } from './settings';
 import { MEMBRANE_PORT } from '../common/constants';
@@ -28,10 +28,10 @@ export function engineEnvironment(settings: MembraneApplicationSettings, urls: M
     BASE_URI: urls.api,
     BASE_URI_INTERNAL: settings.baseUriInternal ?? urls.api,
     CUSTOM_CODE_RUNNER_URI: customCodeRunnerUri,
-    MONGO_SERVER_SELECTION_TIMEOUT_MS: ms(settings.mongoServerSelectionTimeout ?? Duration.seconds(60)),
-    HEALTH_CHECK_RETRIES: String(settings.startupCheckRetries ?? 5),
-    HEALTH_CHECK_RETRY_DELAY_MS: ms(settings.startupCheckRetryDelay ?? Duration.seconds(2)),
-    HEALTH_CHECK_MAX_RETRY_DELAY_MS: ms(settings.startupCheckMaxRetryDelay ?? Duration.seconds(30)),
+    MONGO_SERVER_SELECTION_TIMEOUT_MS: ms(settings.mongoServerSelectionTimeout ?? STARTUP_DEFAULTS.mongoServerSelectionTimeout),
+    HEALTH_CHECK_RETRIES: String(settings.startupCheckRetries ?? STARTUP_DEFAULTS.retries),
+    HEALTH_CHECK_RETRY_DELAY_MS: ms(settings.startupCheckRetryDelay ?? STARTUP_DEFAULTS.retryDelay),
+    HEALTH_CHECK_MAX_RETRY_DELAY_MS: ms(settings.startupCheckMaxRetryDelay ?? STARTUP_DEFAULTS.maxRetryDelay),
   };
   const optional: Array<[string, string | undefined]> = [
     ['BASE_WEBHOOKS_URI', settings.baseWebhooksUri],
@@ -57,10 +57,10 @@ export function engineEnvironment(settings: MembraneApplicationSettings, urls: M
  * Undefined when a value is a token.
  */
 export function startupBudget(settings: MembraneApplicationSettings, redisConnectTimeoutMs: number | undefined): Duration | undefined {
-  const retries = settings.startupCheckRetries ?? 5;
-  const first = settings.startupCheckRetryDelay ?? Duration.seconds(2);
-  const most = settings.startupCheckMaxRetryDelay ?? Duration.seconds(30);
-  const mongo = settings.mongoServerSelectionTimeout ?? Duration.seconds(60);
+  const retries = settings.startupCheckRetries ?? STARTUP_DEFAULTS.retries;
+  const first = settings.startupCheckRetryDelay ?? STARTUP_DEFAULTS.retryDelay;
+  const most = settings.startupCheckMaxRetryDelay ?? STARTUP_DEFAULTS.maxRetryDelay;
+  const mongo = settings.mongoServerSelectionTimeout ?? STARTUP_DEFAULTS.mongoServerSelectionTimeout;
   if ([first, most, mongo].some(d => d.isUnresolved()) || Token.isUnresolved(retries) || redisConnectTimeoutMs === undefined) return undefined;
   let delays = 0;
   for (let i = 0; i < retries; i++) delays += Math.min(first.toMilliseconds() * 2 ** i, most.toMilliseconds());

@@ -5,30 +5,10 @@ const route53 = require('aws-cdk-lib/aws-route53');
 const secretsmanager = require('aws-cdk-lib/aws-secretsmanager');
 const { Membrane, MembraneAuth, MembraneVersion } = require('@org/membrane-cdk');
 
-// us-east-1, so the static files' certificate is created here and nothing asks for a warning.
-test('Membrane with minimal props synthesizes the same template every time, without warnings', () => {
+/** The README's minimal Membrane in a stack of `region`. */
+function minimalMembrane(region) {
   const app = new App();
-  const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
-  const secret = (name) => secretsmanager.Secret.fromSecretNameV2(stack, name.replace(/\W/g, ''), name);
-  new Membrane(stack, 'Membrane', {
-    version: MembraneVersion.of('2026-01-14'),
-    registryCredentials: secret('membrane/registry'),
-    domain: { zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }) },
-    mongoUri: secret('membrane/mongo-uri'),
-    selfHostingToken: secret('membrane/self-hosting-token'),
-    auth: MembraneAuth.auth0({
-      domain: 'login.example.com', clientId: 'abc', clientSecret: secret('membrane/auth0'),
-    }),
-  });
-  Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
-  expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
-});
-
-// Outside us-east-1 without a static certificate the static files use the *.cloudfront.net name: the library
-// warns about that, and nothing else may (newer aws-cdk-lib versions warn about TLS settings set without a certificate).
-test('without a custom static domain the only warning is the library\'s own', () => {
-  const app = new App();
-  const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region } });
   const secret = (name) => secretsmanager.Secret.fromSecretNameV2(stack, name.replace(/\W/g, ''), name);
   new Membrane(stack, 'Membrane', {
     version: MembraneVersion.of('2026-01-14'),
@@ -38,6 +18,19 @@ test('without a custom static domain the only warning is the library\'s own', ()
     selfHostingToken: secret('membrane/self-hosting-token'),
     auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'abc', clientSecret: secret('membrane/auth0') }),
   });
-  const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => String(w.entry.data));
+  return stack;
+}
+
+// us-east-1, so the static files' certificate is created here and nothing asks for a warning.
+test('Membrane with minimal props synthesizes the same template every time, without warnings', () => {
+  const stack = minimalMembrane('us-east-1');
+  Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+});
+
+// Outside us-east-1 without a static certificate the static files use the *.cloudfront.net name: the library
+// warns about that, and nothing else may (newer aws-cdk-lib versions warn about TLS settings set without a certificate).
+test('without a custom static domain the only warning is the library\'s own', () => {
+  const warnings = Annotations.fromStack(minimalMembrane('eu-west-1')).findWarning('*', Match.anyValue()).map(w => String(w.entry.data));
   expect(warnings).toEqual([expect.stringContaining('[ack: @org/membrane-cdk:staticDomainNeedsCertificate]')]);
 });
