@@ -33,7 +33,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   entrypoint: 'out/index.js',
   testdir: 'test',
   sampleCode: false,
-  eslintOptions: { dirs: ['lib'], devdirs: ['test', 'bin', 'integ', 'projenrc', '.projenrc.ts'] },
+  eslintOptions: { dirs: ['lib'], devdirs: ['test', 'bin', 'integ', 'bench', 'projenrc', '.projenrc.ts'] },
 
   jestOptions: {
     jestVersion: '^30',
@@ -99,7 +99,7 @@ new JsonFile(project, 'cdk.json', {
     context: CURRENTLY_RECOMMENDED_FLAGS,
   },
 });
-for (const dir of ['bin', 'integ']) {
+for (const dir of ['bin', 'integ', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -109,7 +109,7 @@ for (const dir of ['bin', 'integ']) {
     },
   });
 }
-project.npmignore?.exclude('/bin/', '/integ/', '/cdk.json', '/cdk.out/', '/.ci/', '/docs/', '/tsconfig.typecheck.json');
+project.npmignore?.exclude('/bin/', '/integ/', '/bench/', '/cdk.json', '/cdk.out/', '/.ci/', '/docs/', '/tsconfig.typecheck.json');
 
 // Offline integ snapshot check: re-synthesizes integ/integ.*.ts and compares with the committed snapshots.
 // Integ files are type-checked by the typecheck task; ts-node only transpiles them, which is 3x faster.
@@ -132,15 +132,23 @@ new JsonFile(project, 'tsconfig.typecheck.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { noEmit: true, rootDir: '.' },
-    include: ['lib/**/*.ts', 'test/**/*.ts', 'bin/**/*.ts', 'integ/**/*.ts'],
+    include: ['lib/**/*.ts', 'test/**/*.ts', 'bin/**/*.ts', 'integ/**/*.ts', 'bench/**/*.ts'],
     exclude: ['node_modules', 'test/consumer-app'],
   },
 });
 const typecheck = project.addTask('typecheck', {
-  description: 'Type-check the tests, the example app and the integration tests',
+  description: 'Type-check the tests, the example app, the integration tests and the benchmarks',
   exec: 'tsc -p tsconfig.typecheck.json',
 });
 project.testTask.spawn(typecheck);
+// The scaling simulator replays load scenarios against the production example's synthesized policies
+// (bench/scaling, model in docs/scaling-model.md); `-- --json` prints the results as JSON. The tests run it too.
+project.addTask('bench:scaling', {
+  description: 'Scaling benchmark: time to capacity, scaling actions and task-hours per service and scenario',
+  env: { TS_NODE_TRANSPILE_ONLY: 'true' },
+  exec: 'ts-node bench/scaling/run.ts',
+  receiveArgs: true,
+});
 project.testTask.spawn(integ);
 // Packs the compiled library and runs a consumer's snapshot test twice against the installed tarball.
 project.testTask.spawn(project.addTask('test:consumer', {

@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Membrane, MembraneAuth, MembraneStorage, MembraneVersion } from '../lib';
+import { Membrane, MembraneAuth, MembraneScalingOptions, MembraneStorage, MembraneVersion } from '../lib';
 
 /**
  * What the examples need from the account: a public hosted zone and secrets created beforehand
@@ -27,6 +27,8 @@ export interface MembraneProductionProps extends MembraneExampleProps {
   readonly auth0ClientId: string;
   /** ACM certificate for static.<zone> in us-east-1 (CloudFront). */
   readonly staticCertificateArn: string;
+  /** Autoscaling options (the scaling benchmark compares variants); the defaults otherwise. */
+  readonly scaling?: MembraneScalingOptions;
 }
 
 /** What both examples take from the account: the secrets under `<prefix>/`, the hosted zone and the release. */
@@ -73,6 +75,7 @@ export class MembraneProductionStack extends Stack {
       },
       encryptionKey: key,
       alarmTopic,
+      scaling: props.scaling,
     });
     outputs(this, this.membrane);
   }

@@ -33,13 +33,17 @@ interface Policy {
   predefined?: string;
 }
 
-/** The scalable target and target-tracking policy of a service, as CloudFormation sees them. */
+/** The scalable target and main target-tracking policy of a service, as CloudFormation sees them. */
 function policyOf(stack: Stack, template: Template, svc: IMembraneService): Policy {
   const serviceId = stack.getLogicalId(svc.service.node.defaultChild as ecs.CfnService);
   const targets = template.findResources('AWS::ApplicationAutoScaling::ScalableTarget');
   const [targetId, target] = Object.entries(targets).find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(serviceId))!;
   const policy = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
-    .find(p => JSON.stringify(p.Properties.ScalingTargetId) === JSON.stringify({ Ref: targetId }))!;
+    // The target-tracking policy on the service's documented signal (not the API's memory policy, not the burst policy).
+    .find(p => JSON.stringify(p.Properties.ScalingTargetId) === JSON.stringify({ Ref: targetId })
+      && p.Properties.PolicyType === 'TargetTrackingScaling'
+      && p.Properties.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification?.PredefinedMetricType
+        !== 'ECSServiceAverageMemoryUtilization')!;
   const config = policy.Properties.TargetTrackingScalingPolicyConfiguration;
   return {
     min: target.Properties.MinCapacity,
@@ -304,8 +308,8 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'custom_code_runner_remaining_job_spaces', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'LessThanOrEqualToThreshold',
     });
-    // Three here; the 5xx and health alarms belong to the services (4 more in this stack).
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { TreatMissingData: 'notBreaching' }, 7);
+    // Three here, three burst-scaling alarms; the 5xx and health alarms belong to the services (4 more in this stack).
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { TreatMissingData: 'notBreaching' }, 10);
   });
 
   test('without a topic the alarms have no actions and say why', () => {
@@ -339,6 +343,105 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
   });
 });
 
+const MEMORY = 'ECSServiceAverageMemoryUtilization';
+const CPU = 'ECSServiceAverageCPUUtilization';
+
+describeCdkTest('MembraneScaling on the API\'s memory ("Self-hosting": watch memory as well as CPU)', () => {
+  test('memory target tracking at 70 % next to CPU at 50 %, on the same scalable target', () => {
+    const { template } = build();
+    const policies = template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      Properties: { TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: MEMORY } } },
+    });
+    expect(Object.values(policies)).toHaveLength(1);
+    expect(Object.values(policies)[0].Properties).toMatchObject({
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 70, ScaleOutCooldown: 60, ScaleInCooldown: 300 },
+    });
+    const cpu = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      Properties: { TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: CPU } } },
+    }));
+    expect(cpu[0].Properties.ScalingTargetId).toEqual(Object.values(policies)[0].Properties.ScalingTargetId);
+  });
+
+  test('memoryTarget is configurable', () => {
+    build({ api: { memoryTarget: 80 } }).template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 80, PredefinedMetricSpecification: { PredefinedMetricType: MEMORY } },
+    });
+  });
+});
+
+describeCdkTest('MembraneScaling burst scaling on the backlog', () => {
+  const { template } = build();
+  const burstAlarm = (expression: RegExp) => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter(a => (a.Properties.Metrics ?? []).some((m: MetricQuery) => m.Expression && expression.test(m.Expression)));
+    expect(alarms).toHaveLength(1);
+    return alarms[0].Properties;
+  };
+  const policyOfAlarm = (alarm: { AlarmActions: Array<{ Ref: string }> }) => template.toJSON().Resources[alarm.AlarmActions[0].Ref].Properties;
+
+  test.each([
+    ['instant tasks worker', /^CEIL\(\(active \+ waiting\) \/ 5\) - desired$/, ['instant_tasks_jobs_active', 'instant_tasks_jobs_waiting', 'DesiredTaskCount']],
+    ['queued tasks worker', /^CEIL\(required \* 1.3\) - desired$/, ['queued_tasks_workers_required', 'DesiredTaskCount']],
+    ['custom code runner', /^IF\(remaining <= 0, 20 - desired, CEIL\(running \* \(total - remaining\) \/ total \/ 0.45\) - desired\)$/,
+      ['custom_code_runner_total_job_spaces', 'custom_code_runner_remaining_job_spaces', 'RunningTaskCount', 'DesiredTaskCount']],
+  ])('%s: one one-minute datapoint with a task missing adds the missing tasks', (_name, expression, inputs) => {
+    const alarm = burstAlarm(expression);
+    expect(alarm).toMatchObject({
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      // Without data the alarm must not stay in ALARM, or it would add tasks every minute.
+      TreatMissingData: 'notBreaching',
+    });
+    const metrics = alarm.Metrics as MetricQuery[];
+    expect(metrics.filter(m => m.MetricStat).map(m => m.MetricStat!.Metric.MetricName)).toEqual(inputs);
+    for (const m of metrics.filter(q => q.MetricStat)) expect((m.MetricStat as unknown as { Period: number }).Period).toBe(60);
+    const policy = policyOfAlarm(alarm);
+    expect(policy.PolicyType).toBe('StepScaling');
+    const config = policy.StepScalingPolicyConfiguration;
+    expect(config).toMatchObject({ AdjustmentType: 'ChangeInCapacity', Cooldown: 120, MetricAggregationType: 'Maximum' });
+    // Bounds are relative to the threshold (1 missing task): 1 adds 1, 8-11 add 11, 48-63 add 63, 128 or more add 256.
+    type Step = { MetricIntervalLowerBound: number; MetricIntervalUpperBound?: number; ScalingAdjustment: number };
+    const step = (missing: number) => (config.StepAdjustments as Step[]).find(s =>
+      missing - 1 >= s.MetricIntervalLowerBound && (s.MetricIntervalUpperBound === undefined || missing - 1 < s.MetricIntervalUpperBound))!
+      .ScalingAdjustment;
+    expect([1, 2, 8, 11, 48, 63, 200].map(step)).toEqual([1, 2, 11, 11, 63, 63, 256]);
+    // Scale-out only: no lower alarm, target tracking scales in.
+    expect(config.StepAdjustments.every((s: { ScalingAdjustment: number }) => s.ScalingAdjustment > 0)).toBe(true);
+  });
+
+  test('no burst policy on the API, UI or Console; the alarms have no lower twin', () => {
+    const steps = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'StepScaling' } }));
+    expect(steps).toHaveLength(3);
+    expect(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmDescription: 'Lower threshold scaling alarm' } })))
+      .toHaveLength(0);
+  });
+
+  test('follows the queue-depth target, the buffer ratio, the runner maximum and the cooldown', () => {
+    const t = build({
+      instantTasksWorker: { strategy: MembraneInstantWorkerStrategy.QUEUE_DEPTH, target: 8 },
+      queuedTasksWorker: { bufferRatio: 0.5 },
+      customCodeRunner: { maxCapacity: 30, target: 0.6 },
+      burstCooldown: Duration.seconds(180),
+    }).template;
+    const expressions = Object.values(t.findResources('AWS::CloudWatch::Alarm'))
+      .flatMap(a => (a.Properties.Metrics ?? []).map((m: MetricQuery) => m.Expression).filter(Boolean));
+    expect(expressions).toEqual(expect.arrayContaining([
+      'CEIL((active + waiting) / 8) - desired',
+      'CEIL(required * 1.5) - desired',
+      'IF(remaining <= 0, 30 - desired, CEIL(running * (total - remaining) / total / 0.6) - desired)',
+    ]));
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', { StepScalingPolicyConfiguration: { Cooldown: 180 } });
+  });
+
+  test('burstScaling: false leaves target tracking alone', () => {
+    const t = build({ burstScaling: false }).template;
+    t.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
+    t.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'TargetTrackingScaling' }, 5);
+  });
+});
+
 describeCdkTest('MembraneScaling compliance', () => {
   test('passes AwsSolutions and NIST 800-53 R5 with only reasoned acknowledgements', () => {
     const { stack } = build();
@@ -364,6 +467,12 @@ describeCdkTest('MembraneScaling rejects bad input', () => {
     ['an AWS/ namespace', { namespace: 'AWS/Membrane' }, /invalid 'namespace': 'AWS\/Membrane' cannot hold custom metrics/],
     ['a namespace with spaces', { namespace: 'Membrane prod' }, /invalid 'namespace'/],
     ['a zero instant queue threshold', { instantQueueAlarmThreshold: 0 }, /invalid 'instantQueueAlarmThreshold'/],
+    ['a memory target above 100', { api: { memoryTarget: 120 } }, /invalid 'api.memoryTarget': 120 is outside \(0, 100\]/],
+    ['a zero memory target', { api: { memoryTarget: 0 } }, /invalid 'api.memoryTarget'/],
+    ['a burst cooldown without burst scaling', { burstScaling: false, burstCooldown: Duration.seconds(60) },
+      /invalid 'burstCooldown': it is set but burstScaling is false/],
+    ['a burst cooldown in milliseconds', { burstCooldown: Duration.millis(1500) }, /invalid 'burstCooldown'/],
+    ['a burst cooldown of two hours', { burstCooldown: Duration.hours(2) }, /invalid 'burstCooldown'/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -482,10 +482,11 @@ describeCdkTest('MembraneEcsServices deployment', () => {
     expect(dependsOn(services.customCodeRunner).filter(d => d.endsWith('Service') || /Service[0-9A-F]{8}$/.test(d))).toEqual([]);
   });
 
-  test('workers get the longest graceful stop Fargate allows', () => {
-    expect(container(stack, services.queuedTasksWorker).def.StopTimeout).toBe(120);
-    expect(container(stack, services.instantTasksWorker).def.StopTimeout).toBe(120);
-    expect(container(stack, services.api).def.StopTimeout).toBeUndefined();
+  test('everything that runs jobs gets the longest graceful stop Fargate allows; the load balancer drains the rest', () => {
+    for (const svc of [services.queuedTasksWorker, services.instantTasksWorker, services.orchestrator, services.customCodeRunner]) {
+      expect(container(stack, svc).def.StopTimeout).toBe(120);
+    }
+    for (const svc of [services.api, services.ui, services.console]) expect(container(stack, svc).def.StopTimeout).toBeUndefined();
   });
 
   test('one log group per service, one month retention, retained', () => {
@@ -518,6 +519,14 @@ describeCdkTest('MembraneEcsServices deployment', () => {
     const { stack: s, services: svc } = buildServices({ settings: { maxQueuedTasksProcessTime: Duration.minutes(90) } });
     expect(Template.fromStack(s).toJSON().Resources[logicalId(s, svc.customCodeRunner.service)].Properties.ServiceConnectConfiguration
       .Services[0].Timeout).toEqual({ PerRequestTimeoutSeconds: 5400, IdleTimeoutSeconds: 5400 });
+  });
+
+  test('a queued task time known only at deploy time turns the Service Connect timeouts off (0) instead of failing', () => {
+    const s = testStack();
+    const time = new CfnParameter(s, 'ProcessTime', { type: 'Number' }).valueAsNumber;
+    const { services: svc } = buildServices({ settings: { maxQueuedTasksProcessTime: Duration.seconds(time) } }, s);
+    expect(Template.fromStack(s).toJSON().Resources[logicalId(s, svc.customCodeRunner.service)].Properties.ServiceConnectConfiguration
+      .Services[0].Timeout).toEqual({ PerRequestTimeoutSeconds: 0, IdleTimeoutSeconds: 0 });
   });
 
   test('ECS Exec is off unless asked for', () => {
@@ -773,9 +782,75 @@ describeCdkTest('MembraneEcsServices cache roles', () => {
   });
 });
 
+describeCdkTest('MembraneEcsServices task protection of busy queued workers', () => {
+  const sidecar = (stack: Stack, svc: IMembraneService) =>
+    (container(stack, svc).taskDefinition.ContainerDefinitions as Array<{ Name: string }>).find(c => c.Name === 'task-protection') as
+      { [key: string]: unknown; Environment: Array<{ Name: string; Value: string }>; Command: string[] } | undefined;
+
+  test('a non-essential sidecar reads queued_tasks_worker_busy and protects for the longest queued task plus 10 minutes', () => {
+    const { stack, services } = buildServices();
+    const c = sidecar(stack, services.queuedTasksWorker)!;
+    expect(c).toMatchObject({
+      Image: 'public.ecr.aws/docker/library/node:22.12.0-alpine3.20',
+      Essential: false,
+      ReadonlyRootFilesystem: true,
+      Cpu: 32,
+      MemoryReservation: 64,
+      Memory: 128,
+    });
+    expect(c.Command.slice(0, 2)).toEqual(['node', '-e']);
+    expect(c.Command[2]).toContain('/task-protection/v1/state');
+    expect(Object.fromEntries(c.Environment.map(e => [e.Name, e.Value]))).toEqual({
+      METRICS_URL: 'http://127.0.0.1:5000/prometheus/queued-tasks',
+      POLL_SECONDS: '5',
+      // MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS 3000 s = 50 min, plus 10.
+      EXPIRES_IN_MINUTES: '60',
+    });
+  });
+
+  test('only the queued worker has it', () => {
+    const { stack, services } = buildServices();
+    for (const svc of services.allServices().filter(s => s !== services.queuedTasksWorker)) expect(sidecar(stack, svc)).toBeUndefined();
+  });
+
+  test('the task role may get and update the protection of this cluster\'s tasks only', () => {
+    const { stack, services } = buildServices();
+    const roleId = stack.getLogicalId(services.queuedTasksWorker.taskDefinition.taskRole.node.defaultChild as ecs.CfnService);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Action: ['ecs:GetTaskProtection', 'ecs:UpdateTaskProtection'],
+          Resource: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecs:${stack.region}:${stack.account}:task/`,
+              { Ref: stack.getLogicalId(services.cluster.node.defaultChild as ecs.CfnService) }, '/*']],
+          },
+        }]),
+      },
+    });
+  });
+
+  test('follows the process time, stays within the 2,880 minutes ECS accepts, and can be turned off', () => {
+    const env = (overrides: Partial<MembraneEcsServicesProps>) => {
+      const { stack, services } = buildServices(overrides);
+      return sidecar(stack, services.queuedTasksWorker)?.Environment.find(e => e.Name === 'EXPIRES_IN_MINUTES')?.Value;
+    };
+    expect(env({ settings: { maxQueuedTasksProcessTime: Duration.hours(2) } })).toBe('130');
+    expect(env({ settings: { maxQueuedTasksProcessTime: Duration.hours(72) } })).toBe('2880');
+    expect(env({ queuedTaskProtection: false })).toBeUndefined();
+    const { stack, services } = buildServices({ taskProtectionImage: 'registry.example.com/mirror/node:22.12.0-alpine3.20' });
+    expect(sidecar(stack, services.queuedTasksWorker)!.Image).toBe('registry.example.com/mirror/node:22.12.0-alpine3.20');
+  });
+});
+
 describeCdkTest('MembraneEcsServices rejects bad input', () => {
   test.each<[string, Partial<MembraneEcsServicesProps>, RegExp]>([
     ['neither auth', { auth: undefined as unknown as MembraneAuth }, /invalid 'auth': no authentication is configured/],
+    ['a task-protection image with protection off', { queuedTaskProtection: false, taskProtectionImage: 'public.ecr.aws/docker/library/node:22' },
+      /invalid 'taskProtectionImage': it is set but queuedTaskProtection is false/],
+    ['a task-protection image without a tag', { taskProtectionImage: 'public.ecr.aws/docker/library/node' },
+      /invalid 'taskProtectionImage': 'public.ecr.aws\/docker\/library\/node' is not an image reference/],
     ['both auth (Auth0 configured, SMTP added)', { services: { api: { environment: { SMTP_HOST: 'smtp.example.com' } } } },
       /invalid 'services.api.environment.SMTP_HOST': SMTP_HOST belongs to the other authentication mode/],
     ['BASE_PATH without leading slash', {

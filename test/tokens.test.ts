@@ -63,6 +63,17 @@ describe('token-valued props are accepted as they are', () => {
       queuedTasksWorker: { strategy: 'workers-required' as never, bufferRatio: num(s, 'Buffer') },
       scrapeInterval: Duration.seconds(num(s, 'Scrape')),
     })],
+    ['memory target, burst cooldown, runner maximum and queue-depth target', s => new MembraneScaling(s, 'Scaling', {
+      services: buildServices({}, s).services,
+      api: { memoryTarget: num(s, 'MemoryTarget') },
+      instantTasksWorker: { strategy: 'queue-depth' as never, target: num(s, 'JobsPerTask') },
+      customCodeRunner: { maxCapacity: num(s, 'RunnerMax'), target: num(s, 'JobSpaceUse') },
+      burstCooldown: Duration.seconds(num(s, 'BurstCooldown')),
+    })],
+    ['task-protection image and queued process time', s => buildServices({
+      taskProtectionImage: str(s, 'ProtectionImage'),
+      settings: { maxQueuedTasksProcessTime: Duration.seconds(num(s, 'ProcessTime')) },
+    }, s)],
     ['cache replicas, shards, port and snapshots', s => new MembraneCache(s, 'Cache', {
       vpc: new MembraneNetwork(s, 'Network').vpc,
       replicasPerShard: num(s, 'Replicas'),

@@ -130,6 +130,8 @@ export class Membrane extends Construct {
       loadBalancerLogsBucket: logsBucket,
       loadBalancerDeletionProtection: retain,
       loadBalancerIdleTimeout: props.loadBalancerIdleTimeout,
+      queuedTaskProtection: props.queuedTaskProtection,
+      taskProtectionImage: props.taskProtectionImage,
       alarmTopic: props.alarmTopic,
       secretRemovalPolicy: removalPolicy,
       logRemovalPolicy: removalPolicy,

@@ -221,6 +221,21 @@ export interface MembraneProps {
   readonly enableExecuteCommand?: boolean;
 
   /**
+   * Protect a busy queued tasks worker from scale-in and deployments with ECS task scale-in protection (a small
+   * sidecar that reads `queued_tasks_worker_busy`), so a scale-in never stops a running job.
+   *
+   * @default true
+   */
+  readonly queuedTaskProtection?: boolean;
+
+  /**
+   * Image of the task-protection sidecar: any image with Node.js 18 or later. Pin a version.
+   *
+   * @default 'public.ecr.aws/docker/library/node:22.12.0-alpine3.20'
+   */
+  readonly taskProtectionImage?: string;
+
+  /**
    * How long the load balancer keeps an idle connection open; the API's keep-alive follows it, one second longer.
    *
    * @default Duration.seconds(60)

@@ -29,6 +29,8 @@ export const DEFAULT_COOLDOWNS = { scaleOut: Duration.seconds(60), scaleIn: Dura
 export const DEFAULT_TARGETS = {
   /** API, UI and Console: % CPU. */
   cpu: 50,
+  /** API: % memory ("Self-hosting": watch memory as well as CPU). */
+  memory: 70,
   /** avg(instant_tasks_worker_utilization_rate). */
   instantUtilization: 0.75,
   /** (active + waiting instant jobs) per running task. */
@@ -40,6 +42,18 @@ export const DEFAULT_TARGETS = {
   /** share of the custom code runner's job spaces in use. */
   jobSpaceUse: 0.45,
 } as const;
+
+/**
+ * Burst scaling: lower bounds of the step intervals, in missing tasks. A backlog adds the most its interval holds
+ * (missing 8 to 11 add 11), so in one action at least the missing tasks and at most about 1.4 times as many.
+ */
+export const BURST_STEPS: readonly number[] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128];
+
+/**
+ * Cooldown of the burst policies: the task counts they compare with reach CloudWatch a minute or more after a
+ * change, so a shorter cooldown would add the same missing tasks twice.
+ */
+export const DEFAULT_BURST_COOLDOWN = Duration.seconds(120);
 
 /** "Autoscaling Configuration": 30 % burst capacity on top of the required queued workers. */
 export const DEFAULT_BUFFER_RATIO = 0.3;

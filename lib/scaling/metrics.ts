@@ -107,13 +107,16 @@ export class MetricFactory {
 
   /** Running tasks of a service from Container Insights, as an input of a metric-math scaling policy. */
   public runningTasks(id: string, service: ModeKey): MathInput {
-    return {
-      id,
-      metricName: 'RunningTaskCount',
-      stat: cloudwatch.Stats.AVERAGE,
-      namespace: 'ECS/ContainerInsights',
-      dimensions: this.ecsDimensions(service),
-    };
+    return this.taskCount(id, 'RunningTaskCount', service);
+  }
+
+  /** The desired count of a service from Container Insights, as an input of a metric-math scaling policy. */
+  public desiredTasks(id: string, service: ModeKey): MathInput {
+    return this.taskCount(id, 'DesiredTaskCount', service);
+  }
+
+  private taskCount(id: string, metricName: string, service: ModeKey): MathInput {
+    return { id, metricName, stat: cloudwatch.Stats.AVERAGE, namespace: 'ECS/ContainerInsights', dimensions: this.ecsDimensions(service) };
   }
 
   /** Dimensions of a Membrane metric: the ones the collector sidecars write (see collectorConfig). */

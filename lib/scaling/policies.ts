@@ -1,11 +1,13 @@
+import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { DEFAULT_COOLDOWNS, DEFAULT_TARGETS } from './defaults';
+import { BURST_STEPS, DEFAULT_COOLDOWNS, DEFAULT_TARGETS, METRIC_PERIOD } from './defaults';
 import { MathInput } from './metrics';
 import { MembraneServiceScaling } from './props';
 import { MIN_PRODUCTION_TASKS } from '../common/constants';
 import { known, propError, requireInteger, requireOrdered } from '../common/validation';
-import { MembraneEcsServices } from '../services';
+import { MembraneEcsServices, MembraneTaskCountScaling } from '../services';
 import { ModeKey, modeOf } from '../services/modes';
 
 /** A target-tracking policy on a metric-math expression. */
@@ -24,11 +26,23 @@ export interface MathPolicySpec {
   readonly label: string;
 }
 
+/** A step policy that adds the tasks a backlog expression says are missing. */
+export interface BurstPolicySpec {
+  readonly service: ModeKey;
+  readonly inputs: MathInput[];
+  /** Tasks missing: the tasks the backlog needs minus the desired count. */
+  readonly expression: string;
+  readonly label: string;
+  readonly cooldown: Duration;
+}
+
 /**
  * Registers services with Application Auto Scaling and attaches their policies. The services construct owns
  * the task count and hands it over through `autoScaleTaskCount`.
  */
 export class ScalingPolicies {
+  private readonly taskCounts: { [K in ModeKey]?: MembraneTaskCountScaling } = {};
+
   constructor(private readonly scope: Construct, private readonly services: MembraneEcsServices) {}
 
   /** CPU target tracking ("Autoscaling Configuration": 50 %). */
@@ -37,6 +51,48 @@ export class ScalingPolicies {
     taskCount.scaleOnCpuUtilization('CpuScaling', {
       targetUtilizationPercent: options.target ?? DEFAULT_TARGETS.cpu, ...cooldowns(options),
     });
+  }
+
+  /** Memory target tracking, next to the CPU policy of the same service. */
+  public memory(service: ModeKey, options: MembraneServiceScaling, target: number | undefined): void {
+    const { taskCount } = this.scalable(service, options, DEFAULT_TARGETS.cpu, 100);
+    const targetUtilizationPercent = target ?? DEFAULT_TARGETS.memory;
+    if (known(targetUtilizationPercent) && !(targetUtilizationPercent > 0 && targetUtilizationPercent <= 100)) {
+      throw propError(this.scope, `${service}.memoryTarget`, `${targetUtilizationPercent} is outside (0, 100]`,
+        `Give a percentage of the task's memory above 0 and at most 100; the default is ${DEFAULT_TARGETS.memory}.`);
+    }
+    taskCount.scaleOnMemoryUtilization('MemoryScaling', { targetUtilizationPercent, ...cooldowns(options) });
+  }
+
+  /**
+   * Step scaling on a backlog: one one-minute datapoint with tasks missing adds them at once, rounded up to the
+   * next step (BURST_STEPS). Scale-out only: target tracking scales in.
+   */
+  public burst(spec: BurstPolicySpec): void {
+    const { taskCount } = this.taskCounts[spec.service]!;
+    const usingMetrics = Object.fromEntries(spec.inputs.map(i => [i.id, new cloudwatch.Metric({
+      namespace: i.namespace, metricName: i.metricName, dimensionsMap: i.dimensions, statistic: i.stat, period: METRIC_PERIOD,
+    })]));
+    const scalingSteps: appscaling.ScalingInterval[] = [{ upper: BURST_STEPS[0], change: 0 }];
+    BURST_STEPS.forEach((lower, i) => {
+      const upper = BURST_STEPS[i + 1];
+      // Missing tasks are whole numbers: add the most this interval can hold (the last one its double).
+      scalingSteps.push({ lower, upper, change: upper !== undefined ? upper - 1 : 2 * lower });
+    });
+    taskCount.scaleOnMetric('BurstScaling', {
+      metric: new cloudwatch.MathExpression({ expression: spec.expression, usingMetrics, label: spec.label, period: METRIC_PERIOD }),
+      scalingSteps,
+      adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+      cooldown: spec.cooldown,
+      metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+    });
+    // An alarm left in ALARM adds tasks every minute: without data (the API down, no backlog reported) it must
+    // fall back to OK rather than keep its last state.
+    // aws-cdk-lib puts the policy under the scalable target and returns nothing.
+    const policy = taskCount.node.findChild('Target').node.findChild('BurstScaling') as appscaling.StepScalingPolicy;
+    (policy.upperAlarm!.node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING;
   }
 
   /** Target tracking on a metric-math expression (the L1 policy: the L2 takes a single metric only). */
@@ -72,8 +128,10 @@ export class ScalingPolicies {
     });
   }
 
-  /** Validates the bounds and target, then takes over the service's task count. */
-  private scalable(service: ModeKey, options: MembraneServiceScaling, defaultTarget: number, targetMax: number) {
+  /** Validates the bounds and target, then takes over the service's task count (once per service). */
+  private scalable(service: ModeKey, options: MembraneServiceScaling, defaultTarget: number, targetMax: number): MembraneTaskCountScaling {
+    const existing = this.taskCounts[service];
+    if (existing) return existing;
     const minCapacity = options.minCapacity ?? MIN_PRODUCTION_TASKS;
     const maxCapacity = options.maxCapacity ?? modeOf(service).scaling!.maxCapacity;
     const target = options.target ?? defaultTarget;
@@ -84,7 +142,9 @@ export class ScalingPolicies {
       throw propError(this.scope, `${service}.target`, `${target} is outside (0, ${targetMax}]`,
         `Use a target above 0 and at most ${targetMax}; the default is ${defaultTarget}.`);
     }
-    return this.services[service].autoScaleTaskCount({ minCapacity, maxCapacity });
+    const taskCount = this.services[service].autoScaleTaskCount({ minCapacity, maxCapacity });
+    this.taskCounts[service] = taskCount;
+    return taskCount;
   }
 }
 

@@ -71,6 +71,17 @@ export interface MembraneServiceScaling {
   readonly scaleInCooldown?: Duration;
 }
 
+/** Scaling of the API. */
+export interface MembraneApiScaling extends MembraneServiceScaling {
+  /**
+   * Memory target tracking (% of the task's memory) next to the CPU target: "Self-hosting" asks to watch memory as
+   * well as CPU for the API. The larger of the two policies' outputs wins on scale-out; scale-in needs both.
+   *
+   * @default 70
+   */
+  readonly memoryTarget?: number;
+}
+
 /** Scaling of the instant tasks worker. */
 export interface MembraneInstantWorkerScaling extends MembraneServiceScaling {
   /**
@@ -112,8 +123,8 @@ export interface MembraneFrontendScaling extends MembraneServiceScaling {
  * Options of `MembraneScaling`, everything but the services it scales.
  */
 export interface MembraneScalingOptions {
-  /** API: CPU target tracking. @default - 2 to 10 tasks at 50 % CPU */
-  readonly api?: MembraneServiceScaling;
+  /** API: CPU and memory target tracking. @default - 2 to 10 tasks at 50 % CPU and 70 % memory */
+  readonly api?: MembraneApiScaling;
   /** Instant tasks worker. @default - 2 to 20 tasks, utilization 0.75 */
   readonly instantTasksWorker?: MembraneInstantWorkerScaling;
   /** Queued tasks worker. @default - 2 to 50 tasks, utilization 0.85 */
@@ -124,6 +135,24 @@ export interface MembraneScalingOptions {
   readonly ui?: MembraneFrontendScaling;
   /** Console. @default - fixed count */
   readonly console?: MembraneFrontendScaling;
+
+  /**
+   * Step scaling on the backlog next to target tracking, for the instant tasks worker (active and waiting instant
+   * jobs, 5 per task), the queued tasks worker (required workers plus the buffer) and the custom code runner (job
+   * spaces in use): one one-minute datapoint with more work than tasks adds the missing tasks at once (up to
+   * about 1.5 times as many), instead of target tracking's steps of at most x1.33 after three minutes. Target
+   * tracking still sizes the steady state and alone scales in. `npx projen bench:scaling` shows both.
+   *
+   * @default true
+   */
+  readonly burstScaling?: boolean;
+
+  /**
+   * Cooldown of the burst step policies: a larger backlog still adds tasks during it.
+   *
+   * @default Duration.seconds(120) (the task counts they compare with reach CloudWatch a minute or more late)
+   */
+  readonly burstCooldown?: Duration;
 
   /**
    * CloudWatch namespace of the Membrane metrics.

@@ -6,7 +6,7 @@ import { addCollectors, COLLECTOR_CONTAINER } from './collector';
 import { createAlarms, createDashboard } from './dashboard';
 import {
   DEFAULT_BUFFER_RATIO, DEFAULT_COLLECTOR_IMAGE, DEFAULT_METRICS_LOG_RETENTION, DEFAULT_NAMESPACE, DEFAULT_SCRAPE_INTERVAL,
-  DEFAULT_TARGETS, SCRAPE_INTERVAL_RANGE,
+  DEFAULT_BURST_COOLDOWN, DEFAULT_TARGETS, SCRAPE_INTERVAL_RANGE,
 } from './defaults';
 import { MetricFactory, SCRAPED } from './metrics';
 import { ScalingPolicies } from './policies';
@@ -144,6 +144,7 @@ export class MembraneScaling extends Construct {
     const policies = new ScalingPolicies(this, props.services);
     const m = this.metrics;
     policies.cpu('api', props.api ?? {});
+    policies.memory('api', props.api ?? {}, props.api?.memoryTarget);
 
     const instant = props.instantTasksWorker ?? {};
     if ((instant.strategy ?? MembraneInstantWorkerStrategy.UTILIZATION) === MembraneInstantWorkerStrategy.UTILIZATION) {
@@ -175,6 +176,10 @@ export class MembraneScaling extends Construct {
     }
 
     const queued = props.queuedTasksWorker ?? {};
+    const buffer = queued.bufferRatio ?? DEFAULT_BUFFER_RATIO;
+    requireRange(this, 'queuedTasksWorker.bufferRatio', buffer, 0, 5, '"Autoscaling Configuration" uses 0.3 (30 % burst capacity).');
+    // A token ratio stays a CloudFormation expression: (1 + <ratio>) is computed when the policy is created.
+    const factor = known(buffer) ? String(1 + buffer) : `(1 + ${Token.asString(buffer)})`;
     if ((queued.strategy ?? MembraneQueuedWorkerStrategy.UTILIZATION) === MembraneQueuedWorkerStrategy.UTILIZATION) {
       policies.math({
         service: 'queuedTasksWorker',
@@ -187,10 +192,6 @@ export class MembraneScaling extends Construct {
         label: 'avg(queued_tasks_worker_utilization_rate)',
       });
     } else {
-      const buffer = queued.bufferRatio ?? DEFAULT_BUFFER_RATIO;
-      requireRange(this, 'queuedTasksWorker.bufferRatio', buffer, 0, 5, '"Autoscaling Configuration" uses 0.3 (30 % burst capacity).');
-      // A token ratio stays a CloudFormation expression: (1 + <ratio>) is computed when the policy is created.
-      const factor = known(buffer) ? String(1 + buffer) : `(1 + ${Token.asString(buffer)})`;
       policies.math({
         service: 'queuedTasksWorker',
         options: queued,
@@ -206,9 +207,10 @@ export class MembraneScaling extends Construct {
       });
     }
 
+    const runner = props.customCodeRunner ?? {};
     policies.math({
       service: 'customCodeRunner',
-      options: props.customCodeRunner ?? {},
+      options: runner,
       defaultTarget: DEFAULT_TARGETS.jobSpaceUse,
       targetMax: 1,
       what: 'job space use',
@@ -220,6 +222,13 @@ export class MembraneScaling extends Construct {
       label: '(sum(total_job_spaces) - sum(remaining_job_spaces)) / sum(total_job_spaces)',
     });
 
+    if (props.burstScaling ?? true) {
+      this.addBurstPolicies(policies, props, factor);
+    } else if (props.burstCooldown !== undefined) {
+      throw propError(this, 'burstCooldown', 'it is set but burstScaling is false',
+        'Remove burstCooldown, or turn burstScaling on.');
+    }
+
     for (const key of ['ui', 'console'] as const) {
       const options = props[key] ?? {};
       if ((options.strategy ?? MembraneFrontendStrategy.FIXED) === MembraneFrontendStrategy.CPU) {
@@ -230,4 +239,64 @@ export class MembraneScaling extends Construct {
       }
     }
   }
+
+  /**
+   * Step policies on the unbounded backlog signals: the tasks the backlog needs, by the formulas of "Autoscaling
+   * Configuration", minus the desired count. Utilization cannot exceed 1, so target tracking alone grows a service
+   * by at most 1/target per step; these add what is missing in one.
+   */
+  private addBurstPolicies(policies: ScalingPolicies, props: MembraneScalingProps, queuedFactor: string): void {
+    const m = this.metrics;
+    const cooldown = props.burstCooldown ?? DEFAULT_BURST_COOLDOWN;
+    if (!cooldown.isUnresolved() && (cooldown.toMilliseconds() % 1000 !== 0 || cooldown.toSeconds() > 3600)) {
+      throw propError(this, 'burstCooldown', `${cooldown.toHumanString()} is not a whole number of seconds up to an hour`,
+        'Give Duration.seconds(n); the default, 120 s, covers the delay of the task counts in CloudWatch.');
+    }
+    const instant = props.instantTasksWorker ?? {};
+    const jobsPerTask = instant.strategy === MembraneInstantWorkerStrategy.QUEUE_DEPTH && instant.target !== undefined
+      ? instant.target : DEFAULT_TARGETS.instantJobsPerTask;
+    policies.burst({
+      service: 'instantTasksWorker',
+      cooldown,
+      inputs: [
+        m.input('active', 'instant_tasks_jobs_active', 'api', cloudwatch.Stats.MAXIMUM),
+        m.input('waiting', 'instant_tasks_jobs_waiting', 'api', cloudwatch.Stats.MAXIMUM),
+        m.desiredTasks('desired', 'instantTasksWorker'),
+      ],
+      expression: `CEIL((active + waiting) / ${numberText(jobsPerTask)}) - desired`,
+      label: `instant workers missing: (active + waiting jobs) / ${numberText(jobsPerTask)} - desired`,
+    });
+    policies.burst({
+      service: 'queuedTasksWorker',
+      cooldown,
+      inputs: [
+        m.input('required', 'queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM),
+        m.desiredTasks('desired', 'queuedTasksWorker'),
+      ],
+      expression: `CEIL(required * ${queuedFactor}) - desired`,
+      label: `queued workers missing: required * ${queuedFactor} - desired`,
+    });
+    const jobSpaceUse = props.customCodeRunner?.target ?? DEFAULT_TARGETS.jobSpaceUse;
+    const runnerMax = props.customCodeRunner?.maxCapacity ?? modeOf('customCodeRunner').scaling!.maxCapacity;
+    policies.burst({
+      service: 'customCodeRunner',
+      cooldown,
+      inputs: [
+        m.input('total', 'custom_code_runner_total_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM),
+        m.input('remaining', 'custom_code_runner_remaining_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM),
+        m.runningTasks('running', 'customCodeRunner'),
+        m.desiredTasks('desired', 'customCodeRunner'),
+      ],
+      // No job space left says work waits but not how much: ask for the maximum; target tracking trims it later.
+      expression: `IF(remaining <= 0, ${numberText(runnerMax)} - desired, `
+        + `CEIL(running * (total - remaining) / total / ${numberText(jobSpaceUse)}) - desired)`,
+      label: 'custom code runners missing: the maximum when no job space is left, '
+        + `else running * job space use / ${numberText(jobSpaceUse)} - desired`,
+    });
+  }
+}
+
+/** A number in a metric-math expression: tokens become CloudFormation expressions. */
+function numberText(value: number): string {
+  return known(value) ? String(value) : Token.asString(value);
 }

@@ -37,3 +37,18 @@ export const STARTUP_DEFAULTS = {
   maxRetryDelay: Duration.seconds(30),
   mongoServerSelectionTimeout: Duration.seconds(60),
 } as const;
+
+/**
+ * Image of the task-protection sidecar: Node.js on Alpine from the ECR Public mirror of Docker's official images,
+ * pinned to an exact tag (multi-architecture: x86_64 and ARM64).
+ */
+export const DEFAULT_TASK_PROTECTION_IMAGE = 'public.ecr.aws/docker/library/node:22.12.0-alpine3.20';
+
+/** Size of the task-protection sidecar: one poll every few seconds. */
+export const TASK_PROTECTION_SIZE = { cpu: 32, memoryReservationMiB: 64, memoryLimitMiB: 128 } as const;
+
+/** How often the sidecar reads `queued_tasks_worker_busy`. */
+export const TASK_PROTECTION_POLL = Duration.seconds(5);
+
+/** Protection outlasts the longest queued task by this margin (and is renewed while the worker stays busy). */
+export const TASK_PROTECTION_MARGIN = Duration.minutes(10);

@@ -66,7 +66,17 @@ export function publicRoute(mode: ModeSpec, routes: Routes) {
   return mode.exposure === 'public-alb' ? routes[mode.key as 'api' | 'ui' | 'console'] : undefined;
 }
 
-/** Per-request and idle timeout of calls to the custom code runner: as long as a queued task may run. */
-export function serviceConnectTimeout(props: MembraneEcsServicesProps): Duration {
+/** The longest a queued task may run (MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS). */
+export function queuedTaskTime(props: MembraneEcsServicesProps): Duration {
   return props.settings?.maxQueuedTasksProcessTime ?? DEFAULT_QUEUED_TASK_TIME;
+}
+
+/**
+ * Per-request and idle timeout of calls to the custom code runner: as long as a queued task may run. A process time
+ * known only at deploy time cannot be converted to the seconds ECS takes: the timeouts are then off (0), and
+ * Membrane's own process-time limit ends the calls.
+ */
+export function serviceConnectTimeout(props: MembraneEcsServicesProps): Duration {
+  const time = queuedTaskTime(props);
+  return time.isUnresolved() ? Duration.seconds(0) : time;
 }

@@ -13,9 +13,9 @@ import { Construct } from 'constructs';
 import { createServiceAlarms } from './alarms';
 import { MembraneAuthConfig } from './auth';
 import { MembraneService, MembraneServiceContext } from './components/membrane-service';
-import { DEFAULT_LOG_RETENTION, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
+import { DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
 import {
-  cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, keepAliveMs, publicRoute, serviceConnectTimeout, startupGrace,
+  cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, keepAliveMs, publicRoute, queuedTaskTime, serviceConnectTimeout, startupGrace,
 } from './derived';
 import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
@@ -149,6 +149,10 @@ export class MembraneEcsServices extends Construct {
       serviceConnectTimeout: serviceConnectTimeout(props),
       startupGrace: startupGrace(this, props),
       propScope: this,
+      taskProtection: (props.queuedTaskProtection ?? true) ? {
+        image: props.taskProtectionImage ?? DEFAULT_TASK_PROTECTION_IMAGE,
+        maxProcessTime: queuedTaskTime(props),
+      } : undefined,
     };
     this.byMode = perMode(mode => new MembraneService(this, {
       mode,

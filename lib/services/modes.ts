@@ -45,6 +45,8 @@ export interface ModeSpec {
   readonly scaling?: { readonly maxCapacity: number; readonly alwaysAutoscaled: boolean };
   /** The Prometheus endpoint and the metrics kept from it for scaling, dashboards and alarms. */
   readonly prometheus?: { readonly path: string; readonly metrics: readonly string[] };
+  /** Reports `queued_tasks_worker_busy` on its Prometheus endpoint: protected from scale-in while busy. */
+  readonly protectWhileBusy?: boolean;
 }
 
 /** The seven services, in deployment order (the order of this table). */
@@ -92,6 +94,7 @@ const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
     tier: 1,
     scaling: { maxCapacity: 50, alwaysAutoscaled: true },
     prometheus: { path: '/prometheus/queued-tasks', metrics: ['queued_tasks_worker_utilization_rate', 'queued_tasks_worker_busy'] },
+    protectWhileBusy: true,
   },
   orchestrator: {
     id: 'Orchestrator',

@@ -260,6 +260,24 @@ export interface MembraneEcsServicesProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly secretRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Protect a queued tasks worker from scale-in and deployments while it runs a job (ECS task scale-in
+   * protection). A small sidecar reads `queued_tasks_worker_busy` ("Service Deployment") every 5 s and sets or
+   * clears the protection through the ECS agent, for the longest queued task plus 10 minutes, renewed while busy.
+   * Without it, a scale-in stops a busy worker with 120 s to finish a job that may run 3000 s. A deployment waits
+   * for protected tasks to become free before it replaces them.
+   *
+   * @default true
+   */
+  readonly queuedTaskProtection?: boolean;
+
+  /**
+   * Image of the task-protection sidecar: any image with Node.js 18 or later. Pin a version.
+   *
+   * @default 'public.ecr.aws/docker/library/node:22.12.0-alpine3.20'
+   */
+  readonly taskProtectionImage?: string;
 }
 
 /**

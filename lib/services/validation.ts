@@ -86,6 +86,14 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
       `${queuedTaskLimit} MB is not below the queued tasks worker's task memory (${queuedMemory} MiB)`,
       'Keep it well below services.queuedTasksWorker.memoryLimitMiB, or give the worker more memory.');
   }
+  if (props.queuedTaskProtection === false && props.taskProtectionImage !== undefined) {
+    throw propError(scope, 'taskProtectionImage', 'it is set but queuedTaskProtection is false, so no sidecar uses it',
+      'Remove taskProtectionImage, or leave queuedTaskProtection on.');
+  }
+  if (known(props.taskProtectionImage) && !/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(props.taskProtectionImage)) {
+    throw propError(scope, 'taskProtectionImage', `'${props.taskProtectionImage}' is not an image reference with a registry and a tag`,
+      'Give <registry>/<repository>:<tag> or @sha256:<digest>, e.g. \'public.ecr.aws/docker/library/node:22.12.0-alpine3.20\'.');
+  }
   if (props.taskSubnets?.subnetType === ec2.SubnetType.PUBLIC) {
     throw propError(scope, 'taskSubnets', 'the tasks get no public IP, so in public subnets they can never pull their images',
       'Use private subnets with a NAT gateway (the default, PRIVATE_WITH_EGRESS).');

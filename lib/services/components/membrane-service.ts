@@ -15,6 +15,7 @@ import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEA
 import { ModeSpec } from '../modes';
 import { MembraneServiceOptions } from '../options';
 import { IMembraneService, MembraneTaskCountScaling } from '../props';
+import { addTaskProtection } from './task-protection';
 import { listenerRule, Route } from '../routing';
 import { validateServiceOptions } from '../validation';
 import { MembraneVersion } from '../version';
@@ -38,6 +39,8 @@ export interface MembraneServiceContext {
   readonly serviceConnectTimeout: Duration;
   /** Where errors about props are reported (the services construct). */
   readonly propScope: Construct;
+  /** The task-protection sidecar of the services that report when they are busy; none when turned off. */
+  readonly taskProtection?: { readonly image: string; readonly maxProcessTime: Duration };
 }
 
 /** Props of one Membrane service. */
@@ -93,13 +96,23 @@ export class MembraneService extends Construct implements IMembraneService {
       secrets: contract.secrets,
       portMappings: [{ containerPort: MEMBRANE_PORT, name: 'http', appProtocol: ecs.AppProtocol.http }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: mode.name }),
-      stopTimeout: mode.tier === 1 ? WORKER_STOP_TIMEOUT : undefined,
+      // Everything not behind the load balancer runs jobs (or leads them): the longest graceful stop Fargate allows.
+      stopTimeout: behindLoadBalancer ? undefined : WORKER_STOP_TIMEOUT,
       healthCheck: behindLoadBalancer ? undefined : {
         command: options.healthCheckCommand ?? nodeHttpCheck(healthPath),
         ...CONTAINER_HEALTH_CHECK,
         startPeriod: STARTUP_GRACE, // ECS's maximum; the start-up budget beyond it warns (validateSettings)
       },
     });
+    if (mode.protectWhileBusy && mode.prometheus && context.taskProtection) {
+      addTaskProtection({
+        ...context.taskProtection,
+        taskDefinition: this.taskDefinition,
+        cluster: context.cluster,
+        logGroup: this.logGroup,
+        metricsPath: mode.prometheus.path,
+      });
+    }
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret Membrane configuration (URLs, bucket names, flags, timeouts) is plain environment; every credential is an ECS secret '

@@ -1,0 +1,75 @@
+/**
+ * The scaling benchmark: synthesizes the production example with its default scaling and with target tracking
+ * only, replays every scenario against each autoscaled service's policies, and adds Membrane's KEDA
+ * configuration as a reference.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { KEDA_SERVICES, simulateKeda } from './keda';
+import { DEFAULT_OPTIONS, Result, SCENARIOS, simulate, SimulationOptions } from './model';
+import { readScalingModel, ScalingModel } from './template';
+import { MembraneProductionStack, MembraneProductionProps } from '../../bin/stacks';
+import { MembraneScalingOptions } from '../../lib';
+
+/** The production example's template with the given scaling options. */
+export function productionTemplate(scaling?: MembraneScalingOptions): unknown {
+  const context = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf-8')).context;
+  const app = new App({ context });
+  const props: MembraneProductionProps = {
+    env: { region: 'eu-central-1' },
+    zoneName: 'example.com',
+    hostedZoneId: 'Z0000000000EXAMPLE',
+    version: '2026-01-14',
+    auth0Domain: 'login.example.com',
+    auth0ClientId: 'example-client-id',
+    staticCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
+    scaling,
+  };
+  return Template.fromStack(new MembraneProductionStack(app, 'Membrane', props)).toJSON();
+}
+
+export const CONFIGS: ReadonlyArray<{ readonly name: string; readonly scaling?: MembraneScalingOptions }> = [
+  { name: 'defaults' },
+  { name: 'target tracking only', scaling: { burstScaling: false } },
+];
+
+/** Every service, scenario and configuration. */
+export function runBenchmark(options: SimulationOptions = DEFAULT_OPTIONS, models?: Record<string, ScalingModel>): Result[] {
+  const results: Result[] = [];
+  for (const config of CONFIGS) {
+    const model = models?.[config.name] ?? readScalingModel(productionTemplate(config.scaling));
+    for (const svc of model.services) {
+      for (const scenario of SCENARIOS) results.push(simulate(config.name, model, svc, scenario, options));
+      if (config.name === 'defaults' && svc.protectsBusyTasks) {
+        // What the task-protection sidecar saves: the same policies with ECS free to stop busy workers.
+        const unprotected = { ...svc, protectsBusyTasks: false };
+        for (const scenario of SCENARIOS) results.push(simulate('defaults, no task protection', model, unprotected, scenario, options));
+      }
+    }
+  }
+  for (const svc of KEDA_SERVICES) {
+    for (const scenario of SCENARIOS) results.push(simulateKeda(svc, scenario, options));
+  }
+  return results;
+}
+
+const scenarioIndex = (r: Result) => SCENARIOS.findIndex(s => s.name === r.scenario);
+
+/** The results as a Markdown table (the README's). */
+export function table(results: readonly Result[]): string {
+  const head = ['service', 'scenario', 'config', 'required', 'to capacity', 'peak over', 'actions', 'task-hours', 'needed', 'jobs cut'];
+  const rows = [...results]
+    .sort((a, b) => a.service.localeCompare(b.service) || scenarioIndex(a) - scenarioIndex(b))
+    .map(r => [r.service, r.scenario, r.config, String(r.requiredTasks),
+      r.secondsToCapacity === null ? 'never' : `${Math.floor(r.secondsToCapacity / 60)}m${String(r.secondsToCapacity % 60).padStart(2, '0')}s`,
+      String(r.peakOverProvisioning), String(r.scalingActions), r.taskHours.toFixed(2), r.neededTaskHours.toFixed(2), String(r.jobsInterrupted)]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+if (require.main === module) {
+  const results = runBenchmark();
+  process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(results, undefined, 2)}\n` : `${table(results)}\n`);
+}

@@ -1,0 +1,174 @@
+/**
+ * Reads what the scaling simulator needs from a synthesized CloudFormation template: the scalable targets, their
+ * policies (target tracking and step scaling with their alarms), the collector's scrape interval and batch
+ * timeout, and which services protect busy tasks. Nothing is taken from the library's source: only the template.
+ */
+import { ModeKey, MODES } from '../../lib/services/modes';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Json = any;
+
+/** One metric of a policy or alarm: a CloudWatch metric of a service, or a metric-math expression. */
+export interface MetricQuery {
+  readonly id: string;
+  readonly expression?: string;
+  readonly metricName?: string;
+  /** The service the metric's dimensions name, if any. */
+  readonly service?: ModeKey;
+  readonly returnData: boolean;
+}
+
+export interface TargetTrackingPolicy {
+  readonly kind: 'target';
+  readonly name: string;
+  readonly target: number;
+  readonly scaleOutCooldown: number;
+  readonly scaleInCooldown: number;
+  /** ECSServiceAverageCPUUtilization / ECSServiceAverageMemoryUtilization, or a customized metric. */
+  readonly predefined?: string;
+  readonly metrics: readonly MetricQuery[];
+}
+
+export interface StepAdjustment {
+  readonly lower: number;
+  readonly upper: number;
+  readonly change: number;
+}
+
+export interface StepPolicy {
+  readonly kind: 'step';
+  readonly name: string;
+  readonly cooldown: number;
+  readonly adjustmentType: string;
+  readonly adjustments: readonly StepAdjustment[];
+  readonly alarm: {
+    readonly threshold: number;
+    readonly comparison: string;
+    readonly evaluationPeriods: number;
+    readonly datapointsToAlarm: number;
+    readonly period: number;
+    readonly metrics: readonly MetricQuery[];
+  };
+}
+
+export type ScalingPolicy = TargetTrackingPolicy | StepPolicy;
+
+export interface ScaledService {
+  readonly service: ModeKey;
+  readonly min: number;
+  readonly max: number;
+  readonly policies: readonly ScalingPolicy[];
+  /** A sidecar protects busy tasks from scale-in (ECS task scale-in protection). */
+  readonly protectsBusyTasks: boolean;
+}
+
+export interface ScalingModel {
+  readonly services: readonly ScaledService[];
+  readonly scrapeIntervalSeconds: number;
+  readonly batchTimeoutSeconds: number;
+}
+
+/** The service a logical id or a service name belongs to. */
+function serviceOf(value: Json, serviceLogicalIds: Map<string, ModeKey>): ModeKey | undefined {
+  const text = JSON.stringify(value);
+  for (const [logicalId, key] of serviceLogicalIds) if (text.includes(`"${logicalId}"`)) return key;
+  return MODES.find(mode => text === JSON.stringify(mode.name))?.key;
+}
+
+function queries(metrics: Json[], serviceLogicalIds: Map<string, ModeKey>): MetricQuery[] {
+  return metrics.map(m => {
+    const stat = m.MetricStat;
+    const dimensions: Json[] = stat?.Metric?.Dimensions ?? [];
+    const named = dimensions.find(d => d.Name === 'Service' || d.Name === 'ServiceName');
+    return {
+      id: m.Id,
+      expression: m.Expression,
+      metricName: stat?.Metric?.MetricName,
+      service: named ? serviceOf(named.Value, serviceLogicalIds) : undefined,
+      returnData: m.ReturnData !== false,
+    };
+  });
+}
+
+/** The simulator's view of a template. */
+export function readScalingModel(template: Json): ScalingModel {
+  const resources: Record<string, Json> = template.Resources;
+  const entries = Object.entries(resources);
+  const serviceLogicalIds = new Map<string, ModeKey>();
+  for (const [logicalId, r] of entries) {
+    if (r.Type !== 'AWS::ECS::Service') continue;
+    // The service's construct path is <MembraneEcsServices>/<mode id>/Service: its logical id holds `<mode id>Service`.
+    const mode = [...MODES].sort((a, b) => b.id.length - a.id.length).find(m => logicalId.includes(`${m.id}Service`));
+    if (mode) serviceLogicalIds.set(logicalId, mode.key);
+  }
+  const collector = JSON.stringify(template);
+  const scrape = /scrape_interval\\":\\"(\d+)s/.exec(collector);
+  const batch = /batch\\":\{\\"timeout\\":\\"(\d+)s/.exec(collector);
+
+  const services: ScaledService[] = [];
+  for (const [targetId, target] of entries) {
+    if (target.Type !== 'AWS::ApplicationAutoScaling::ScalableTarget') continue;
+    const service = serviceOf(target.Properties.ResourceId, serviceLogicalIds);
+    if (!service) continue;
+    const serviceLogicalId = [...serviceLogicalIds].find(([, key]) => key === service)![0];
+    const taskDefinitionId = resources[serviceLogicalId].Properties.TaskDefinition.Ref;
+    const containers: Json[] = resources[taskDefinitionId].Properties.ContainerDefinitions;
+    const policies: ScalingPolicy[] = [];
+    for (const [policyId, p] of entries) {
+      const ofTarget = JSON.stringify(p.Properties?.ScalingTargetId) === JSON.stringify({ Ref: targetId });
+      if (p.Type !== 'AWS::ApplicationAutoScaling::ScalingPolicy' || !ofTarget) {
+        continue;
+      }
+      if (p.Properties.PolicyType === 'TargetTrackingScaling') {
+        const c = p.Properties.TargetTrackingScalingPolicyConfiguration;
+        policies.push({
+          kind: 'target',
+          name: policyId,
+          target: c.TargetValue,
+          scaleOutCooldown: c.ScaleOutCooldown ?? 300,
+          scaleInCooldown: c.ScaleInCooldown ?? 300,
+          predefined: c.PredefinedMetricSpecification?.PredefinedMetricType,
+          metrics: queries(c.CustomizedMetricSpecification?.Metrics ?? [], serviceLogicalIds),
+        });
+      } else {
+        const c = p.Properties.StepScalingPolicyConfiguration;
+        const alarm = entries.map(([, a]) => a).find(a => a.Type === 'AWS::CloudWatch::Alarm'
+          && JSON.stringify(a.Properties.AlarmActions ?? []).includes(`"${policyId}"`));
+        if (!alarm) continue;
+        const a = alarm.Properties;
+        const metrics = a.Metrics ?? [{ Id: 'm', MetricStat: { Metric: { MetricName: a.MetricName, Dimensions: a.Dimensions }, Period: a.Period } }];
+        policies.push({
+          kind: 'step',
+          name: policyId,
+          cooldown: c.Cooldown ?? 0,
+          adjustmentType: c.AdjustmentType,
+          adjustments: c.StepAdjustments.map((s: Json) => ({
+            lower: s.MetricIntervalLowerBound ?? -Infinity,
+            upper: s.MetricIntervalUpperBound ?? Infinity,
+            change: s.ScalingAdjustment,
+          })),
+          alarm: {
+            threshold: a.Threshold,
+            comparison: a.ComparisonOperator,
+            evaluationPeriods: a.EvaluationPeriods,
+            datapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
+            period: a.Period ?? metrics.find((m: Json) => m.MetricStat)?.MetricStat.Period ?? 60,
+            metrics: queries(metrics, serviceLogicalIds),
+          },
+        });
+      }
+    }
+    services.push({
+      service,
+      min: target.Properties.MinCapacity,
+      max: target.Properties.MaxCapacity,
+      policies,
+      protectsBusyTasks: containers.some(c => c.Name === 'task-protection'),
+    });
+  }
+  return {
+    services: services.sort((a, b) => a.service.localeCompare(b.service)),
+    scrapeIntervalSeconds: scrape ? Number(scrape[1]) : 60,
+    batchTimeoutSeconds: batch ? Number(batch[1]) : 60,
+  };
+}
