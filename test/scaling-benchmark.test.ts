@@ -1,6 +1,8 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { evaluate } from '../bench/scaling/math';
 import { Result, SCENARIOS, simulate, stepProposal, targetProposal } from '../bench/scaling/model';
-import { runBenchmark } from '../bench/scaling/run';
+import { runBenchmark, summary } from '../bench/scaling/run';
 import { ScaledService, ScalingModel, StepPolicy, TargetTrackingPolicy } from '../bench/scaling/template';
 
 // The scaling simulator's semantics on hand-computed cases, then the goals of burst scaling on the real template.
@@ -114,6 +116,12 @@ describe('the benchmark on the production example', () => {
   test.each(ALL)('%s: idle cost is unchanged', service => {
     expect(find('defaults', service, 'steady-low').taskHours).toBe(find('target tracking only', service, 'steady-low').taskHours);
     expect(find('defaults', service, 'steady-low').scalingActions).toBe(0);
+  });
+
+  test('the README shows the current numbers', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8');
+    const block = `<!-- bench:scaling summary (the tests check it is current) -->\n${summary(results)}\n<!-- end bench:scaling summary -->`;
+    expect(readme).toContain(block);
   });
 
   test('task protection: no busy queued worker is stopped; without it a scale-in cuts jobs', () => {

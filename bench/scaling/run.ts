@@ -63,13 +63,38 @@ export function table(results: readonly Result[]): string {
   const rows = [...results]
     .sort((a, b) => a.service.localeCompare(b.service) || scenarioIndex(a) - scenarioIndex(b))
     .map(r => [r.service, r.scenario, r.config, String(r.requiredTasks),
-      r.secondsToCapacity === null ? 'never' : `${Math.floor(r.secondsToCapacity / 60)}m${String(r.secondsToCapacity % 60).padStart(2, '0')}s`,
+      duration(r.secondsToCapacity),
       String(r.peakOverProvisioning), String(r.scalingActions), r.taskHours.toFixed(2), r.neededTaskHours.toFixed(2), String(r.jobsInterrupted)]);
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+const duration = (seconds: number | null) =>
+  (seconds === null ? 'never' : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`);
+
+/** The README's summary: per service and configuration, the numbers each scenario is about. */
+export function summary(results: readonly Result[]): string {
+  const head = ['service', 'config', 'step: to capacity', 'step: actions', 'sawtooth: actions', 'sawtooth: task-hours',
+    'taper: jobs cut', 'steady-low: task-hours'];
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const services = [...new Set(results.map(r => r.service))].sort();
+  const configs = [...new Set(results.map(r => r.config))];
+  const rows: string[] = [];
+  for (const service of services) {
+    for (const config of configs) {
+      const r = (scenario: string) => results.find(x => x.service === service && x.config === config && x.scenario === scenario);
+      if (!r('step')) continue;
+      rows.push(line([service, config, duration(r('step')!.secondsToCapacity), String(r('step')!.scalingActions),
+        String(r('sawtooth')!.scalingActions), r('sawtooth')!.taskHours.toFixed(2), String(r('taper')!.jobsInterrupted),
+        r('steady-low')!.taskHours.toFixed(2)]));
+    }
+  }
+  return [line(head), line(head.map(() => '---')), ...rows].join('\n');
+}
+
 if (require.main === module) {
   const results = runBenchmark();
-  process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(results, undefined, 2)}\n` : `${table(results)}\n`);
+  const format = process.argv.includes('--json') ? 'json' : process.argv.includes('--summary') ? 'summary' : 'table';
+  const text = { json: JSON.stringify(results, undefined, 2), summary: summary(results), table: table(results) }[format];
+  process.stdout.write(`${text}\n`);
 }
