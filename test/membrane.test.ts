@@ -142,6 +142,18 @@ describeCdkTest('Membrane with minimal props', () => {
 });
 
 describeCdkTest('Membrane options', () => {
+  test('task protection, burst scaling and the API memory target pass through', () => {
+    const names = (stack: Stack, svc: IMembraneService) => (containerOf(stack, svc).taskDefinition.ContainerDefinitions as Array<{ Name: string }>)
+      .map(c => c.Name);
+    const on = build();
+    expect(names(on.stack, on.membrane.services.queuedTasksWorker)).toContain('task-protection');
+    on.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 3);
+    const off = build({ queuedTaskProtection: false, scaling: { burstScaling: false, api: { memoryTarget: 85 } } });
+    expect(names(off.stack, off.membrane.services.queuedTasksWorker)).not.toContain('task-protection');
+    off.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
+    off.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', { TargetTrackingScalingPolicyConfiguration: { TargetValue: 85 } });
+  });
+
   test('limits switch ENABLE_LIMITS and NEXT_PUBLIC_ENABLE_LIMITS together', () => {
     const { stack, membrane } = build({ settings: { enableLimits: true } });
     expect(env(stack, membrane.services.api).ENABLE_LIMITS).toBe('true');
