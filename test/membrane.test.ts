@@ -151,7 +151,9 @@ describeCdkTest('Membrane options', () => {
     const off = build({ queuedTaskProtection: false, scaling: { burstScaling: false, api: { memoryTarget: 85 } } });
     expect(names(off.stack, off.membrane.services.queuedTasksWorker)).not.toContain('task-protection');
     off.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
-    off.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', { TargetTrackingScalingPolicyConfiguration: { TargetValue: 85 } });
+    off.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 85 },
+    });
   });
 
   test('limits switch ENABLE_LIMITS and NEXT_PUBLIC_ENABLE_LIMITS together', () => {
