@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -116,6 +116,8 @@ export class MembraneDevelopmentStack extends Stack {
         customCodeRunner: single,
       },
       retainData: false,
+      // Throw-away: the generated SECRET and ENCRYPTION_SECRET go with the stack (production keeps them whatever happens).
+      secretRemovalPolicy: RemovalPolicy.DESTROY,
     });
 
     const { services, cache } = this.membrane;

@@ -4,5 +4,6 @@ export * from './storage';
 export * from './cache';
 export * from './services';
 export * from './scaling';
+export * from './backup';
 export * from './nag';
 export * from './membrane';

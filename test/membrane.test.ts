@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -138,6 +138,9 @@ describeCdkTest('Membrane with minimal props', () => {
       'MembraneNetworkVpcF6EA8703', 'MembraneServicesClusterD2BC22EA', 'MembraneServicesLoadBalancer032FF6A2',
       'MembraneStorageStaticDistribution9B08BA70',
     ]);
+    expect([...ids('AWS::Backup::BackupVault'), ...ids('AWS::Backup::BackupPlan'), ...ids('AWS::KMS::Key')]).toEqual([
+      'MembraneBackupVaultFA9BEE8D', 'MembraneBackupPlan28603D46', 'MembraneBackupKey9894EB13',
+    ]);
   });
 });
 
@@ -244,10 +247,17 @@ describeCdkTest('Membrane options', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     expect(logGroups).toHaveLength(10);
     for (const group of logGroups) expect(group.DeletionPolicy).toBe('Delete');
-    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) expect(secret.DeletionPolicy).toBe('Delete');
+    // SECRET and ENCRYPTION_SECRET stay unless removed explicitly; the cache's AUTH token (regenerated with the cache) goes.
+    const secrets = (t: Template) => Object.entries(t.findResources('AWS::SecretsManager::Secret'));
+    for (const [id, secret] of secrets(template)) expect([id, secret.DeletionPolicy]).toEqual([id, /Jwt|Encryption/.test(id) ? 'Retain' : 'Delete']);
+    for (const [, secret] of secrets(build({ retainData: false, secretRemovalPolicy: RemovalPolicy.DESTROY }).template)) {
+      expect(secret.DeletionPolicy).toBe('Delete');
+    }
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
     });
+    // No backup of a throw-away environment (a vault with recovery points could not be deleted).
+    template.resourceCountIs('AWS::Backup::BackupVault', 0);
   });
 });
 

@@ -370,3 +370,38 @@ describeCdkTest('MembraneStorage rejects bad input', () => {
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 });
+
+describeCdkTest('MembraneStorage replication to a second region ("Frequently Asked Questions": cross-region replication in production)', () => {
+  const stack = testStack();
+  const destination = (name: string) => s3.Bucket.fromBucketAttributes(stack, name, {
+    bucketArn: `arn:aws:s3:::${name.toLowerCase()}-dr`, region: 'eu-west-1',
+  });
+  const storage = new MembraneStorage(stack, 'Storage', {
+    replication: { connectorsDestination: destination('Connectors'), staticDestination: destination('Static') },
+  });
+  const template = Template.fromStack(stack);
+  const bucket = (b: s3.IBucket) => template.toJSON().Resources[stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)].Properties;
+
+  test('the connectors and static buckets replicate every object, but not deletions', () => {
+    for (const [b, name] of [[storage.connectorsBucket, 'connectors'], [storage.staticBucket, 'static']] as const) {
+      const config = bucket(b).ReplicationConfiguration;
+      expect(config.Rules).toEqual([expect.objectContaining({
+        Status: 'Enabled',
+        Priority: 0,
+        Destination: expect.objectContaining({ Bucket: `arn:aws:s3:::${name}-dr` }),
+        DeleteMarkerReplication: { Status: 'Disabled' },
+      })]);
+      expect(config.Role).toBeDefined();
+    }
+    expect(bucket(storage.tmpBucket).ReplicationConfiguration).toBeUndefined();
+  });
+
+  test('the replication role may read the sources and replicate into the destinations only', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(p => p.Properties.PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>)
+      .filter(s => [s.Action].flat().includes('s3:ReplicateObject'));
+    expect(policies.map(s => s.Resource)).toEqual(expect.arrayContaining([
+      'arn:aws:s3:::connectors-dr/*', 'arn:aws:s3:::static-dr/*',
+    ]));
+  });
+});

@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { buildServices, membraneInputs } from './fixtures';
 import { testStack } from './nag';
 import {
-  Membrane, MembraneAuth, MembraneCache, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion,
+  Membrane, MembraneAuth, MembraneBackup, MembraneCache, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion,
 } from '../lib';
 
 /**
@@ -73,6 +73,19 @@ describe('token-valued props are accepted as they are', () => {
     ['task-protection image and queued process time', s => buildServices({
       taskProtectionImage: str(s, 'ProtectionImage'),
       settings: { maxQueuedTasksProcessTime: Duration.seconds(num(s, 'ProcessTime')) },
+    }, s)],
+    ['backup retentions and copy vault', s => {
+      const storage = new MembraneStorage(s, 'Storage');
+      new MembraneBackup(s, 'Backup', {
+        buckets: [storage.connectorsBucket, storage.staticBucket],
+        continuousRetention: Duration.days(num(s, 'Continuous')),
+        dailyRetention: Duration.days(num(s, 'Daily')),
+        copyToVaultArn: str(s, 'CopyVault'),
+        copyRetention: Duration.days(num(s, 'CopyDays')),
+      });
+    }],
+    ['secret replica regions', s => buildServices({
+      secretReplicaRegions: [str(s, 'ReplicaRegion')],
     }, s)],
     ['cache replicas, shards, port and snapshots', s => new MembraneCache(s, 'Cache', {
       vpc: new MembraneNetwork(s, 'Network').vpc,

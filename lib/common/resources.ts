@@ -33,6 +33,8 @@ export interface GeneratedSecretOptions {
   readonly jsonKey?: string;
   /** Why the secret is not rotated automatically. */
   readonly noRotationReason: string;
+  /** Regions with a read-only replica (AWS managed key there). */
+  readonly replicaRegions?: string[];
 }
 
 /** A random 64-character alphanumeric secret (safe inside URIs and JSON), with its findings acknowledged. */
@@ -41,6 +43,7 @@ export function createGeneratedSecret(scope: Construct, id: string, options: Gen
     description: options.description,
     encryptionKey: options.encryptionKey,
     removalPolicy: options.removalPolicy,
+    replicaRegions: options.replicaRegions?.map(region => ({ region })),
     generateSecretString: {
       passwordLength: 64,
       excludePunctuation: true,

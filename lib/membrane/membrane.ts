@@ -3,9 +3,10 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Construct } from 'constructs';
 import { MembraneDomain, MembraneProps } from './props';
 import { validateMembraneProps } from './validation';
+import { MembraneBackup } from '../backup';
 import { MembraneCache, MembraneCacheRole } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
-import { warn } from '../common/validation';
+import { propError, warn } from '../common/validation';
 import { MembraneNetwork } from '../network';
 import { MembraneScaling } from '../scaling';
 import { MembraneEcsServices } from '../services';
@@ -54,6 +55,13 @@ export class Membrane extends Construct {
    * @default - none when `autoscaling` is false
    */
   public readonly scaling?: MembraneScaling;
+
+  /**
+   * AWS Backup of the connectors and static buckets.
+   *
+   * @default - none when `backup` is false
+   */
+  public readonly backup?: MembraneBackup;
   /** Public URL of the API (BASE_URI). */
   public readonly apiUrl: string;
   /** Public URL of the UI. */
@@ -133,12 +141,28 @@ export class Membrane extends Construct {
       queuedTaskProtection: props.queuedTaskProtection,
       taskProtectionImage: props.taskProtectionImage,
       alarmTopic: props.alarmTopic,
-      secretRemovalPolicy: removalPolicy,
+      // SECRET and ENCRYPTION_SECRET are irreplaceable: retained unless removed explicitly, whatever retainData says.
+      secretRemovalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
+      secretReplicaRegions: props.secretReplicaRegions,
       logRemovalPolicy: removalPolicy,
     });
     this.apiUrl = this.services.apiUrl;
     this.uiUrl = this.services.uiUrl;
     this.consoleUrl = this.services.consoleUrl;
+
+    if (props.backup && !created) {
+      throw propError(this, 'backup', 'the storage is brought (storage), so this construct does not know its buckets',
+        'Back the brought buckets up with new MembraneBackup(scope, id, { buckets: [connectors, static] }), or leave backup unset.');
+    }
+    if (created && (props.backup ?? retain)) {
+      this.backup = new MembraneBackup(this, 'Backup', {
+        ...props.backupOptions,
+        buckets: [created.connectorsBucket, created.staticBucket],
+      });
+    } else if (props.backupOptions) {
+      throw propError(this, 'backupOptions', 'it is set but no backup is made (backup is off, or the storage is brought)',
+        'Set backup: true, or remove backupOptions.');
+    }
 
     if (props.autoscaling ?? true) {
       const caches = this.workerCache ? [this.cache, this.workerCache] : [this.cache];

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,6 +7,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { MembraneBackupOptions } from '../backup';
 import { MembraneCacheOptions } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
 import { MembraneScalingOptions } from '../scaling';
@@ -244,9 +245,43 @@ export interface MembraneProps {
 
   /**
    * Keep data when it leaves the stack: buckets, secrets and log groups are retained, and the load
-   * balancer has deletion protection. Turn off only for throw-away environments.
+   * balancer has deletion protection. Turn off only for throw-away environments. `SECRET` and
+   * `ENCRYPTION_SECRET` are retained either way (see `secretRemovalPolicy`).
    *
    * @default true
    */
   readonly retainData?: boolean;
+
+  /**
+   * What happens to the generated `SECRET` and `ENCRYPTION_SECRET` when they leave the stack, whatever `retainData`
+   * says: losing `ENCRYPTION_SECRET` makes every credential Membrane stored unreadable, so only an explicit
+   * `RemovalPolicy.DESTROY` deletes them (a throw-away environment).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly secretRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Regions that keep a read-only replica of the generated `SECRET` and `ENCRYPTION_SECRET` (disaster recovery:
+   * a replica can be promoted if the stack's region is lost). Replicas use the AWS managed key of their region.
+   *
+   * @default - no replica
+   */
+  readonly secretReplicaRegions?: string[];
+
+  /**
+   * Back up the connectors and static buckets with AWS Backup (continuous backup with point-in-time restore and
+   * daily recovery points in a vault with its own KMS key).
+   *
+   * @default - the value of retainData (on in production, off for throw-away environments) when this construct creates
+   * the storage; with brought `storage`, back its buckets up with `MembraneBackup`
+   */
+  readonly backup?: boolean;
+
+  /**
+   * Retention and cross-region copy of the backups.
+   *
+   * @default - 35 days of point-in-time restore and of daily recovery points, no copy
+   */
+  readonly backupOptions?: MembraneBackupOptions;
 }

@@ -202,6 +202,7 @@ export class MembraneEcsServices extends Construct {
       description,
       encryptionKey: props.encryptionKey,
       removalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
+      replicaRegions: props.secretReplicaRegions,
       noRotationReason: SECRET_NO_ROTATION,
     });
     const generatedJwtSecret = props.jwtSecret ? undefined : generate('JwtSecret', 'Membrane SECRET (JWT signing)');

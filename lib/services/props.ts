@@ -262,6 +262,14 @@ export interface MembraneEcsServicesProps {
   readonly secretRemovalPolicy?: RemovalPolicy;
 
   /**
+   * Regions that keep a read-only replica of the generated `SECRET` and `ENCRYPTION_SECRET`, for disaster recovery
+   * (a replica can be promoted to a standalone secret). Replicas use the AWS managed key of their region.
+   *
+   * @default - no replica
+   */
+  readonly secretReplicaRegions?: string[];
+
+  /**
    * Protect a queued tasks worker from scale-in and deployments while it runs a job (ECS task scale-in
    * protection). A small sidecar reads `queued_tasks_worker_busy` ("Service Deployment") every 5 s and sets or
    * clears the protection through the ECS agent, for the longest queued task plus 10 minutes, renewed while busy.

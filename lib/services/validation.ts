@@ -86,6 +86,28 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
       `${queuedTaskLimit} MB is not below the queued tasks worker's task memory (${queuedMemory} MiB)`,
       'Keep it well below services.queuedTasksWorker.memoryLimitMiB, or give the worker more memory.');
   }
+  const replicas = props.secretReplicaRegions;
+  if (replicas !== undefined && Token.isUnresolved(replicas)) {
+    throw propError(scope, 'secretReplicaRegions', 'the list is known only at deploy time, but CloudFormation takes one replica object per region',
+      'Give the list itself at synth time; each region in it may still be a token, e.g. [regionParameter.valueAsString].');
+  }
+  if (replicas !== undefined) {
+    if (props.jwtSecret && props.encryptionSecret) {
+      throw propError(scope, 'secretReplicaRegions', 'both jwtSecret and encryptionSecret are brought, so no secret is generated here to replicate',
+        'Replicate the brought secrets where they are created, or remove secretReplicaRegions.');
+    }
+    const stackRegion = Stack.of(scope).region;
+    replicas.forEach((region, i) => {
+      if (!known(region)) return;
+      if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
+        throw propError(scope, 'secretReplicaRegions', `'${region}' is not an AWS region`, 'Give region codes such as \'eu-west-1\'.');
+      }
+      if (region === stackRegion || replicas.indexOf(region) !== i) {
+        throw propError(scope, 'secretReplicaRegions', `'${region}' is ${region === stackRegion ? 'the stack\'s own region' : 'given twice'}`,
+          'Give each replica region once, and only regions other than the stack\'s.');
+      }
+    });
+  }
   if (props.queuedTaskProtection === false && props.taskProtectionImage !== undefined) {
     throw propError(scope, 'taskProtectionImage', 'it is set but queuedTaskProtection is false, so no sidecar uses it',
       'Remove taskProtectionImage, or leave queuedTaskProtection on.');

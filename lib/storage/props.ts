@@ -111,6 +111,25 @@ export interface MembraneStorageOptions {
    * @default false
    */
   readonly legacyEnvironmentNames?: boolean;
+
+  /**
+   * Replicate the connectors and static buckets to buckets in a second region (disaster recovery; "Frequently
+   * Asked Questions" recommends cross-region replication for production).
+   *
+   * @default - no replication
+   */
+  readonly replication?: MembraneStorageReplication;
+}
+
+/**
+ * Destinations of S3 replication. Each must be versioned, and when encrypted with a customer-managed key, its key
+ * must let the replication role encrypt. Deletions are not replicated: objects deleted here stay in the replica.
+ */
+export interface MembraneStorageReplication {
+  /** Receives the connectors bucket's objects, e.g. `s3.Bucket.fromBucketAttributes(this, 'Dr', { bucketArn, region })`. */
+  readonly connectorsDestination: s3.IBucket;
+  /** Receives the static bucket's objects. */
+  readonly staticDestination: s3.IBucket;
 }
 
 /**

@@ -91,11 +91,14 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
         serverAccessLogsPrefix: `s3/${suffix}/`,
         ...extra,
       });
+      if (!extra.replicationRules) {
+        Validations.of(bucket).acknowledge({
+          id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+          reason: 'Replication needs a destination bucket in a second region that the platform team owns: pass replication to turn it on '
+            + '(the connectors and static buckets are backed up with AWS Backup by Membrane by default).',
+        });
+      }
       Validations.of(bucket).acknowledge({
-        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-        reason: 'Membrane is a single-region deployment ("Frequently Asked Questions"); cross-region replication needs a destination bucket and role '
-          + 'the platform team owns, so it is left to them.',
-      }, {
         id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
         reason: 'Objects are encrypted with SSE-S3 (AES-256); a customer-managed KMS key would add per-request KMS cost and key-policy coupling with '
           + 'CloudFront OAC without a Membrane requirement for it.',
@@ -123,13 +126,21 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     });
     this.tmpBucket = tmpBucket;
 
+    const replicate = (destination: s3.IBucket | undefined): Partial<s3.BucketProps> => (destination ? {
+      // Delete markers stay here: an object deleted by mistake (or by an attacker) survives in the replica.
+      replicationRules: [{ destination, deleteMarkerReplication: false, priority: 0 }],
+    } : {});
+
     // "Frequently Asked Questions": back up the connectors and static buckets; versioning is the first line of that.
-    this.connectorsBucket = newBucket('ConnectorsBucket', 'connectors', { versioned: true, lifecycleRules: versionedRules });
+    this.connectorsBucket = newBucket('ConnectorsBucket', 'connectors', {
+      versioned: true, lifecycleRules: versionedRules, ...replicate(props.replication?.connectorsDestination),
+    });
 
     // "Self-hosting on AWS": CORS GET from any origin, max age 3000 s.
     this.staticBucket = newBucket('StaticBucket', 'static', {
       versioned: true,
       lifecycleRules: versionedRules,
+      ...replicate(props.replication?.staticDestination),
       cors: [{
         allowedMethods: [s3.HttpMethods.GET],
         allowedOrigins: ['*'],

@@ -1,0 +1,132 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { MembraneBackupProps } from './props';
+import { acknowledgeFinding } from '../common/nag';
+import { known, propError, requireWholeDays } from '../common/validation';
+
+/** AWS Backup keeps continuous backups of S3 for at most 35 days. */
+const MAX_CONTINUOUS_DAYS = 35;
+const DEFAULT_RETENTION = Duration.days(35);
+/** Daily recovery points start at 05:00 UTC, outside most working hours. */
+const DAILY_SCHEDULE = events.Schedule.cron({ hour: '5', minute: '0' });
+
+/**
+ * AWS Backup of what Membrane cannot recreate: the connectors and static buckets ("Frequently Asked Questions" and
+ * "Self-hosting on AWS" ask for regular bucket backups). Continuous backup gives point-in-time restore, a daily
+ * recovery point is kept longer, and each daily point can be copied to a vault in another region. The vault has its
+ * own KMS key and is retained with its recovery points (a vault that holds recovery points cannot be deleted).
+ *
+ * @example
+ * declare const storage: MembraneStorage;
+ * new MembraneBackup(this, 'Backup', {
+ *   buckets: [storage.connectorsBucket, storage.staticBucket],
+ *   copyToVaultArn: 'arn:aws:backup:eu-west-1:111111111111:backup-vault:membrane-dr',
+ * });
+ */
+export class MembraneBackup extends Construct {
+  /** The vault the recovery points are stored in. */
+  public readonly vault: backup.BackupVault;
+  /** The backup plan: continuous and daily rules. */
+  public readonly plan: backup.BackupPlan;
+  /** The selection of buckets, with the role AWS Backup uses for them. */
+  public readonly selection: backup.BackupSelection;
+  /** The vault's key. */
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: MembraneBackupProps) {
+    super(scope, id);
+    if (!props.buckets || props.buckets.length === 0) {
+      throw propError(this, 'buckets', 'no bucket is given',
+        'Give the connectors and static buckets, e.g. [storage.connectorsBucket, storage.staticBucket].');
+    }
+    const continuous = props.continuousRetention ?? DEFAULT_RETENTION;
+    const daily = props.dailyRetention ?? DEFAULT_RETENTION;
+    requireWholeDays(this, 'continuousRetention', continuous, 1);
+    requireWholeDays(this, 'dailyRetention', daily, 1);
+    requireWholeDays(this, 'copyRetention', props.copyRetention, 1);
+    if (!continuous.isUnresolved() && continuous.toDays() > MAX_CONTINUOUS_DAYS) {
+      throw propError(this, 'continuousRetention', `${continuous.toHumanString()} is longer than AWS Backup keeps continuous backups of S3`,
+        `Give at most ${MAX_CONTINUOUS_DAYS} days; keep older states with dailyRetention.`);
+    }
+    const copyArn = props.copyToVaultArn;
+    if (copyArn === undefined && props.copyRetention !== undefined) {
+      throw propError(this, 'copyRetention', 'it is set but copyToVaultArn is not', 'Give copyToVaultArn, or remove copyRetention.');
+    }
+    if (known(copyArn)) {
+      const arn = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.exec(copyArn);
+      if (!arn) {
+        throw propError(this, 'copyToVaultArn', `'${copyArn}' is not a backup vault ARN`,
+          'Give arn:aws:backup:<region>:<account>:backup-vault:<name> of a vault in another region.');
+      }
+      const region = Stack.of(this).region;
+      if (!Token.isUnresolved(region) && arn[1] === region) {
+        throw propError(this, 'copyToVaultArn', `the vault is in ${region}, the stack's own region`,
+          'A copy protects against the loss of a region only in another one: give a vault in a second region.');
+      }
+    }
+
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: 'Membrane backup vault',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vault = new backup.BackupVault(this, 'Vault', {
+      encryptionKey: this.encryptionKey,
+      // CloudFormation cannot delete a vault that holds recovery points, and they are the point of it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const copyActions: backup.BackupPlanCopyActionProps[] | undefined = copyArn === undefined ? undefined : [{
+      destinationBackupVault: backup.BackupVault.fromBackupVaultArn(this, 'CopyVault', copyArn),
+      deleteAfter: props.copyRetention ?? daily,
+    }];
+    this.plan = new backup.BackupPlan(this, 'Plan', {
+      backupVault: this.vault,
+      backupPlanRules: [
+        // aws-cdk-lib range-checks this retention even when it is a token: a deploy-time value is set on the L1 below.
+        new backup.BackupPlanRule({
+          ruleName: 'Continuous', enableContinuousBackup: true, deleteAfter: continuous.isUnresolved() ? DEFAULT_RETENTION : continuous,
+        }),
+        new backup.BackupPlanRule({ ruleName: 'Daily', scheduleExpression: DAILY_SCHEDULE, deleteAfter: daily, copyActions }),
+      ],
+    });
+
+    if (continuous.isUnresolved()) {
+      (this.plan.node.defaultChild as backup.CfnBackupPlan).addPropertyOverride('BackupPlan.BackupPlanRule.0.Lifecycle.DeleteAfterDays',
+        continuous.toDays());
+    }
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      description: 'AWS Backup: back up and restore the Membrane buckets',
+      // The general backup policy does not cover S3: AWS Backup needs its S3-specific policies to read versions,
+      // turn on the bucket's EventBridge notifications for continuous backup, and restore.
+      managedPolicies: [
+        'service-role/AWSBackupServiceRolePolicyForBackup',
+        'service-role/AWSBackupServiceRolePolicyForRestores',
+        'AWSBackupServiceRolePolicyForS3Backup',
+        'AWSBackupServiceRolePolicyForS3Restore',
+      ].map(name => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+    });
+    acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'AWS Backup\'s own service-role policy: AWS maintains it as the service adds resource types.');
+    acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+      'AWS Backup\'s own restore policy: a restore creates or writes the target bucket.');
+    acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]',
+      'AWS Backup for S3 needs this AWS-maintained policy (object versions, bucket notifications for continuous backup).');
+    acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore]',
+      'Restoring S3 recovery points needs this AWS-maintained policy.');
+    // Buckets encrypted with a customer-managed key are read and restored through it.
+    for (const bucket of props.buckets) bucket.encryptionKey?.grantEncryptDecrypt(role);
+
+    this.selection = this.plan.addSelection('Buckets', {
+      role,
+      disableDefaultBackupPolicy: true,
+      resources: props.buckets.map(bucket => backup.BackupResource.fromArn(bucket.bucketArn)),
+    });
+  }
+}
