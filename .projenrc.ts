@@ -66,6 +66,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'ts-jest@29.4.15',
+    // Optional for consumers (MembraneMongo.atlas loads it only when called): see README "MongoDB in the same deployment".
+    'awscdk-resources-mongodbatlas@4.0.0',
     'ts-node',
   ],
   // Integ snapshots get copies of aws-cdk-lib's and integ-tests-alpha's handler code (up to 2 MB of npm code): not

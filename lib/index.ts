@@ -5,5 +5,6 @@ export * from './cache';
 export * from './services';
 export * from './scaling';
 export * from './backup';
+export * from './mongo';
 export * from './nag';
 export * from './membrane';

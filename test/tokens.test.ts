@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { buildServices, membraneInputs } from './fixtures';
 import { testStack } from './nag';
 import {
-  Membrane, MembraneAuth, MembraneBackup, MembraneCache, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion,
+  Membrane, MembraneAuth, MembraneBackup, MembraneCache, MembraneMongo, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion,
 } from '../lib';
 
 /**
@@ -82,6 +82,17 @@ describe('token-valued props are accepted as they are', () => {
         dailyRetention: Duration.days(num(s, 'Daily')),
         copyToVaultArn: str(s, 'CopyVault'),
         copyRetention: Duration.days(num(s, 'CopyDays')),
+      });
+    }],
+    ['Atlas organization, size and names', s => {
+      const { mongoUri: _given, ...inputs } = membraneInputs(s);
+      new Membrane(s, 'Membrane', {
+        ...inputs,
+        domain: {
+          ...inputs.domain,
+          staticCertificate: acm.Certificate.fromCertificateArn(s, 'Static', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+        },
+        mongo: MembraneMongo.atlas({ orgId: str(s, 'Org'), instanceSize: str(s, 'Size'), clusterName: str(s, 'Cluster') }),
       });
     }],
     ['secret replica regions', s => buildServices({

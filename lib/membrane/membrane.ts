@@ -1,5 +1,7 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MembraneDomain, MembraneProps } from './props';
 import { validateMembraneProps } from './validation';
@@ -7,6 +9,7 @@ import { MembraneBackup } from '../backup';
 import { MembraneCache, MembraneCacheRole } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
 import { propError, warn } from '../common/validation';
+import { MembraneMongo } from '../mongo';
 import { MembraneNetwork } from '../network';
 import { MembraneScaling } from '../scaling';
 import { MembraneEcsServices } from '../services';
@@ -62,6 +65,9 @@ export class Membrane extends Construct {
    * @default - none when `backup` is false
    */
   public readonly backup?: MembraneBackup;
+
+  /** The secret with `MONGO_URI`: the one given, or the one assembled for an Atlas cluster created here. */
+  public readonly mongoUri: secretsmanager.ISecret;
   /** Public URL of the API (BASE_URI). */
   public readonly apiUrl: string;
   /** Public URL of the UI. */
@@ -111,6 +117,13 @@ export class Membrane extends Construct {
       });
     }
 
+    const mongo = (props.mongo ?? MembraneMongo.fromSecret(props.mongoUri!)).bind(this, {
+      vpc,
+      encryptionKey: props.encryptionKey,
+      secretRemovalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.mongoUri = mongo.mongoUri;
+
     this.services = new MembraneEcsServices(this, 'Services', {
       version: props.version,
       registry: props.registry,
@@ -119,7 +132,7 @@ export class Membrane extends Construct {
       cache: this.cache,
       workerCache: this.workerCache,
       vpc,
-      mongoUri: props.mongoUri,
+      mongoUri: mongo.mongoUri,
       selfHostingToken: props.selfHostingToken,
       auth: props.auth,
       domain: {
@@ -146,6 +159,12 @@ export class Membrane extends Construct {
       secretReplicaRegions: props.secretReplicaRegions,
       logRemovalPolicy: removalPolicy,
     });
+    if (mongo.endpointSecurityGroup) {
+      // Only the services that read MONGO_URI reach the database endpoint (PrivateLink uses ports 1024-65535).
+      for (const svc of [this.services.api, this.services.instantTasksWorker, this.services.queuedTasksWorker, this.services.orchestrator]) {
+        mongo.endpointSecurityGroup.connections.allowFrom(svc.service, ec2.Port.tcpRange(1024, 65535), `Membrane ${svc.serviceName} to MongoDB`);
+      }
+    }
     this.apiUrl = this.services.apiUrl;
     this.uiUrl = this.services.uiUrl;
     this.consoleUrl = this.services.consoleUrl;

@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { MembraneBackupOptions } from '../backup';
 import { MembraneCacheOptions } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
+import { MembraneMongo } from '../mongo';
 import { MembraneScalingOptions } from '../scaling';
 import { MembraneApplicationSettings, MembraneAuth, MembraneServicesOptions, MembraneVersion } from '../services';
 import { MembraneStorageOptions } from '../storage';
@@ -97,8 +98,19 @@ export interface MembraneProps {
   /**
    * Secret whose value is the MongoDB connection string (`MONGO_URI`). MongoDB 4.4 or later: MongoDB Atlas
    * (M10+ for production) or self-hosted. Amazon DocumentDB and Azure Cosmos DB are not supported by Membrane.
+   * Give this or `mongo`.
+   *
+   * @default - from `mongo`
    */
-  readonly mongoUri: secretsmanager.ISecret;
+  readonly mongoUri?: secretsmanager.ISecret;
+
+  /**
+   * Where MongoDB comes from: `MembraneMongo.fromSecret(secret)` (what `mongoUri` does) or `MembraneMongo.atlas({...})`,
+   * an Atlas cluster created in the same deployment and reached over AWS PrivateLink. Give this or `mongoUri`.
+   *
+   * @default - `mongoUri`
+   */
+  readonly mongo?: MembraneMongo;
 
   /** Secret whose value is the `SELF_HOSTING_TOKEN` from your Membrane organisation settings. */
   readonly selfHostingToken: secretsmanager.ISecret;

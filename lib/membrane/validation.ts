@@ -10,7 +10,11 @@ const RELATIVE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 
 /** Checks of `Membrane`'s props that no building block can make: the ones about how the props fit together. */
 export function validateMembraneProps(scope: Construct, props: MembraneProps): void {
-  requireProps(scope, props, ['version', 'registryCredentials', 'domain', 'mongoUri', 'selfHostingToken', 'auth']);
+  requireProps(scope, props, ['version', 'registryCredentials', 'domain', 'selfHostingToken', 'auth']);
+  if ((props.mongoUri === undefined) === (props.mongo === undefined)) {
+    throw propError(scope, props.mongo ? 'mongo' : 'mongoUri', props.mongo ? 'both mongoUri and mongo are given' : 'no MongoDB is given',
+      'Give mongoUri (a secret with MONGO_URI) or mongo (MembraneMongo.fromSecret(secret) or MembraneMongo.atlas({ orgId })), not both.');
+  }
   requireProps(scope, props.domain, ['zone'], 'domain.');
   if (!(props.version instanceof MembraneVersion)) {
     throw propError(scope, 'version', `${JSON.stringify(props.version)} is not a MembraneVersion`,
