@@ -17,7 +17,8 @@ function build(atlas: Partial<MembraneAtlasProps> = {}, overrides: Partial<Membr
 const only = (template: Template, type: string) => {
   const found = Object.entries(template.findResources(type));
   expect(found).toHaveLength(1);
-  return { id: found[0][0], ...found[0][1] };
+  const [id, resource] = found[0];
+  return Object.assign({}, resource, { id });
 };
 
 describeCdkTest('MembraneMongo.atlas: MongoDB Atlas in the same deployment', () => {
