@@ -128,6 +128,7 @@ describeCdkTest('Membrane with minimal props', () => {
     expect(ids('AWS::Logs::LogGroup')).toEqual([
       'MembraneCacheEngineLog85B102F7', 'MembraneCacheSlowLog057982EB', 'MembraneScalingMetricsLogGroup2AA6A900',
       'MembraneServicesApiLogGroup67EA6A96', 'MembraneServicesConsoleLogGroupF56D6169', 'MembraneServicesCustomCodeRunnerLogGroup60A80A0A',
+      'MembraneServicesFirewallLogGroupB125343F',
       'MembraneServicesInstantTasksWorkerLogGroup40E3E983', 'MembraneServicesOrchestratorLogGroup2E44E307',
       'MembraneServicesQueuedTasksWorkerLogGroup168BD791', 'MembraneServicesUiLogGroup098E8141',
     ]);
@@ -245,7 +246,7 @@ describeCdkTest('Membrane options', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 4);
     // Log groups follow retainData too (they were always retained, so a throw-away stack left them behind).
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(10);
+    expect(logGroups).toHaveLength(11);
     for (const group of logGroups) expect(group.DeletionPolicy).toBe('Delete');
     // SECRET and ENCRYPTION_SECRET stay unless removed explicitly; the cache's AUTH token (regenerated with the cache) goes.
     const secrets = (t: Template) => Object.entries(t.findResources('AWS::SecretsManager::Secret'));

@@ -95,6 +95,7 @@ describe('token-valued props are accepted as they are', () => {
         mongo: MembraneMongo.atlas({ orgId: str(s, 'Org'), instanceSize: str(s, 'Size'), clusterName: str(s, 'Cluster') }),
       });
     }],
+    ['firewall rate limit', s => buildServices({ firewall: { rateLimit: num(s, 'RateLimit') } }, s)],
     ['secret replica regions', s => buildServices({
       secretReplicaRegions: [str(s, 'ReplicaRegion')],
     }, s)],

@@ -152,6 +152,7 @@ export class Membrane extends Construct {
       loadBalancerDeletionProtection: retain,
       loadBalancerIdleTimeout: props.loadBalancerIdleTimeout,
       queuedTaskProtection: props.queuedTaskProtection,
+      firewall: (props.firewall ?? true) ? props.firewallOptions ?? {} : undefined,
       taskProtectionImage: props.taskProtectionImage,
       alarmTopic: props.alarmTopic,
       // SECRET and ENCRYPTION_SECRET are irreplaceable: retained unless removed explicitly, whatever retainData says.

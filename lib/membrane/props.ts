@@ -12,7 +12,7 @@ import { MembraneCacheOptions } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
 import { MembraneMongo } from '../mongo';
 import { MembraneScalingOptions } from '../scaling';
-import { MembraneApplicationSettings, MembraneAuth, MembraneServicesOptions, MembraneVersion } from '../services';
+import { MembraneApplicationSettings, MembraneAuth, MembraneFirewallOptions, MembraneServicesOptions, MembraneVersion } from '../services';
 import { MembraneStorageOptions } from '../storage';
 
 /**
@@ -280,6 +280,21 @@ export interface MembraneProps {
    * @default - no replica
    */
   readonly secretReplicaRegions?: string[];
+
+  /**
+   * AWS WAF in front of the load balancer: AWS's IP reputation list, known bad inputs and common rule set (the rules
+   * Membrane's own traffic matches counted), a rate limit per IP, and request logs.
+   *
+   * @default true
+   */
+  readonly firewall?: boolean;
+
+  /**
+   * Mode (block or count only, for a first rollout) and rate limit of the web ACL.
+   *
+   * @default - blocking, 3000 requests per 5 minutes per IP
+   */
+  readonly firewallOptions?: MembraneFirewallOptions;
 
   /**
    * Back up the connectors and static buckets with AWS Backup (continuous backup with point-in-time restore and

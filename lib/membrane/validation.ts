@@ -11,6 +11,9 @@ const RELATIVE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 /** Checks of `Membrane`'s props that no building block can make: the ones about how the props fit together. */
 export function validateMembraneProps(scope: Construct, props: MembraneProps): void {
   requireProps(scope, props, ['version', 'registryCredentials', 'domain', 'selfHostingToken', 'auth']);
+  if (props.firewall === false && props.firewallOptions) {
+    throw propError(scope, 'firewallOptions', 'it is set but firewall is false', 'Remove firewallOptions, or leave firewall on.');
+  }
   if ((props.mongoUri === undefined) === (props.mongo === undefined)) {
     throw propError(scope, props.mongo ? 'mongo' : 'mongoUri', props.mongo ? 'both mongoUri and mongo are given' : 'no MongoDB is given',
       'Give mongoUri (a secret with MONGO_URI) or mongo (MembraneMongo.fromSecret(secret) or MembraneMongo.atlas({ orgId })), not both.');

@@ -20,6 +20,7 @@ import {
 import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
 } from './environment';
+import { createFirewall } from './firewall';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
 import { IMembraneService, MembraneEcsServicesProps } from './props';
 import { resolveRoutes, Routes } from './routing';
@@ -30,6 +31,7 @@ import { mergeEnvironmentContracts } from '../common/contract';
 import { MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
+import { propError } from '../common/validation';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '
@@ -288,8 +290,16 @@ export class MembraneEcsServices extends Construct {
           + 'deleted in one step.',
       });
     }
-    if (props.webAclArn) {
-      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
+    if (props.firewall && props.webAclArn) {
+      throw propError(this, 'firewall', 'webAclArn brings a web ACL, and the load balancer takes one', 'Give firewall or webAclArn, not both.');
+    }
+    const webAclArn = props.firewall ? createFirewall(this, props.firewall, {
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      encryptionKey: props.encryptionKey,
+    }).webAcl.attrArn : props.webAclArn;
+    if (webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn });
     } else {
       Validations.of(loadBalancer).acknowledge({
         id: 'NIST.800.53.R5-ALBWAFEnabled',

@@ -270,6 +270,15 @@ export interface MembraneEcsServicesProps {
   readonly secretReplicaRegions?: string[];
 
   /**
+   * Put AWS WAF in front of the load balancer: a regional web ACL with AWS's IP reputation list, known bad inputs and
+   * common rule set (three rules that Membrane's own traffic matches are counted, not blocked: see the README), a
+   * rate limit per IP, and request logs. Not with `webAclArn` (bring your own ACL).
+   *
+   * @default - no web ACL (Membrane creates one by default)
+   */
+  readonly firewall?: MembraneFirewallOptions;
+
+  /**
    * Protect a queued tasks worker from scale-in and deployments while it runs a job (ECS task scale-in
    * protection). A small sidecar reads `queued_tasks_worker_busy` ("Service Deployment") every 5 s and sets or
    * clears the protection through the ECS agent, for the longest queued task plus 10 minutes, renewed while busy.
@@ -325,4 +334,30 @@ export interface IMembraneService extends IConstruct {
    * `DesiredCount`, so a deployment does not reset the running count. Once per service.
    */
   autoScaleTaskCount(props: appscaling.EnableScalingProps): MembraneTaskCountScaling;
+}
+
+/** What the web ACL does with matching requests. */
+export enum MembraneFirewallMode {
+  /** Block matching requests. */
+  BLOCK = 'block',
+  /** Only count them (CloudWatch metrics and logs): for a first rollout, before switching to BLOCK. */
+  COUNT = 'count',
+}
+
+/** The web ACL in front of the load balancer. */
+export interface MembraneFirewallOptions {
+  /**
+   * Block, or only count, what the rules match.
+   *
+   * @default MembraneFirewallMode.BLOCK
+   */
+  readonly mode?: MembraneFirewallMode;
+
+  /**
+   * Requests from one IP address in any 5 minutes before the rate rule acts. Webhook senders post from few
+   * addresses: raise it if a provider's bursts come close.
+   *
+   * @default 3000 (10 requests per second, sustained)
+   */
+  readonly rateLimit?: number;
 }
