@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Membrane, MembraneAuth, MembraneScalingOptions, MembraneStorage, MembraneVersion } from '../lib';
+import { acknowledge } from '../lib/common/nag';
 
 /**
  * What the examples need from the account: a public hosted zone and secrets created beforehand
@@ -121,7 +122,7 @@ export class MembraneDevelopmentStack extends Stack {
     });
 
     const { services, cache } = this.membrane;
-    Validations.of(services.orchestrator.service).acknowledge({
+    acknowledge(services.orchestrator.service, {
       id: 'Membrane-OrchestratorHighAvailability',
       reason: 'Development: a short pause of schedules while the single orchestrator task is replaced is acceptable.',
     });
@@ -130,19 +131,19 @@ export class MembraneDevelopmentStack extends Stack {
     Annotations.of(cache).acknowledgeWarning('@org/membrane-cdk:singleAz', 'Development: a single cache node; Redis holds only rebuildable data.');
     Annotations.of(this.membrane).acknowledgeWarning('@org/membrane-cdk:staticDomainNeedsCertificate',
       'Development: static files from the CloudFront domain are fine.');
-    Validations.of(services.loadBalancer).acknowledge({
+    acknowledge(services.loadBalancer, {
       id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
       reason: 'Development: retainData is false so that the whole environment can be deleted with the stack.',
     });
     const replicationGroup = cache.node.findChild('ReplicationGroup');
-    Validations.of(replicationGroup).acknowledge({
+    acknowledge(replicationGroup, {
       id: 'AwsSolutions-AEC4',
       reason: 'Development: one node without Multi-AZ; Redis holds only rebuildable cache data ("Self-hosting on AWS").',
     }, {
       id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
       reason: 'Development: no snapshots; Redis holds only rebuildable cache data ("Self-hosting on AWS").',
     });
-    Validations.of((this.membrane.storage as MembraneStorage).distribution).acknowledge({
+    acknowledge((this.membrane.storage as MembraneStorage).distribution, {
       id: 'AwsSolutions-CFR4',
       reason: 'Development: served from the *.cloudfront.net name, whose certificate policy CloudFront sets.',
     });

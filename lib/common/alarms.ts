@@ -1,8 +1,9 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { acknowledge } from './nag';
 
 /** Topics whose policy already lets CloudWatch publish (several building blocks may notify one topic). */
 const allowed = new WeakSet<sns.ITopic>();
@@ -16,7 +17,7 @@ const allowed = new WeakSet<sns.ITopic>();
 export function notify(alarms: cloudwatch.Alarm[], topic: sns.ITopic | undefined): void {
   if (!topic) {
     for (const alarm of alarms) {
-      Validations.of(alarm).acknowledge({
+      acknowledge(alarm, {
         id: 'NIST.800.53.R5-CloudWatchAlarmAction',
         reason: 'Where alarms go (SNS, chat, paging) is the platform team\'s choice; pass alarmTopic to notify a topic. The alarm still shows in '
           + 'CloudWatch.',

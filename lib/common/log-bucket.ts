@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag';
 
 /** Settings every bucket of this library gets: private, SSE-S3, TLS 1.2+ only. */
 export const SECURE_BUCKET_DEFAULTS = {
@@ -37,7 +38,7 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
     lifecycleRules: [{ id: 'expire-logs', expiration: options.expiration, noncurrentVersionExpiration: Duration.days(1) }],
   });
-  Validations.of(bucket).acknowledge({
+  acknowledge(bucket, {
     id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
     reason: 'Access logs stay in the deployment region with the rest of Membrane ("Frequently Asked Questions": single-region); replicate them with '
       + 'your organisation-wide log archive if required.',
@@ -48,7 +49,7 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
   if (!options.receivesServerAccessLogs) {
     const reason = 'This bucket is itself a log destination; S3 discourages logging a bucket into itself and another log bucket would need its own, '
       + 'without end.';
-    Validations.of(bucket).acknowledge(
+    acknowledge(bucket, 
       { id: 'AwsSolutions-S1', reason },
       { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason },
     );

@@ -34,3 +34,42 @@ export function acknowledgeFinding(scope: IConstruct, id: string, reason: string
   const acknowledged = { ...(entries[entries.length - 1]?.data as Record<string, string> | undefined), [id]: reason };
   scope.node.addMetadata(key, acknowledged);
 }
+
+/**
+ * The rule packs that check the same control under the same rule name as NIST 800-53 R5 (cdk-nag 3):
+ * an acknowledgement of `NIST.800.53.R5-<control>` holds, with its reason, for these packs' rule too.
+ */
+const SAME_CONTROL: { readonly [control: string]: readonly string[] } = {
+  ALBWAFEnabled: ['PCI.DSS.321'],
+  CloudWatchAlarmAction: ['HIPAA.Security'],
+  CloudWatchLogGroupEncrypted: ['HIPAA.Security', 'PCI.DSS.321'],
+  ELBDeletionProtectionEnabled: ['HIPAA.Security'],
+  ELBv2ACMCertificateRequired: ['HIPAA.Security', 'PCI.DSS.321'],
+  ElastiCacheRedisClusterAutomaticBackup: ['HIPAA.Security'],
+  IAMNoInlinePolicy: ['HIPAA.Security', 'PCI.DSS.321'],
+  S3BucketLoggingEnabled: ['HIPAA.Security', 'PCI.DSS.321'],
+  S3BucketReplicationEnabled: ['HIPAA.Security', 'PCI.DSS.321'],
+  S3BucketVersioningEnabled: ['HIPAA.Security', 'PCI.DSS.321'],
+  S3DefaultEncryptionKMS: ['HIPAA.Security', 'PCI.DSS.321'],
+  SecretsManagerRotationEnabled: ['HIPAA.Security'],
+  SecretsManagerUsingKMSKey: ['HIPAA.Security', 'PCI.DSS.321'],
+  VPCNoUnrestrictedRouteToIGW: ['HIPAA.Security', 'PCI.DSS.321'],
+};
+
+/** One acknowledgement: the rule id and why the finding is accepted. */
+export interface Acknowledgement {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/**
+ * Acknowledges rule-pack findings on `scope`, like `Validations.of(scope).acknowledge(...)`, and extends each NIST
+ * 800-53 R5 acknowledgement to the HIPAA Security and PCI DSS 3.2.1 rules of the same control, with the same reason.
+ */
+export function acknowledge(scope: IConstruct, ...acks: Acknowledgement[]): void {
+  const all = acks.flatMap(ack => {
+    const control = /^NIST\.800\.53\.R5-(\w+)$/.exec(ack.id)?.[1];
+    return [ack, ...(control ? SAME_CONTROL[control] ?? [] : []).map(pack => ({ id: `${pack}-${control}`, reason: ack.reason }))];
+  });
+  Validations.of(scope).acknowledge(...all);
+}

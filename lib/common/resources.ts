@@ -1,9 +1,10 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag';
 
 /**
  * A log group (retained unless told otherwise), encrypted with `encryptionKey` when given (whose key policy then admits the regional
@@ -16,7 +17,7 @@ export function createLogGroup(scope: Construct, id: string, retention: logs.Ret
   }
   const group = new logs.LogGroup(scope, id, { logGroupName, retention, encryptionKey, removalPolicy });
   if (!encryptionKey) {
-    Validations.of(group).acknowledge({
+    acknowledge(group, {
       id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
       reason: `CloudWatch Logs encrypts ${contents} at rest with service-managed keys; pass encryptionKey to use a customer-managed key.`,
     });
@@ -56,12 +57,12 @@ export function createGeneratedSecret(scope: Construct, id: string, options: Gen
 
 /** Acknowledges the rotation findings (with the reason) and, without a customer-managed key, the KMS finding. */
 export function acknowledgeSecretFindings(secret: secretsmanager.ISecret, noRotationReason: string, customerManagedKey: boolean): void {
-  Validations.of(secret).acknowledge(
+  acknowledge(secret, 
     { id: 'AwsSolutions-SMG4', reason: noRotationReason },
     { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: noRotationReason },
   );
   if (!customerManagedKey) {
-    Validations.of(secret).acknowledge({
+    acknowledge(secret, {
       id: 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
       reason: 'Encrypted with the AWS managed aws/secretsmanager key by default; pass encryptionKey to use a customer-managed key.',
     });
@@ -74,7 +75,7 @@ export function acknowledgeSecretFindings(secret: secretsmanager.ISecret, noRota
  */
 export function acknowledgeGrantPolicy(role: iam.IRole | undefined): void {
   if (role?.node.tryFindChild('DefaultPolicy')) {
-    Validations.of(role).acknowledge({
+    acknowledge(role, {
       id: 'NIST.800.53.R5-IAMNoInlinePolicy',
       reason: 'The policy holds only CDK grants to this task\'s own log groups, secrets and buckets; as a managed policy it could be attached to '
         + 'other principals.',

@@ -1,9 +1,10 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createLogBucket } from '../common/log-bucket';
 import { requireInteger } from '../common/validation';
+import { acknowledge } from '../common/nag';
 
 /**
  * Properties for `MembraneNetwork`.
@@ -95,7 +96,7 @@ export class MembraneNetwork extends Construct {
     }
 
     for (const subnet of this.vpc.publicSubnets) {
-      Validations.of(subnet).acknowledge({
+      acknowledge(subnet, {
         id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
         reason: 'Public subnets hold only the NAT gateways and the internet-facing load balancer; no task or cache runs in them.',
       });

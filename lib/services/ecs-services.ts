@@ -1,4 +1,4 @@
-import { AspectPriority, Aspects, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -32,6 +32,7 @@ import { MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
 import { propError } from '../common/validation';
+import { acknowledge } from '../common/nag';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '
@@ -278,13 +279,13 @@ export class MembraneEcsServices extends Construct {
         + 'Create the stack with env: { region: \'<region>\' } (the account may stay unresolved).');
     }
     loadBalancer.logAccessLogs(logsBucket, 'alb');
-    Validations.of(loadBalancer).acknowledge({
+    acknowledge(loadBalancer, {
       id: 'AwsSolutions-EC23',
       reason: 'The load balancer is the public HTTPS entry point of the API, UI and Console ("Frequently Asked Questions"); it accepts 443 and 80 '
         + '(redirected to 443) from anywhere.',
     });
     if (props.loadBalancerDeletionProtection === false) {
-      Validations.of(loadBalancer).acknowledge({
+      acknowledge(loadBalancer, {
         id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
         reason: 'Deletion protection is off on request (loadBalancerDeletionProtection: false, a throw-away environment), so the stack can be '
           + 'deleted in one step.',
@@ -301,7 +302,7 @@ export class MembraneEcsServices extends Construct {
     if (webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn });
     } else {
-      Validations.of(loadBalancer).acknowledge({
+      acknowledge(loadBalancer, {
         id: 'NIST.800.53.R5-ALBWAFEnabled',
         reason: 'A web ACL is an account-level choice (rules, logging, cost); pass webAclArn to attach one.',
       });
@@ -324,7 +325,7 @@ export class MembraneEcsServices extends Construct {
       defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
     });
     const redirect = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
-    Validations.of(redirect).acknowledge({
+    acknowledge(redirect, {
       id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
       reason: 'The port 80 listener only answers with a permanent redirect to HTTPS ("Frequently Asked Questions": enforce HTTPS redirects); it '
         + 'serves no content.',

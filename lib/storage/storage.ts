@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +11,7 @@ import { MembraneStorageBuckets, MembraneStorageProps } from './props';
 import { IMembraneStorage, MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket, SECURE_BUCKET_DEFAULTS } from '../common/log-bucket';
 import { propError, requireWholeDays } from '../common/validation';
+import { acknowledge } from '../common/nag';
 
 /** Longest suffix appended to `bucketNamePrefix`. */
 const LONGEST_BUCKET_SUFFIX = '-access-logs';
@@ -92,13 +93,13 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
         ...extra,
       });
       if (!extra.replicationRules) {
-        Validations.of(bucket).acknowledge({
+        acknowledge(bucket, {
           id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
           reason: 'Replication needs a destination bucket in a second region that the platform team owns: pass replication to turn it on '
             + '(the connectors and static buckets are backed up with AWS Backup by Membrane by default).',
         });
       }
-      Validations.of(bucket).acknowledge({
+      acknowledge(bucket, {
         id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
         reason: 'Objects are encrypted with SSE-S3 (AES-256); a customer-managed KMS key would add per-request KMS cost and key-policy coupling with '
           + 'CloudFront OAC without a Membrane requirement for it.',
@@ -119,7 +120,7 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
     });
-    Validations.of(tmpBucket).acknowledge({
+    acknowledge(tmpBucket, {
       id: 'NIST.800.53.R5-S3BucketVersioningEnabled',
       reason: 'The tmp bucket holds scratch files that expire after a few days by design ("Self-hosting on AWS"); versions would keep expired data '
         + 'and defeat the expiry.',
@@ -218,21 +219,21 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     });
 
     if (!props.geoRestriction) {
-      Validations.of(distribution).acknowledge({
+      acknowledge(distribution, {
         id: 'AwsSolutions-CFR1',
         reason: 'Static files (icons, connector assets) are loaded by end users of the integrating product wherever they are; pass geoRestriction to '
           + 'restrict.',
       });
     }
     if (!props.webAclArn) {
-      Validations.of(distribution).acknowledge({
+      acknowledge(distribution, {
         id: 'AwsSolutions-CFR2',
         reason: 'The distribution serves read-only, public static files (GET/HEAD only) from a private bucket through OAC; pass webAclArn to attach '
           + 'a WAF web ACL.',
       });
     }
     if (!props.domain) {
-      Validations.of(distribution).acknowledge({
+      acknowledge(distribution, {
         id: 'AwsSolutions-CFR4',
         reason: 'Without a custom domain CloudFront serves the default *.cloudfront.net certificate, whose minimum protocol cannot be set; pass '
           + 'domain to get TLSv1.2_2021.',

@@ -1,4 +1,4 @@
-import { Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -19,6 +19,7 @@ import { addTaskProtection } from './task-protection';
 import { listenerRule, Route } from '../routing';
 import { validateServiceOptions } from '../validation';
 import { MembraneVersion } from '../version';
+import { acknowledge } from '../../common/nag';
 
 /** What every Membrane service shares, decided once by `MembraneEcsServices`. */
 export interface MembraneServiceContext {
@@ -113,7 +114,7 @@ export class MembraneService extends Construct implements IMembraneService {
         metricsPath: mode.prometheus.path,
       });
     }
-    Validations.of(this.taskDefinition).acknowledge({
+    acknowledge(this.taskDefinition, {
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret Membrane configuration (URLs, bucket names, flags, timeouts) is plain environment; every credential is an ECS secret '
         + 'from Secrets Manager.',
@@ -147,7 +148,7 @@ export class MembraneService extends Construct implements IMembraneService {
     });
 
     if (context.enableExecuteCommand) {
-      Validations.of(this.taskDefinition.taskRole).acknowledge({
+      acknowledge(this.taskDefinition.taskRole, {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'ECS Exec (enableExecuteCommand) opens its Session Manager channel with ssmmessages actions that have no resource-level '
           + 'permissions, so AWS requires Resource \'*\'; the statement exists only while ECS Exec is on.',
