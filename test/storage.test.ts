@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage } from '../lib';
@@ -403,5 +404,46 @@ describeCdkTest('MembraneStorage replication to a second region ("Frequently Ask
     expect(policies.map(s => s.Resource)).toEqual(expect.arrayContaining([
       'arn:aws:s3:::connectors-dr/*', 'arn:aws:s3:::static-dr/*',
     ]));
+  });
+});
+
+describeCdkTest('MembraneStorage with a customer-managed key', () => {
+  const stack = testStack();
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const storage = new MembraneStorage(stack, 'Storage', { encryptionKey: key });
+  const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  storage.grantReadWrite(role);
+  const template = Template.fromStack(stack);
+  const encryption = (b: s3.IBucket) => template.toJSON().Resources[stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)]
+    .Properties.BucketEncryption.ServerSideEncryptionConfiguration[0];
+
+  test('the three Membrane buckets use SSE-KMS with S3 Bucket Keys; the access-log bucket stays SSE-S3 (log delivery needs it)', () => {
+    for (const bucket of [storage.tmpBucket, storage.connectorsBucket, storage.staticBucket]) {
+      expect(encryption(bucket)).toEqual({
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] } },
+      });
+    }
+    expect(encryption(storage.accessLogsBucket).ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
+  });
+
+  test('CloudFront\'s Origin Access Control may decrypt, from this account\'s distributions only', () => {
+    const statements = template.toJSON().Resources.Key961B73FD.Properties.KeyPolicy.Statement;
+    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({
+      Action: 'kms:Decrypt',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Condition: { ArnLike: { 'AWS:SourceArn': expect.anything() } },
+    })]));
+  });
+
+  test('the task role gets kms:Decrypt and kms:GenerateDataKey on the key, no wildcard actions', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] } },
+        ]),
+      },
+    });
   });
 });

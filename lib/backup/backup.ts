@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { MembraneBackupProps } from './props';
-import { acknowledgeFinding } from '../common/nag';
+import { acknowledge, acknowledgeFinding } from '../common/nag';
 import { known, propError, requireWholeDays } from '../common/validation';
 
 /** AWS Backup keeps continuous backups of S3 for at most 35 days. */
@@ -121,7 +121,14 @@ export class MembraneBackup extends Construct {
     acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore]',
       'Restoring S3 recovery points needs this AWS-maintained policy.');
     // Buckets encrypted with a customer-managed key are read and restored through it.
-    for (const bucket of props.buckets) bucket.encryptionKey?.grantEncryptDecrypt(role);
+    for (const bucket of props.buckets) bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
+    if (role.node.tryFindChild('DefaultPolicy')) {
+      acknowledge(role, {
+        id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+        reason: 'The policy holds only the key grant AWS Backup needs to read and restore the SSE-KMS buckets of this plan; as a managed '
+          + 'policy it could be attached to other principals.',
+      });
+    }
 
     this.selection = this.plan.addSelection('Buckets', {
       role,

@@ -49,7 +49,7 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
   if (!options.receivesServerAccessLogs) {
     const reason = 'This bucket is itself a log destination; S3 discourages logging a bucket into itself and another log bucket would need its own, '
       + 'without end.';
-    acknowledge(bucket, 
+    acknowledge(bucket,
       { id: 'AwsSolutions-S1', reason },
       { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason },
     );

@@ -57,7 +57,7 @@ export function createGeneratedSecret(scope: Construct, id: string, options: Gen
 
 /** Acknowledges the rotation findings (with the reason) and, without a customer-managed key, the KMS finding. */
 export function acknowledgeSecretFindings(secret: secretsmanager.ISecret, noRotationReason: string, customerManagedKey: boolean): void {
-  acknowledge(secret, 
+  acknowledge(secret,
     { id: 'AwsSolutions-SMG4', reason: noRotationReason },
     { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: noRotationReason },
   );

@@ -176,6 +176,7 @@ export class Membrane extends Construct {
     }
     if (created && (props.backup ?? retain)) {
       this.backup = new MembraneBackup(this, 'Backup', {
+        encryptionKey: props.encryptionKey,
         ...props.backupOptions,
         buckets: [created.connectorsBucket, created.staticBucket],
       });
@@ -202,6 +203,7 @@ export class Membrane extends Construct {
     const staticCertificate = props.domain.staticCertificate ?? this.staticCertificate(props.domain, host);
     return new MembraneStorage(this, 'Storage', {
       removalPolicy,
+      encryptionKey: props.encryptionKey,
       ...props.storageOptions,
       domain: staticCertificate ? {
         domainName: host(props.domain.staticHost ?? 'static'),

@@ -220,9 +220,11 @@ export interface MembraneProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
-   * Customer-managed KMS key for the generated secrets, the cache and the log groups.
+   * Customer-managed KMS key for everything that holds data: the tmp, connectors and static buckets (SSE-KMS with
+   * S3 Bucket Keys), the generated secrets, the cache, the log groups and the backup vault. Enable its rotation
+   * and retain it with the data (the example's key does both). The alarm topic is yours: encrypt it with the same key.
    *
-   * @default - AWS managed keys
+   * @default - AWS managed keys and SSE-S3; the backup vault gets a key of its own
    */
   readonly encryptionKey?: kms.IKey;
 

@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createLogBucket } from '../common/log-bucket';
-import { requireInteger } from '../common/validation';
 import { acknowledge } from '../common/nag';
+import { requireInteger } from '../common/validation';
 
 /**
  * Properties for `MembraneNetwork`.

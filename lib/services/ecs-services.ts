@@ -30,9 +30,9 @@ import { MEMBRANE_PORT } from '../common/constants';
 import { mergeEnvironmentContracts } from '../common/contract';
 import { MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket } from '../common/log-bucket';
+import { acknowledge } from '../common/nag';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
 import { propError } from '../common/validation';
-import { acknowledge } from '../common/nag';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { storageEnvironment } from './environment';
@@ -32,8 +33,11 @@ export function grantStorageReadWrite(storage: StorageBuckets & IConstruct, gran
     // The object-level wildcard is the point of this grant; acknowledge it where it lands.
     for (const id of findings) acknowledgeFinding(grantee, id, OBJECT_WILDCARD_REASON);
   }
-  return iam.Grant.addToPrincipal({ grantee, actions: BUCKET_ACTIONS, resourceArns: buckets.map(b => b.bucketArn) })
-    .combine(iam.Grant.addToPrincipal({ grantee, actions: OBJECT_ACTIONS, resourceArns: buckets.map(b => b.arnForObjects('*')) }));
+  // SSE-KMS buckets: getting an object needs kms:Decrypt, putting one kms:GenerateDataKey (one grant per distinct key).
+  const keys = [...new Set(buckets.map(b => b.encryptionKey).filter((k): k is kms.IKey => k !== undefined))];
+  return keys.reduce((grant, key) => grant.combine(key.grant(grantee, 'kms:Decrypt', 'kms:GenerateDataKey')),
+    iam.Grant.addToPrincipal({ grantee, actions: BUCKET_ACTIONS, resourceArns: buckets.map(b => b.bucketArn) })
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: OBJECT_ACTIONS, resourceArns: buckets.map(b => b.arnForObjects('*')) })));
 }
 
 /** The environment contract of a storage (no secrets: tasks use their IAM role). */

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
@@ -119,6 +120,17 @@ export interface MembraneStorageOptions {
    * @default - no replication
    */
   readonly replication?: MembraneStorageReplication;
+
+  /**
+   * Customer-managed KMS key for the tmp, connectors and static buckets (SSE-KMS with S3 Bucket Keys, which cut the
+   * KMS requests by caching a bucket-level data key). The key policy lets CloudFront's Origin Access Control decrypt
+   * (aws-cdk-lib scopes it to this account's distributions: naming this one would be a circular dependency), and the
+   * task role's grant includes the key. The access-log bucket
+   * stays on SSE-S3: S3 server access logs can only be delivered to SSE-S3 buckets.
+   *
+   * @default - SSE-S3 (AES-256, S3's own keys)
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**

@@ -10,8 +10,8 @@ import { grantStorageReadWrite, storageContract } from './grants';
 import { MembraneStorageBuckets, MembraneStorageProps } from './props';
 import { IMembraneStorage, MembraneEnvironmentContract } from '../common/environment';
 import { createLogBucket, SECURE_BUCKET_DEFAULTS } from '../common/log-bucket';
-import { propError, requireWholeDays } from '../common/validation';
 import { acknowledge } from '../common/nag';
+import { propError, requireWholeDays } from '../common/validation';
 
 /** Longest suffix appended to `bucketNamePrefix`. */
 const LONGEST_BUCKET_SUFFIX = '-access-logs';
@@ -84,6 +84,7 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     const newBucket = (bucketId: string, suffix: string, extra: s3.BucketProps) => {
       const bucket = new s3.Bucket(this, bucketId, {
         ...SECURE_BUCKET_DEFAULTS,
+        ...(props.encryptionKey ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true } : {}),
         removalPolicy,
         // A destroyed bucket must be empty first (versions included); CDK's provider empties it on stack deletion.
         autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
@@ -99,11 +100,13 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
             + '(the connectors and static buckets are backed up with AWS Backup by Membrane by default).',
         });
       }
-      acknowledge(bucket, {
-        id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-        reason: 'Objects are encrypted with SSE-S3 (AES-256); a customer-managed KMS key would add per-request KMS cost and key-policy coupling with '
-          + 'CloudFront OAC without a Membrane requirement for it.',
-      });
+      if (!props.encryptionKey) {
+        acknowledge(bucket, {
+          id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+          reason: 'Objects are encrypted with SSE-S3 (AES-256) unless encryptionKey is given (Membrane passes its own): a customer-managed key '
+            + 'adds KMS cost per request and is for teams whose controls require one.',
+        });
+      }
       return bucket;
     };
     const versionedRules: s3.LifecycleRule[] = [{

@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MEMBRANE_PORT, MIN_PRODUCTION_TASKS } from '../../common/constants';
 import { MembraneEnvironmentContract } from '../../common/environment';
+import { acknowledge } from '../../common/nag';
 import { createLogGroup } from '../../common/resources';
 import { propError } from '../../common/validation';
 import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from '../defaults';
@@ -19,7 +20,6 @@ import { addTaskProtection } from './task-protection';
 import { listenerRule, Route } from '../routing';
 import { validateServiceOptions } from '../validation';
 import { MembraneVersion } from '../version';
-import { acknowledge } from '../../common/nag';
 
 /** What every Membrane service shares, decided once by `MembraneEcsServices`. */
 export interface MembraneServiceContext {
