@@ -92,6 +92,14 @@ describeCdkTest('Membrane puts the firewall on by default', () => {
     expect(acl.Properties.Rules[3].Statement.RateBasedStatement.Limit).toBe(500);
   });
 
+  test('your own web ACL replaces the created one', () => {
+    const arn = 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/own/abc-123';
+    const t = build({ webAclArn: arn });
+    t.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: arn });
+    expect(() => build({ webAclArn: arn, firewallOptions: { rateLimit: 500 } })).toThrow(/invalid 'webAclArn': it brings a web ACL/);
+  });
+
   test('rejects firewall options with the firewall off', () => {
     expect(() => build({ firewall: false, firewallOptions: { rateLimit: 500 } })).toThrow(/invalid 'firewallOptions': it is set but firewall is false/);
   });

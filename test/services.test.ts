@@ -8,7 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildServices, containerOf, servicesFixture, servicesProps } from './fixtures';
 import { describeCdkTest, expectFindings } from './harness';
-import { acknowledgements, expectNoNagFindings, ownAcknowledgements, testStack } from './nag';
+import { expectNoNagFindings, ownAcknowledgements, testStack } from './nag';
 import {
   IMembraneService, MembraneAuth, MembraneCache, MembraneCacheProps, MembraneCacheRole, MembraneCredentialsStorage, MembraneEcsServices,
   MembraneEcsServicesProps, MembraneRegistry, MembraneScaling, MembraneStartupCheck, MembraneVersion,

@@ -8,7 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage } from '../lib';
 import { describeCdkTest } from './harness';
-import { acknowledgements, expectNoNagFindings, nagFindings, ownAcknowledgements, testStack } from './nag';
+import { expectNoNagFindings, nagFindings, ownAcknowledgements, testStack } from './nag';
 
 function build(props: ConstructorParameters<typeof MembraneStorage>[2] = {}) {
   const stack = testStack();

@@ -152,7 +152,8 @@ export class Membrane extends Construct {
       loadBalancerDeletionProtection: retain,
       loadBalancerIdleTimeout: props.loadBalancerIdleTimeout,
       queuedTaskProtection: props.queuedTaskProtection,
-      firewall: (props.firewall ?? true) ? props.firewallOptions ?? {} : undefined,
+      firewall: (props.firewall ?? true) && !props.webAclArn ? props.firewallOptions ?? {} : undefined,
+      webAclArn: props.webAclArn,
       taskProtectionImage: props.taskProtectionImage,
       alarmTopic: props.alarmTopic,
       // SECRET and ENCRYPTION_SECRET are irreplaceable: retained unless removed explicitly, whatever retainData says.

@@ -292,6 +292,13 @@ export interface MembraneProps {
   readonly firewall?: boolean;
 
   /**
+   * Your own regional web ACL for the load balancer, instead of the one `firewall` creates.
+   *
+   * @default - the web ACL of `firewall`
+   */
+  readonly webAclArn?: string;
+
+  /**
    * Mode (block or count only, for a first rollout) and rate limit of the web ACL.
    *
    * @default - blocking, 3000 requests per 5 minutes per IP

@@ -14,6 +14,10 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
   if (props.firewall === false && props.firewallOptions) {
     throw propError(scope, 'firewallOptions', 'it is set but firewall is false', 'Remove firewallOptions, or leave firewall on.');
   }
+  if (props.webAclArn && (props.firewall === true || props.firewallOptions)) {
+    throw propError(scope, 'webAclArn', 'it brings a web ACL, and firewall or firewallOptions asks for the one this library creates',
+      'Give webAclArn alone (your ACL), or firewall / firewallOptions alone.');
+  }
   if ((props.mongoUri === undefined) === (props.mongo === undefined)) {
     throw propError(scope, props.mongo ? 'mongo' : 'mongoUri', props.mongo ? 'both mongoUri and mongo are given' : 'no MongoDB is given',
       'Give mongoUri (a secret with MONGO_URI) or mongo (MembraneMongo.fromSecret(secret) or MembraneMongo.atlas({ orgId })), not both.');
