@@ -5,7 +5,7 @@
  * API's CPU), skips changes within its 10 % tolerance, scales up by at most max(100 %, 4 pods) per 15 s with no
  * stabilization, and scales down to the highest recommendation of the last 300 s.
  */
-import { DEFAULT_OPTIONS, Result, Scenario, signal, SimulationOptions } from './model';
+import { DEFAULT_OPTIONS, Recorder, Result, Scenario, signal, SimulationOptions } from './model';
 import { DEFAULT_BUFFER_RATIO, DEFAULT_TARGETS } from '../../lib/scaling/defaults';
 import { ModeKey } from '../../lib/services/modes';
 
@@ -64,15 +64,8 @@ export function simulateKeda(svc: KedaService, scenario: Scenario, options: Simu
   let pods: number[] = Array.from({ length: svc.min }, () => 0);
   let desired = svc.min;
   const history: Array<[number, number]> = [];
-  const need = (t: number) => Math.min(svc.max, Math.max(svc.min, Math.ceil(scenario.work(t, svc.max))));
+  const recorder = new Recorder(svc, scenario, dt);
   let actions = 0;
-  let taskSeconds = 0;
-  let neededSeconds = 0;
-  let peakOver = 0;
-  let requiredTasks = svc.min;
-  let loadStart: number | undefined;
-  let loadTarget = 0;
-  let reachedAt: number | undefined;
   for (let t = 0; t < scenario.durationSeconds; t += dt) {
     const ready = pods.filter(readyAt => readyAt <= t).length;
     if (t % POLL_SECONDS === 0) {
@@ -93,27 +86,7 @@ export function simulateKeda(svc: KedaService, scenario: Scenario, options: Simu
         desired = next;
       }
     }
-    const needed = need(t);
-    taskSeconds += pods.length * dt;
-    neededSeconds += needed * dt;
-    if (scenario.work(t, svc.max) > 0) peakOver = Math.max(peakOver, pods.length - needed);
-    requiredTasks = Math.max(requiredTasks, needed);
-    if (loadStart === undefined && needed > svc.min) {
-      loadStart = t;
-      loadTarget = needed;
-    }
-    if (loadStart !== undefined && reachedAt === undefined && ready >= loadTarget) reachedAt = t;
+    recorder.tick(t, pods.length, ready);
   }
-  return {
-    config: 'keda (reference)',
-    service: svc.service,
-    scenario: scenario.name,
-    requiredTasks,
-    secondsToCapacity: loadStart === undefined ? 0 : reachedAt === undefined ? null : reachedAt - loadStart,
-    peakOverProvisioning: peakOver,
-    scalingActions: actions,
-    taskHours: Math.round((taskSeconds / 3600) * 100) / 100,
-    neededTaskHours: Math.round((neededSeconds / 3600) * 100) / 100,
-    jobsInterrupted: 0,
-  };
+  return recorder.result('keda (reference)', actions, 0);
 }

@@ -198,7 +198,6 @@ export function simulate(config: string, model: ScalingModel, svc: ScaledService
   let draining = 0; // protected busy tasks the desired count no longer includes
   let desired = svc.min;
   const state = new Map<ScalingPolicy, PolicyState>(svc.policies.map(p => [p, { lastOutAt: -Infinity, lastOutCapacity: 0, lastInAt: -Infinity }]));
-  const need = (t: number) => Math.min(svc.max, Math.max(svc.min, Math.ceil(scenario.work(t, svc.max))));
   const keys = new Set<string>();
   for (const p of svc.policies) {
     if (p.kind === 'target' && p.predefined) keys.add(p.predefined);
@@ -206,14 +205,8 @@ export function simulate(config: string, model: ScalingModel, svc: ScaledService
   }
 
   let actions = 0;
-  let taskSeconds = 0;
-  let neededSeconds = 0;
-  let peakOver = 0;
   let interrupted = 0;
-  let requiredTasks = svc.min;
-  let loadStart: number | undefined;
-  let loadTarget = 0;
-  let reachedAt: number | undefined;
+  const recorder = new Recorder(svc, scenario, dt);
 
   for (let t = 0; t < scenario.durationSeconds; t += dt) {
     const work = scenario.work(t, svc.max);
@@ -291,34 +284,58 @@ export function simulate(config: string, model: ScalingModel, svc: ScaledService
       draining = Math.max(0, Math.min(draining, busy - tasks.length));
     }
 
-    const billed = tasks.length + draining;
-    const needed = need(t);
-    taskSeconds += billed * dt;
-    neededSeconds += needed * dt;
-    if (work > 0) peakOver = Math.max(peakOver, billed - needed);
-    requiredTasks = Math.max(requiredTasks, needed);
-    if (loadStart === undefined && needed > svc.min) {
-      loadStart = t;
-      loadTarget = needed;
-    }
-    const ready = tasks.filter(task => task.readyAt <= t).length + draining;
-    if (loadStart !== undefined && reachedAt === undefined && ready >= loadTarget) reachedAt = t;
+    recorder.tick(t, tasks.length + draining, tasks.filter(task => task.readyAt <= t).length + draining);
   }
-
-  return {
-    config,
-    service: svc.service,
-    scenario: scenario.name,
-    requiredTasks,
-    secondsToCapacity: loadStart === undefined ? 0 : reachedAt === undefined ? null : reachedAt - loadStart,
-    peakOverProvisioning: peakOver,
-    scalingActions: actions,
-    taskHours: round(taskSeconds / 3600),
-    neededTaskHours: round(neededSeconds / 3600),
-    jobsInterrupted: Math.round(interrupted),
-  };
+  return recorder.result(config, actions, Math.round(interrupted));
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
+/** What every simulation reports, kept the same way for the AWS model and the KEDA reference. */
+export class Recorder {
+  private taskSeconds = 0;
+  private neededSeconds = 0;
+  private peakOver = 0;
+  private requiredTasks: number;
+  private loadStart: number | undefined;
+  private loadTarget = 0;
+  private reachedAt: number | undefined;
+
+  constructor(private readonly svc: { readonly service: ModeKey; readonly min: number; readonly max: number },
+    private readonly scenario: Scenario, private readonly dt: number) {
+    this.requiredTasks = svc.min;
+  }
+
+  /** The tasks the load needs at `t`, within min and max. */
+  private need(t: number): number {
+    return Math.min(this.svc.max, Math.max(this.svc.min, Math.ceil(this.scenario.work(t, this.svc.max))));
+  }
+
+  /** One step: `billed` tasks (running, starting or protected), of which `ready` take work. */
+  public tick(t: number, billed: number, ready: number): void {
+    const needed = this.need(t);
+    this.taskSeconds += billed * this.dt;
+    this.neededSeconds += needed * this.dt;
+    if (this.scenario.work(t, this.svc.max) > 0) this.peakOver = Math.max(this.peakOver, billed - needed);
+    this.requiredTasks = Math.max(this.requiredTasks, needed);
+    if (this.loadStart === undefined && needed > this.svc.min) {
+      this.loadStart = t;
+      this.loadTarget = needed;
+    }
+    if (this.loadStart !== undefined && this.reachedAt === undefined && ready >= this.loadTarget) this.reachedAt = t;
+  }
+
+  public result(config: string, scalingActions: number, jobsInterrupted: number): Result {
+    const round = (value: number) => Math.round(value * 100) / 100;
+    return {
+      config,
+      service: this.svc.service,
+      scenario: this.scenario.name,
+      requiredTasks: this.requiredTasks,
+      secondsToCapacity: this.loadStart === undefined ? 0 : this.reachedAt === undefined ? null : this.reachedAt - this.loadStart,
+      peakOverProvisioning: this.peakOver,
+      scalingActions,
+      taskHours: round(this.taskSeconds / 3600),
+      neededTaskHours: round(this.neededSeconds / 3600),
+      jobsInterrupted,
+    };
+  }
 }
