@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Fn, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -159,4 +159,10 @@ function outputs(stack: Stack, membrane: Membrane): void {
   new CfnOutput(stack, 'UiUrl', { value: membrane.uiUrl });
   new CfnOutput(stack, 'ConsoleUrl', { value: membrane.consoleUrl });
   if (membrane.staticUrl) new CfnOutput(stack, 'StaticUrl', { value: membrane.staticUrl });
+  // For `aws ecs update-service --force-new-deployment` and the runbooks.
+  new CfnOutput(stack, 'ClusterName', { value: membrane.services.cluster.clusterName });
+  new CfnOutput(stack, 'ServiceNames', {
+    value: Fn.join(',', membrane.services.allServices().map(svc => svc.service.serviceName)),
+    description: 'The ECS services, in deployment order',
+  });
 }

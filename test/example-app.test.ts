@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { HIPAASecurityChecks, PCIDSS321Checks } from 'cdk-nag';
 import { exampleApp } from './example-app';
-import { expectNoNagFindings } from './nag';
+import { expectNoNagFindings, nagFindings } from './nag';
 
 describe.each([['production', 'Membrane'], ['development', 'MembraneDev']])('example app (bin/): %s', (kind, stackName) => {
   const stack = (kind === 'production' ? exampleApp().production : exampleApp().development) as Stack;
@@ -12,6 +13,16 @@ describe.each([['production', 'Membrane'], ['development', 'MembraneDev']])('exa
 
   test('synthesizes without unacknowledged warnings', () => {
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('has the HIPAA Security and PCI DSS 3.2.1 findings fixed or acknowledged too (the packs run with the others)', () => {
+    expect(nagFindings(stack, [new HIPAASecurityChecks(), new PCIDSS321Checks()])).toEqual([]);
+  });
+
+  test('outputs what operators need: the URLs, the cluster and its services, the NAT addresses', () => {
+    const outputs = Object.keys(Template.fromStack(stack).findOutputs('*'));
+    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'UiUrl', 'ConsoleUrl', 'ClusterName', 'ServiceNames']));
+    expect(outputs.some(o => /NatPublicIp/.test(o))).toBe(true);
   });
 
   test('template snapshot', () => {

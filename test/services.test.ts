@@ -32,7 +32,7 @@ function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }
 
 const ENGINE_COMMON = [
   'AUTH0_CLIENT_ID', 'AUTH0_DOMAIN', 'AWS_REGION', 'BASE_STATIC_URI', 'BASE_URI', 'BASE_URI_INTERNAL', 'CONNECTORS_STORAGE_BUCKET',
-  'CUSTOM_CODE_MEMORY_LIMIT', 'CUSTOM_CODE_RUNNER_URI', 'HEALTH_CHECK_MAX_RETRY_DELAY_MS', 'HEALTH_CHECK_RETRIES', 'HEALTH_CHECK_RETRY_DELAY_MS',
+  'CUSTOM_CODE_RUNNER_URI', 'HEALTH_CHECK_MAX_RETRY_DELAY_MS', 'HEALTH_CHECK_RETRIES', 'HEALTH_CHECK_RETRY_DELAY_MS',
   'MONGO_SERVER_SELECTION_TIMEOUT_MS', 'NODE_ENV', 'PORT', 'REDIS_CONNECT_TIMEOUT_MS', 'REDIS_DISABLE_TLS_VERIFICATION', 'STATIC_STORAGE_BUCKET',
   'STORAGE_PROVIDER', 'TMP_STORAGE_BUCKET',
 ];
@@ -53,7 +53,6 @@ describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-ho
       BASE_URI: 'https://api.example.com',
       BASE_URI_INTERNAL: 'https://api.example.com',
       CUSTOM_CODE_RUNNER_URI: 'http://custom-code-runner:5000',
-      CUSTOM_CODE_MEMORY_LIMIT: '21474836480',
       STORAGE_PROVIDER: 's3',
       REDIS_DISABLE_TLS_VERIFICATION: 'true',
       REDIS_CONNECT_TIMEOUT_MS: '60000',
@@ -161,7 +160,20 @@ describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-ho
   });
 });
 
+const template0 = (stack: Stack) => Template.fromStack(stack);
+
 describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
+
+  test('x86_64 on request: the api-image services get CUSTOM_CODE_MEMORY_LIMIT ("Self-hosting": 20 GB of virtual memory for WebAssembly)', () => {
+    const b = buildServices({ cpuArchitecture: ecs.CpuArchitecture.X86_64 });
+    for (const svc of [b.services.api, b.services.instantTasksWorker, b.services.queuedTasksWorker, b.services.orchestrator]) {
+      const c = container(b.stack, svc);
+      expect(c.taskDefinition.RuntimePlatform.CpuArchitecture).toBe('X86_64');
+      expect(c.environment.CUSTOM_CODE_MEMORY_LIMIT).toBe('21474836480');
+    }
+    expect(container(b.stack, b.services.ui).environment.CUSTOM_CODE_MEMORY_LIMIT).toBeUndefined();
+  });
+
   const { stack, services } = buildServices();
 
   test('images come from <registry>/core/<image>:<version> with the registry login on every container', () => {
@@ -181,7 +193,7 @@ describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
     }
   });
 
-  test('default task sizes: api 1 vCPU/4 GB, other engines and runner 0.5/2 GB, ui/console 0.5/1 GB, x86_64 Linux ("Service Deployment")', () => {
+  test('default task sizes: api 1 vCPU/4 GB, other engines and runner 0.5/2 GB, ui/console 0.5/1 GB, Graviton (ARM64) Linux', () => {
     const expected: Array<[IMembraneService, string, string]> = [
       [services.api, '1024', '4096'], [services.instantTasksWorker, '512', '2048'], [services.queuedTasksWorker, '512', '2048'],
       [services.orchestrator, '512', '2048'], [services.customCodeRunner, '512', '2048'], [services.ui, '512', '1024'], [services.console, '512',
@@ -190,7 +202,7 @@ describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
     for (const [svc, cpu, memory] of expected) {
       const { taskDefinition } = container(stack, svc);
       expect([taskDefinition.Cpu, taskDefinition.Memory]).toEqual([cpu, memory]);
-      expect(taskDefinition.RuntimePlatform).toEqual({ CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' });
+      expect(taskDefinition.RuntimePlatform).toEqual({ CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' });
       expect(taskDefinition.RequiresCompatibilities).toEqual(['FARGATE']);
     }
   });
@@ -202,9 +214,8 @@ describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
     }
   });
 
-  test('overrides: size, count, Spot for a worker, ARM64 drops CUSTOM_CODE_MEMORY_LIMIT, legacy registry', () => {
+  test('overrides: size, count, Spot for a worker (on ARM64, Fargate Spot on platform 1.4.0), legacy registry', () => {
     const b = buildServices({
-      cpuArchitecture: ecs.CpuArchitecture.ARM64,
       registry: MembraneRegistry.INTEGRATION_APP,
       services: { api: { cpu: 2048, memoryLimitMiB: 8192, desiredCount: 3 }, queuedTasksWorker: { spot: true } },
     });
@@ -212,6 +223,9 @@ describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
     expect([api.taskDefinition.Cpu, api.taskDefinition.Memory]).toEqual(['2048', '8192']);
     expect(api.taskDefinition.RuntimePlatform.CpuArchitecture).toBe('ARM64');
     expect(api.environment.CUSTOM_CODE_MEMORY_LIMIT).toBeUndefined();
+    // No platform version: ECS runs LATEST, 1.4.0 on Linux, from which FARGATE_SPOT runs ARM64 tasks (ECS API reference).
+    expect(template0(b.stack).toJSON().Resources[logicalId(b.stack, b.services.queuedTasksWorker.service)].Properties.PlatformVersion)
+      .toBeUndefined();
     expect(api.def.Image).toBe('harbor.integration.app/core/api:2026-01-14');
     const template = Template.fromStack(b.stack);
     expect(template.toJSON().Resources[logicalId(b.stack, b.services.api.service)].Properties.DesiredCount).toBe(3);

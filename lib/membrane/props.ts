@@ -97,7 +97,8 @@ export interface MembraneProps {
 
   /**
    * Secret whose value is the MongoDB connection string (`MONGO_URI`). MongoDB 4.4 or later: MongoDB Atlas
-   * (M10+ for production) or self-hosted. Amazon DocumentDB and Azure Cosmos DB are not supported by Membrane.
+   * (M10+ for production) or self-hosted. Amazon DocumentDB is technically compatible but not recommended, with possible
+   * compatibility issues ("Self-hosting on AWS").
    * Give this or `mongo`.
    *
    * @default - from `mongo`
@@ -192,9 +193,10 @@ export interface MembraneProps {
   readonly services?: MembraneServicesOptions;
 
   /**
-   * CPU architecture of the tasks.
+   * CPU architecture of the tasks: Graviton (ARM64) by default, as in Membrane's own Kubernetes infrastructure;
+   * X86_64 adds `CUSTOM_CODE_MEMORY_LIMIT` to the api-image services.
    *
-   * @default ecs.CpuArchitecture.X86_64
+   * @default ecs.CpuArchitecture.ARM64
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
 

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { createServiceAlarms } from './alarms';
 import { MembraneAuthConfig } from './auth';
 import { MembraneService, MembraneServiceContext } from './components/membrane-service';
-import { DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
+import { DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
 import {
   cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, keepAliveMs, publicRoute, queuedTaskTime, serviceConnectTimeout, startupGrace,
 } from './derived';
@@ -143,7 +143,7 @@ export class MembraneEcsServices extends Construct {
       registry,
       registryCredentials: props.registryCredentials,
       version: props.version,
-      cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
+      cpuArchitecture: props.cpuArchitecture ?? DEFAULT_CPU_ARCHITECTURE,
       taskSubnets: props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       logRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
@@ -226,7 +226,7 @@ export class MembraneEcsServices extends Construct {
     const settings = props.settings ?? {};
     const auth: MembraneAuthConfig = props.auth.bind(this);
     const urls: MembraneUrls = { api: routes.api.url, ui: routes.ui.url, console: routes.console.url };
-    const x86 = (props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64) === ecs.CpuArchitecture.X86_64;
+    const x86 = (props.cpuArchitecture ?? DEFAULT_CPU_ARCHITECTURE) === ecs.CpuArchitecture.X86_64;
     const customCodeRunnerUri = `http://${modeOf('customCodeRunner').name}:${MEMBRANE_PORT}`;
     const engineShared = mergeEnvironmentContracts(
       { environment: engineEnvironment(settings, urls, customCodeRunnerUri, x86), secrets: {} },

@@ -106,7 +106,8 @@ export interface MembraneEcsServicesProps {
 
   /**
    * Secret whose value is the MongoDB connection string (`MONGO_URI`). MongoDB 4.4 or later: MongoDB Atlas
-   * (M10+ for production) or self-hosted. Amazon DocumentDB and Azure Cosmos DB are not supported by Membrane.
+   * (M10+ for production) or self-hosted. Amazon DocumentDB is technically compatible but not recommended, with possible
+   * compatibility issues ("Self-hosting on AWS").
    */
   readonly mongoUri: secretsmanager.ISecret;
 
@@ -166,10 +167,11 @@ export interface MembraneEcsServicesProps {
   readonly taskSubnets?: ec2.SubnetSelection;
 
   /**
-   * CPU architecture of every task. On X86_64 the api-image services get `CUSTOM_CODE_MEMORY_LIMIT`
-   * ("Service Deployment"); ARM64 is cheaper per vCPU if your Membrane images are multi-arch.
+   * CPU architecture of every task. Membrane's images are multi-architecture and its own Kubernetes
+   * infrastructure runs them on Graviton; ARM64 Fargate costs about 20 % less and Fargate Spot supports it (platform
+   * 1.4.0). On X86_64 the api-image services get `CUSTOM_CODE_MEMORY_LIMIT` ("Self-hosting").
    *
-   * @default ecs.CpuArchitecture.X86_64
+   * @default ecs.CpuArchitecture.ARM64
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
 
