@@ -146,6 +146,21 @@ describeCdkTest('Membrane with minimal props', () => {
 });
 
 describeCdkTest('Membrane options', () => {
+  test('tags: one prop tags everything the constructs create (cost allocation)', () => {
+    const { template } = build({ tags: { 'cost-center': 'integrations' } });
+    const tag = { Key: 'cost-center', Value: 'integrations' };
+    for (const type of ['AWS::S3::Bucket', 'AWS::ECS::Service', 'AWS::ECS::Cluster', 'AWS::ElastiCache::ReplicationGroup', 'AWS::EC2::VPC',
+      'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup', 'AWS::WAFv2::WebACL']) {
+      for (const [id, r] of Object.entries(template.findResources(type))) {
+        expect([id, r.Properties.Tags]).toEqual([id, expect.arrayContaining([tag])]);
+      }
+    }
+  });
+
+  test.each([['aws:reserved'], ['bad{key}']])('rejects the tag key %s', key => {
+    expect(() => build({ tags: { [key]: 'x' } })).toThrow(/invalid 'tags\./);
+  });
+
   test('task protection, burst scaling and the API memory target pass through', () => {
     const names = (stack: Stack, svc: IMembraneService) => (containerOf(stack, svc).taskDefinition.ContainerDefinitions as Array<{ Name: string }>)
       .map(c => c.Name);

@@ -858,6 +858,31 @@ describeCdkTest('MembraneEcsServices task protection of busy queued workers', ()
   });
 });
 
+describeCdkTest('MembraneEcsServices shared engine environment', () => {
+  test('reaches the four api-image services and no other', () => {
+    const { stack, services } = buildServices({ sharedEngineEnvironment: { environment: { AI_PROVIDER: 'openai' } } });
+    for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
+      expect(container(stack, svc).environment.AI_PROVIDER).toBe('openai');
+    }
+    for (const svc of [services.ui, services.console, services.customCodeRunner]) {
+      expect(container(stack, svc).environment.AI_PROVIDER).toBeUndefined();
+    }
+  });
+
+  test.each<[string, Partial<MembraneEcsServicesProps>, RegExp]>([
+    ['a name set shared and per service', {
+      sharedEngineEnvironment: { environment: { AI_PROVIDER: 'openai' } },
+      services: { api: { environment: { AI_PROVIDER: 'anthropic' } } },
+    }, /invalid 'services.api.environment.AI_PROVIDER': AI_PROVIDER is also set in sharedEngineEnvironment/],
+    ['a credential as a plain shared value', { sharedEngineEnvironment: { environment: { OPENAI_API_KEY: 'sk-123' } } },
+      /invalid 'sharedEngineEnvironment.environment.OPENAI_API_KEY'/],
+    ['a managed variable', { sharedEngineEnvironment: { environment: { BASE_URI: 'https://x' } } },
+      /invalid 'sharedEngineEnvironment.environment.BASE_URI': BASE_URI is managed by membrane-cdk/],
+  ])('rejects %s', (_name, overrides, message) => {
+    expect(() => buildServices(overrides)).toThrow(message);
+  });
+});
+
 describeCdkTest('MembraneEcsServices rejects bad input', () => {
   test.each<[string, Partial<MembraneEcsServicesProps>, RegExp]>([
     ['neither auth', { auth: undefined as unknown as MembraneAuth }, /invalid 'auth': no authentication is configured/],

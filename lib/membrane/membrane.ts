@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -80,6 +80,7 @@ export class Membrane extends Construct {
   constructor(scope: Construct, id: string, props: MembraneProps) {
     super(scope, id);
     validateMembraneProps(this, props);
+    for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
     const retain = props.retainData ?? true;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const zoneName = props.domain.zone.zoneName.replace(/\.$/, '');
@@ -145,6 +146,7 @@ export class Membrane extends Construct {
       },
       settings: props.settings,
       services: props.services,
+      sharedEngineEnvironment: props.sharedEngineEnvironment,
       cpuArchitecture: props.cpuArchitecture,
       encryptionKey: props.encryptionKey,
       enableExecuteCommand: props.enableExecuteCommand,

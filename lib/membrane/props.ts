@@ -12,7 +12,9 @@ import { MembraneCacheOptions } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
 import { MembraneMongo } from '../mongo';
 import { MembraneScalingOptions } from '../scaling';
-import { MembraneApplicationSettings, MembraneAuth, MembraneFirewallOptions, MembraneServicesOptions, MembraneVersion } from '../services';
+import {
+  MembraneApplicationSettings, MembraneAuth, MembraneFirewallOptions, MembraneServicesOptions, MembraneSharedEnvironment, MembraneVersion,
+} from '../services';
 import { MembraneStorageOptions } from '../storage';
 
 /**
@@ -292,6 +294,23 @@ export interface MembraneProps {
    * @default true
    */
   readonly firewall?: boolean;
+
+  /**
+   * Environment variables and secrets for all four api-image services (api, workers, orchestrator), e.g. AI
+   * provider keys, in one place.
+   *
+   * @default - none
+   */
+  readonly sharedEngineEnvironment?: MembraneSharedEnvironment;
+
+  /**
+   * Cost-allocation tags for everything this construct creates (and that AWS can tag), e.g.
+   * `{ 'cost-center': 'integrations', environment: 'production' }`. Activate them as cost-allocation tags in the
+   * Billing console to see Membrane's share of the bill. ECS tasks inherit them from their service.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
 
   /**
    * Your own regional web ACL for the load balancer, instead of the one `firewall` creates.

@@ -11,6 +11,16 @@ const RELATIVE_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0
 /** Checks of `Membrane`'s props that no building block can make: the ones about how the props fit together. */
 export function validateMembraneProps(scope: Construct, props: MembraneProps): void {
   requireProps(scope, props, ['version', 'registryCredentials', 'domain', 'selfHostingToken', 'auth']);
+  for (const [key, value] of Object.entries(props.tags ?? {})) {
+    if (known(key) && (/^aws:/i.test(key) || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(key))) {
+      throw propError(scope, `tags.${key}`, `'${key}' is not a tag key AWS accepts`,
+        'Use 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:.');
+    }
+    if (known(value) && !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u.test(value)) {
+      throw propError(scope, `tags.${key}`, `the value '${value}' is not a tag value AWS accepts`,
+        'Use up to 256 letters, digits, spaces and _ . : / = + - @.');
+    }
+  }
   if (props.firewall === false && props.firewallOptions) {
     throw propError(scope, 'firewallOptions', 'it is set but firewall is false', 'Remove firewallOptions, or leave firewall on.');
   }

@@ -253,9 +253,21 @@ export class MembraneEcsServices extends Construct {
         case 'runner': return { environment: customCodeRunnerEnvironment(debug), secrets: {} };
       }
     };
+    const shared = props.sharedEngineEnvironment ?? {};
     return perMode(mode => {
       const base = managed(mode);
-      return mergeEnvironmentContracts(base, checkedExtras(this, mode, props.services?.[mode.key] ?? {}, base, auth.forbiddenVariables));
+      const own = props.services?.[mode.key] ?? {};
+      const extras = [checkedExtras(this, mode, own, base, auth.forbiddenVariables)];
+      if (mode.kind === 'engine') {
+        for (const name of [...Object.keys(shared.environment ?? {}), ...Object.keys(shared.secrets ?? {})]) {
+          if (name in (own.environment ?? {}) || name in (own.secrets ?? {})) {
+            throw propError(this, `services.${mode.key}.${name in (own.environment ?? {}) ? 'environment' : 'secrets'}.${name}`,
+              `${name} is also set in sharedEngineEnvironment`, 'Set it in one place: sharedEngineEnvironment for all four, or per service.');
+          }
+        }
+        extras.push(checkedExtras(this, mode, shared, base, auth.forbiddenVariables, 'sharedEngineEnvironment'));
+      }
+      return mergeEnvironmentContracts(base, ...extras);
     });
   }
 

@@ -272,6 +272,16 @@ export interface MembraneEcsServicesProps {
   readonly secretReplicaRegions?: string[];
 
   /**
+   * Environment variables and secrets for all four api-image services (api, instant and queued tasks workers,
+   * orchestrator) in one place, e.g. AI provider keys, instead of repeating them in `services`. The same rules as
+   * per service: managed variables cannot be set, credentials must be secrets, and a name set here and for one
+   * service is refused.
+   *
+   * @default - none
+   */
+  readonly sharedEngineEnvironment?: MembraneSharedEnvironment;
+
+  /**
    * Put AWS WAF in front of the load balancer: a regional web ACL with AWS's IP reputation list, known bad inputs and
    * common rule set (three rules that Membrane's own traffic matches are counted, not blocked: see the README), a
    * rate limit per IP, and request logs. Not with `webAclArn` (bring your own ACL).
@@ -362,4 +372,21 @@ export interface MembraneFirewallOptions {
    * @default 3000 (10 requests per second, sustained)
    */
   readonly rateLimit?: number;
+}
+
+/** Environment variables and secrets shared by several services. */
+export interface MembraneSharedEnvironment {
+  /**
+   * Plain environment variables (names that look like credentials must go to `secrets`).
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Secret environment variables.
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
 }

@@ -155,11 +155,11 @@ export function validateServiceOptions(scope: Construct, serviceScope: Construct
 
 /** Checks a service's extra environment and secrets against what the library manages. */
 export function checkedExtras(scope: Construct, mode: ModeSpec, options: MembraneServiceOptions, managed: MembraneEnvironmentContract,
-  forbiddenVariables: string[]): MembraneEnvironmentContract {
+  forbiddenVariables: string[], source = `services.${mode.key}`): MembraneEnvironmentContract {
   const environment = options.environment ?? {};
   const secrets = options.secrets ?? {};
   for (const name of [...Object.keys(environment), ...Object.keys(secrets)]) {
-    const prop = `services.${mode.key}.${name in environment ? 'environment' : 'secrets'}.${name}`;
+    const prop = `${source}.${name in environment ? 'environment' : 'secrets'}.${name}`;
     if (forbiddenVariables.includes(name)) {
       throw propError(scope, prop, `${name} belongs to the other authentication mode than the one in 'auth'`,
         'Use exactly one of MembraneAuth.auth0 and MembraneAuth.usernamePassword, and set its values there.');
@@ -172,13 +172,13 @@ export function checkedExtras(scope: Construct, mode: ModeSpec, options: Membran
   for (const [name, value] of Object.entries(environment)) {
     const credential = known(value) ? CREDENTIAL_VALUES.find(c => c.pattern.test(value)) : undefined;
     if (credential) {
-      throw propError(scope, `services.${mode.key}.environment.${name}`, `the value ${credential.what} and would be stored in plain text in the `
-        + 'template', `Pass it in services.${mode.key}.secrets as an ecs.Secret instead.`);
+      throw propError(scope, `${source}.environment.${name}`, `the value ${credential.what} and would be stored in plain text in the `
+        + 'template', `Pass it in ${source}.secrets as an ecs.Secret instead.`);
     }
     if (SECRET_NAME_PATTERN.test(name)) {
-      throw propError(scope, `services.${mode.key}.environment.${name}`, `${name} looks like a credential and would be stored in plain text in the `
+      throw propError(scope, `${source}.environment.${name}`, `${name} looks like a credential and would be stored in plain text in the `
         + 'template',
-      `Pass it in services.${mode.key}.secrets as an ecs.Secret instead.`);
+      `Pass it in ${source}.secrets as an ecs.Secret instead.`);
     }
   }
   return { environment, secrets };
