@@ -157,6 +157,14 @@ describeCdkTest('Membrane options', () => {
     }
   });
 
+  test('vpcEndpoints adds the endpoints to the network it creates, and is refused with a brought VPC', () => {
+    build({ vpcEndpoints: true }).template.resourceCountIs('AWS::EC2::VPCEndpoint', 4);
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const vpc = new ec2.Vpc(stack, 'Own');
+    expect(() => new Membrane(stack, 'Membrane', { ...inputs(stack), vpc, vpcEndpoints: true }))
+      .toThrow(/invalid 'vpcEndpoints': it adds endpoints to a new network, but the vpc is used/);
+  });
+
   test.each([['aws:reserved'], ['bad{key}']])('rejects the tag key %s', key => {
     expect(() => build({ tags: { [key]: 'x' } })).toThrow(/invalid 'tags\./);
   });

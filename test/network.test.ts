@@ -78,3 +78,28 @@ describeCdkTest('MembraneNetwork', () => {
     expect(() => build(props)).toThrow(message);
   });
 });
+
+describeCdkTest('MembraneNetwork VPC endpoints', () => {
+  test('off by default: AWS traffic goes through the NAT gateways', () => {
+    const stack = testStack();
+    new MembraneNetwork(stack, 'Network');
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  test('S3 gateway and Secrets Manager, CloudWatch Logs and CloudWatch interface endpoints in the task subnets', () => {
+    const stack = testStack();
+    const network = new MembraneNetwork(stack, 'Network', { vpcEndpoints: true });
+    const template = Template.fromStack(stack);
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map(e => e.Properties);
+    const gateway = endpoints.find(e => e.VpcEndpointType === 'Gateway')!;
+    expect(JSON.stringify(gateway.ServiceName)).toContain('.s3');
+    expect(gateway.RouteTableIds).toEqual(network.vpc.privateSubnets.map(s => stack.resolve(s.routeTable.routeTableId)));
+    const interfaces = endpoints.filter(e => e.VpcEndpointType === 'Interface');
+    expect(interfaces.map(e => JSON.stringify(e.ServiceName).match(/\.(secretsmanager|logs|monitoring)"/)?.[1]).sort())
+      .toEqual(['logs', 'monitoring', 'secretsmanager']);
+    for (const e of interfaces) {
+      expect(e.PrivateDnsEnabled).toBe(true);
+      expect(e.SubnetIds).toEqual(network.vpc.privateSubnets.map(s => stack.resolve(s.subnetId)));
+    }
+  });
+});

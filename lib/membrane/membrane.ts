@@ -94,7 +94,9 @@ export class Membrane extends Construct {
 
     let vpc = props.vpc ?? props.cache?.vpc;
     if (!vpc) {
-      this.network = new MembraneNetwork(this, 'Network', { natGateways: props.natGateways, flowLogsBucket: logsBucket });
+      this.network = new MembraneNetwork(this, 'Network', {
+        natGateways: props.natGateways, flowLogsBucket: logsBucket, vpcEndpoints: props.vpcEndpoints,
+      });
       vpc = this.network.vpc;
     }
     const cacheRemovalPolicy = retain ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY;

@@ -304,6 +304,14 @@ export interface MembraneProps {
   readonly sharedEngineEnvironment?: MembraneSharedEnvironment;
 
   /**
+   * VPC endpoints for S3 (gateway), Secrets Manager, CloudWatch Logs and CloudWatch (interface), in the VPC this
+   * construct creates, so AWS traffic does not cross the NAT gateways.
+   *
+   * @default false
+   */
+  readonly vpcEndpoints?: boolean;
+
+  /**
    * Cost-allocation tags for everything this construct creates (and that AWS can tag), e.g.
    * `{ 'cost-center': 'integrations', environment: 'production' }`. Activate them as cost-allocation tags in the
    * Billing console to see Membrane's share of the bill. ECS tasks inherit them from their service.

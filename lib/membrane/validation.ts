@@ -53,6 +53,10 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
     throw propError(scope, 'natGateways', `it sizes a new network, but the ${props.vpc ? 'vpc' : 'cache\'s VPC'} is used`,
       'Remove natGateways, or let Membrane create the network.');
   }
+  if (props.vpcEndpoints !== undefined && (props.vpc || props.cache)) {
+    throw propError(scope, 'vpcEndpoints', `it adds endpoints to a new network, but the ${props.vpc ? 'vpc' : 'cache\'s VPC'} is used`,
+      'Add the endpoints to your VPC (MembraneNetwork shows which), or let Membrane create the network.');
+  }
   if (!autoscaling && props.scaling) {
     throw propError(scope, 'scaling', 'autoscaling is false', 'Remove scaling, or set autoscaling to true.');
   }
