@@ -145,6 +145,13 @@ const typecheck = project.addTask('typecheck', {
 project.testTask.spawn(typecheck);
 // The scaling simulator replays load scenarios against the production example's synthesized policies
 // (bench/scaling, model in docs/scaling-model.md); `-- --json` prints the results as JSON. The tests run it too.
+// Idle monthly cost of the example stacks from their templates (bench/cost.ts); `-- --json` prints the items.
+project.addTask('cost', {
+  description: 'Idle monthly cost of the example stacks at minimum scale, us-east-1 list prices',
+  env: { TS_NODE_TRANSPILE_ONLY: 'true' },
+  exec: 'ts-node bench/cost.ts',
+  receiveArgs: true,
+});
 project.addTask('bench:scaling', {
   description: 'Scaling benchmark: time to capacity, scaling actions and task-hours per service and scenario',
   env: { TS_NODE_TRANSPILE_ONLY: 'true' },
