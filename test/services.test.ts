@@ -858,6 +858,17 @@ describeCdkTest('MembraneEcsServices task protection of busy queued workers', ()
   });
 });
 
+describeCdkTest('MembraneEcsServices Spot for a single task', () => {
+  test('a one-task Spot service runs on Spot (a base task on regular Fargate would make spot buy nothing)', () => {
+    const { stack, services } = buildServices({ services: { queuedTasksWorker: { spot: true, desiredCount: 1 } } });
+    const props = Template.fromStack(stack).toJSON().Resources[logicalId(stack, services.queuedTasksWorker.service)].Properties;
+    expect(props.CapacityProviderStrategy).toEqual([
+      { CapacityProvider: 'FARGATE', Base: 0, Weight: 0 },
+      { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
+    ]);
+  });
+});
+
 describeCdkTest('MembraneEcsServices shared engine environment', () => {
   test('reaches the four api-image services and no other', () => {
     const { stack, services } = buildServices({ sharedEngineEnvironment: { environment: { AI_PROVIDER: 'openai' } } });

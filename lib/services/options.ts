@@ -26,8 +26,9 @@ export interface MembraneServiceOptions {
   readonly desiredCount?: number;
 
   /**
-   * Run on Fargate Spot, keeping one task on regular Fargate. Only for the worker services; Spot tasks can
-   * be stopped with two minutes' notice, which interrupts the job they run.
+   * Run on Fargate Spot, keeping one task on regular Fargate when the service runs two or more (a single-task
+   * service runs on Spot entirely). Only for the worker services; Spot tasks can be stopped with two minutes'
+   * notice, which interrupts the job they run.
    *
    * @default false
    */

@@ -11,7 +11,7 @@ import { MEMBRANE_PORT, MIN_PRODUCTION_TASKS } from '../../common/constants';
 import { MembraneEnvironmentContract } from '../../common/environment';
 import { acknowledge } from '../../common/nag';
 import { createLogGroup } from '../../common/resources';
-import { propError } from '../../common/validation';
+import { known, propError } from '../../common/validation';
 import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from '../defaults';
 import { ModeSpec } from '../modes';
 import { MembraneServiceOptions } from '../options';
@@ -140,8 +140,10 @@ export class MembraneService extends Construct implements IMembraneService {
       healthCheckGracePeriod: behindLoadBalancer ? context.startupGrace : undefined,
       enableExecuteCommand: context.enableExecuteCommand,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
+      // One task stays on regular Fargate when the service runs two or more; a single-task service runs on Spot,
+      // or `spot` would buy nothing (the base task is on-demand).
       capacityProviderStrategies: options.spot ? [
-        { capacityProvider: 'FARGATE', base: 1, weight: 0 },
+        { capacityProvider: 'FARGATE', base: known(desiredCount) && desiredCount < 2 ? 0 : 1, weight: 0 },
         { capacityProvider: 'FARGATE_SPOT', weight: 1 },
       ] : undefined,
       serviceConnectConfiguration: serviceConnect(mode, context.serviceConnectTimeout),
