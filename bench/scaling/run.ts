@@ -3,31 +3,16 @@
  * only, replays every scenario against each autoscaled service's policies, and adds Membrane's KEDA
  * configuration as a reference.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { KEDA_SERVICES, simulateKeda } from './keda';
 import { DEFAULT_OPTIONS, Result, SCENARIOS, simulate, SimulationOptions } from './model';
 import { readScalingModel, ScalingModel } from './template';
-import { MembraneProductionStack, MembraneProductionProps } from '../../bin/stacks';
 import { MembraneScalingOptions } from '../../lib';
+import { exampleApp } from '../../test/example-app';
 
 /** The production example's template with the given scaling options. */
 export function productionTemplate(scaling?: MembraneScalingOptions): unknown {
-  const context = JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf-8')).context;
-  const app = new App({ context });
-  const props: MembraneProductionProps = {
-    env: { region: 'eu-central-1' },
-    zoneName: 'example.com',
-    hostedZoneId: 'Z0000000000EXAMPLE',
-    version: '2026-01-14',
-    auth0Domain: 'login.example.com',
-    auth0ClientId: 'example-client-id',
-    staticCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
-    scaling,
-  };
-  return Template.fromStack(new MembraneProductionStack(app, 'Membrane', props)).toJSON();
+  return Template.fromStack(exampleApp(scaling).production).toJSON();
 }
 
 export const CONFIGS: ReadonlyArray<{ readonly name: string; readonly scaling?: MembraneScalingOptions }> = [

@@ -15,6 +15,19 @@ const DEFAULT_RETENTION = Duration.days(35);
 const DAILY_SCHEDULE = events.Schedule.cron({ hour: '5', minute: '0' });
 
 /**
+ * The AWS managed policies of the backup role, each with why it is needed. The general backup policy does not
+ * cover S3: AWS Backup needs its S3-specific policies to read versions, turn on the bucket's EventBridge
+ * notifications for continuous backup, and restore.
+ */
+const MANAGED_POLICIES: ReadonlyArray<readonly [string, string]> = [
+  ['service-role/AWSBackupServiceRolePolicyForBackup', 'AWS Backup\'s own service-role policy: AWS maintains it as the service adds resource types.'],
+  ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWS Backup\'s own restore policy: a restore creates or writes the target bucket.'],
+  ['AWSBackupServiceRolePolicyForS3Backup',
+    'AWS Backup for S3 needs this AWS-maintained policy (object versions, bucket notifications for continuous backup).'],
+  ['AWSBackupServiceRolePolicyForS3Restore', 'Restoring S3 recovery points needs this AWS-maintained policy.'],
+];
+
+/**
  * AWS Backup of what Membrane cannot recreate: the connectors and static buckets ("Frequently Asked Questions" and
  * "Self-hosting on AWS" ask for regular bucket backups). Continuous backup gives point-in-time restore, a daily
  * recovery point is kept longer, and each daily point can be copied to a vault in another region. The vault has its
@@ -103,23 +116,11 @@ export class MembraneBackup extends Construct {
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
       description: 'AWS Backup: back up and restore the Membrane buckets',
-      // The general backup policy does not cover S3: AWS Backup needs its S3-specific policies to read versions,
-      // turn on the bucket's EventBridge notifications for continuous backup, and restore.
-      managedPolicies: [
-        'service-role/AWSBackupServiceRolePolicyForBackup',
-        'service-role/AWSBackupServiceRolePolicyForRestores',
-        'AWSBackupServiceRolePolicyForS3Backup',
-        'AWSBackupServiceRolePolicyForS3Restore',
-      ].map(name => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+      managedPolicies: MANAGED_POLICIES.map(([name]) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
     });
-    acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-      'AWS Backup\'s own service-role policy: AWS maintains it as the service adds resource types.');
-    acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
-      'AWS Backup\'s own restore policy: a restore creates or writes the target bucket.');
-    acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]',
-      'AWS Backup for S3 needs this AWS-maintained policy (object versions, bucket notifications for continuous backup).');
-    acknowledgeFinding(role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore]',
-      'Restoring S3 recovery points needs this AWS-maintained policy.');
+    for (const [name, reason] of MANAGED_POLICIES) {
+      acknowledgeFinding(role, `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`, reason);
+    }
     // Buckets encrypted with a customer-managed key are read and restored through it.
     for (const bucket of props.buckets) bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey');
     if (role.node.tryFindChild('DefaultPolicy')) {

@@ -13,7 +13,7 @@ import { IMembraneCache, IMembraneStorage } from '../common/environment';
 import { MembraneMongo } from '../mongo';
 import { MembraneScalingOptions } from '../scaling';
 import {
-  MembraneApplicationSettings, MembraneAuth, MembraneFirewallOptions, MembraneServicesOptions, MembraneSharedEnvironment, MembraneVersion,
+  MembraneApplicationSettings, MembraneAuth, MembraneFirewallOptions, MembraneServicesOptions, MembraneExtraEnvironment, MembraneVersion,
 } from '../services';
 import { MembraneStorageOptions } from '../storage';
 
@@ -301,7 +301,7 @@ export interface MembraneProps {
    *
    * @default - none
    */
-  readonly sharedEngineEnvironment?: MembraneSharedEnvironment;
+  readonly sharedEngineEnvironment?: MembraneExtraEnvironment;
 
   /**
    * VPC endpoints for S3 (gateway), Secrets Manager, CloudWatch Logs and CloudWatch (interface), in the VPC this

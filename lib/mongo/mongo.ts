@@ -6,7 +6,7 @@ import type * as atlas from 'awscdk-resources-mongodbatlas';
 import { Construct } from 'constructs';
 import { MembraneAtlasProps } from './props';
 import { acknowledgeSecretFindings } from '../common/resources';
-import { propError } from '../common/validation';
+import { known, propError } from '../common/validation';
 
 /** What a MongoDB choice gives the deployment. */
 export interface MembraneMongoConfig {
@@ -96,17 +96,15 @@ class AtlasMongo extends MembraneMongo {
     const props = this.props;
     const construct = new Construct(scope, 'Mongo');
     const stack = Stack.of(construct);
-    for (const prop of ['orgId'] as const) {
-      if (props[prop] === undefined || props[prop] === '') {
-        throw propError(construct, `mongo.${prop}`, 'it is missing', 'Give the Atlas organization ID (Atlas: Organization Settings).');
-      }
+    if (props.orgId === undefined || props.orgId === '') {
+      throw propError(construct, 'mongo.orgId', 'it is missing', 'Give the Atlas organization ID (Atlas: Organization Settings).');
     }
-    if (!Token.isUnresolved(props.orgId) && !/^[0-9a-f]{24}$/.test(props.orgId)) {
+    if (known(props.orgId) && !/^[0-9a-f]{24}$/.test(props.orgId)) {
       throw propError(construct, 'mongo.orgId', `'${props.orgId}' is not an Atlas organization ID`,
         'Give the 24 hexadecimal characters shown in Atlas: Organization Settings.');
     }
     const size = props.instanceSize ?? 'M10';
-    if (!Token.isUnresolved(size) && !(/^M(\d+)$/.test(size) && Number(size.slice(1)) >= 10)) {
+    if (known(size) && !(/^M(\d+)$/.test(size) && Number(size.slice(1)) >= 10)) {
       throw propError(construct, 'mongo.instanceSize', `'${size}' is not an Atlas size of M10 or larger`,
         'Membrane needs a dedicated cluster ("Self-hosting on AWS": M10+); give e.g. \'M10\' or \'M30\'.');
     }

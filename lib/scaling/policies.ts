@@ -88,10 +88,10 @@ export class ScalingPolicies {
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
     });
-    // An alarm left in ALARM adds tasks every minute: without data (the API down, no backlog reported) it must
-    // fall back to OK rather than keep its last state.
     // aws-cdk-lib puts the policy under the scalable target and returns nothing.
     const policy = taskCount.node.findChild('Target').node.findChild('BurstScaling') as appscaling.StepScalingPolicy;
+    // An alarm left in ALARM adds tasks every minute: without data (the API down, no backlog reported) it must
+    // fall back to OK rather than keep its last state.
     (policy.upperAlarm!.node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING;
   }
 
@@ -133,7 +133,7 @@ export class ScalingPolicies {
     const existing = this.taskCounts[service];
     if (existing) return existing;
     const minCapacity = options.minCapacity ?? MIN_PRODUCTION_TASKS;
-    const maxCapacity = options.maxCapacity ?? modeOf(service).scaling!.maxCapacity;
+    const maxCapacity = maxCapacityOf(service, options);
     const target = options.target ?? defaultTarget;
     requireInteger(this.scope, `${service}.minCapacity`, minCapacity, 1, 1000);
     requireInteger(this.scope, `${service}.maxCapacity`, maxCapacity, 1, 1000);
@@ -146,6 +146,11 @@ export class ScalingPolicies {
     this.taskCounts[service] = taskCount;
     return taskCount;
   }
+}
+
+/** The most tasks of a scaled service: the option, else the default of "Autoscaling Configuration". */
+export function maxCapacityOf(service: ModeKey, options: MembraneServiceScaling | undefined): number {
+  return options?.maxCapacity ?? modeOf(service).scaling!.maxCapacity;
 }
 
 function cooldowns(options: MembraneServiceScaling) {

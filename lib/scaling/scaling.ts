@@ -9,13 +9,12 @@ import {
   DEFAULT_BURST_COOLDOWN, DEFAULT_TARGETS, SCRAPE_INTERVAL_RANGE,
 } from './defaults';
 import { MetricFactory, SCRAPED } from './metrics';
-import { ScalingPolicies } from './policies';
+import { maxCapacityOf, ScalingPolicies } from './policies';
 import {
   MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScalingProps,
 } from './props';
 import { createLogGroup } from '../common/resources';
 import { known, propError, requireRange } from '../common/validation';
-import { modeOf } from '../services/modes';
 
 /**
  * Autoscaling for Membrane on the metrics it emits.
@@ -91,7 +90,7 @@ export class MembraneScaling extends Construct {
     this.addPolicies(props);
     this.dashboard = createDashboard(this, props, this.metrics);
     this.alarms = createAlarms(this, props, this.metrics,
-      props.queuedTasksWorker?.maxCapacity ?? modeOf('queuedTasksWorker').scaling!.maxCapacity);
+      maxCapacityOf('queuedTasksWorker', props.queuedTasksWorker));
   }
 
   /** instant_tasks_jobs_waiting, reported by every API task with the same global value (read as Maximum). */
@@ -277,7 +276,7 @@ export class MembraneScaling extends Construct {
       label: `queued workers missing: required * ${queuedFactor} - desired`,
     });
     const jobSpaceUse = props.customCodeRunner?.target ?? DEFAULT_TARGETS.jobSpaceUse;
-    const runnerMax = props.customCodeRunner?.maxCapacity ?? modeOf('customCodeRunner').scaling!.maxCapacity;
+    const runnerMax = maxCapacityOf('customCodeRunner', props.customCodeRunner);
     policies.burst({
       service: 'customCodeRunner',
       cooldown,

@@ -44,11 +44,11 @@ export function createFirewall(scope: Construct, options: MembraneFirewallOption
   const construct = new Construct(scope, 'Firewall');
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   requireInteger(scope, 'firewall.rateLimit', rateLimit, 10, 2_000_000_000);
-  const count = (options.mode ?? MembraneFirewallMode.BLOCK) === MembraneFirewallMode.COUNT;
   if (options.mode !== undefined && !Object.values(MembraneFirewallMode).includes(options.mode)) {
     throw propError(scope, 'firewall.mode', `'${options.mode}' is not a firewall mode`,
       'Use MembraneFirewallMode.BLOCK or MembraneFirewallMode.COUNT.');
   }
+  const count = options.mode === MembraneFirewallMode.COUNT;
   const name = Names.uniqueResourceName(construct, { maxLength: 100, separator: '-' });
   const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
 

@@ -1,9 +1,30 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 
 /**
+ * Environment variables and secrets added to what this library sets: for one service (`MembraneServiceOptions`)
+ * or for several (`sharedEngineEnvironment`).
+ */
+export interface MembraneExtraEnvironment {
+  /**
+   * Extra plain environment variables. Variables this library manages cannot be overridden here, and names that
+   * look like credentials must go to `secrets`.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Extra secret environment variables.
+   *
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+}
+
+/**
  * Per-service settings a user may override.
  */
-export interface MembraneServiceOptions {
+export interface MembraneServiceOptions extends MembraneExtraEnvironment {
   /**
    * Task CPU units (Fargate sizes: 256, 512, 1024, 2048, 4096, 8192, 16384).
    *
@@ -33,21 +54,6 @@ export interface MembraneServiceOptions {
    * @default false
    */
   readonly spot?: boolean;
-
-  /**
-   * Extra plain environment variables for this service. Variables this library manages cannot be
-   * overridden here, and names that look like credentials must go to `secrets`.
-   *
-   * @default - none
-   */
-  readonly environment?: { [name: string]: string };
-
-  /**
-   * Extra secret environment variables for this service.
-   *
-   * @default - none
-   */
-  readonly secrets?: { [name: string]: ecs.Secret };
 
   /**
    * Container health check command, for the services that are not behind the load balancer (the workers,

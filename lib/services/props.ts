@@ -12,7 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { MembraneAuth } from './auth';
-import { MembraneServicesOptions } from './options';
+import { MembraneExtraEnvironment, MembraneServicesOptions } from './options';
 import { MembraneApplicationSettings } from './settings';
 import { MembraneVersion } from './version';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
@@ -279,7 +279,7 @@ export interface MembraneEcsServicesProps {
    *
    * @default - none
    */
-  readonly sharedEngineEnvironment?: MembraneSharedEnvironment;
+  readonly sharedEngineEnvironment?: MembraneExtraEnvironment;
 
   /**
    * Put AWS WAF in front of the load balancer: a regional web ACL with AWS's IP reputation list, known bad inputs and
@@ -372,21 +372,4 @@ export interface MembraneFirewallOptions {
    * @default 3000 (10 requests per second, sustained)
    */
   readonly rateLimit?: number;
-}
-
-/** Environment variables and secrets shared by several services. */
-export interface MembraneSharedEnvironment {
-  /**
-   * Plain environment variables (names that look like credentials must go to `secrets`).
-   *
-   * @default - none
-   */
-  readonly environment?: { [name: string]: string };
-
-  /**
-   * Secret environment variables.
-   *
-   * @default - none
-   */
-  readonly secrets?: { [name: string]: ecs.Secret };
 }

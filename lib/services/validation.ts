@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { isFargateSize, modeOf, ModeSpec } from './modes';
-import { MembraneServiceOptions } from './options';
+import { MembraneExtraEnvironment, MembraneServiceOptions } from './options';
 import { MembraneEcsServicesProps } from './props';
 import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartupCheck } from './settings';
 import { MembraneRegistry, MembraneVersion } from './version';
@@ -154,7 +154,7 @@ export function validateServiceOptions(scope: Construct, serviceScope: Construct
 }
 
 /** Checks a service's extra environment and secrets against what the library manages. */
-export function checkedExtras(scope: Construct, mode: ModeSpec, options: MembraneServiceOptions, managed: MembraneEnvironmentContract,
+export function checkedExtras(scope: Construct, mode: ModeSpec, options: MembraneExtraEnvironment, managed: MembraneEnvironmentContract,
   forbiddenVariables: string[], source = `services.${mode.key}`): MembraneEnvironmentContract {
   const environment = options.environment ?? {};
   const secrets = options.secrets ?? {};
