@@ -6,7 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { buildServices } from './fixtures';
 import { testStack } from './nag';
-import { MembraneChecks, MembraneScaling, MembraneVersion } from '../lib';
+import { MembraneChecks, MembraneEcsServices, MembraneExposure, MembraneScaling, MembraneVersion } from '../lib';
 
 /** Membrane findings as `<rule> at <construct path>`. */
 function findings(stack: Stack): string[] {
@@ -125,6 +125,57 @@ describe('MembraneChecks', () => {
   test('LoadBalancerIdleTimeout fires when the ALB keeps idle connections longer than the API', () => {
     const { stack, services } = buildServices();
     services.loadBalancer.setAttribute('idle_timeout.timeout_seconds', '120');
+    expect(findings(stack)).toEqual(['Membrane-LoadBalancerIdleTimeout at Test/Membrane/LoadBalancer/Resource']);
+  });
+
+  describe('EdgeForwardsOnlyNamedPaths', () => {
+    const edgeServices = () => buildServices({
+      exposure: MembraneExposure.internalWithPublicEdge({
+        webhooksDomainName: 'webhooks.example.com', webhookPaths: ['/webhooks/*'],
+        oauthCallbackDomainName: 'oauth.example.com', oauthCallbackPaths: ['/oauth-callback'],
+      }),
+    });
+    const edgeGroup = (services: MembraneEcsServices) =>
+      services.node.findChild('Edge').node.findChild('ApiTargetGroup') as elbv2.ApplicationTargetGroup;
+
+    test('stays quiet on the edge as built, and on the internal and internet-facing modes', () => {
+      expect(findings(edgeServices().stack)).toEqual([]);
+      expect(findings(buildServices({ exposure: MembraneExposure.internal() }).stack)).toEqual([]);
+    });
+
+    test.each([
+      ['a rule forwarding /*', [elbv2.ListenerCondition.pathPatterns(['/webhooks/*', '/*'])]],
+      ['a rule forwarding *', [elbv2.ListenerCondition.pathPatterns(['*'])]],
+      ['a rule without a path condition', [elbv2.ListenerCondition.hostHeaders(['webhooks.example.com'])]],
+    ])('fires on %s added to the edge listener', (_name, conditions) => {
+      const { stack, services } = edgeServices();
+      services.edgeListener!.addAction('Everything', { priority: 50, conditions, action: elbv2.ListenerAction.forward([edgeGroup(services)]) });
+      expect(findings(stack)).toEqual(['Membrane-EdgeForwardsOnlyNamedPaths at Test/Membrane/Edge/LoadBalancer/Https/EverythingRule/Resource']);
+    });
+
+    test('fires when the edge listener forwards by default', () => {
+      const { stack, services } = edgeServices();
+      (services.edgeListener!.node.defaultChild as elbv2.CfnListener).addPropertyOverride('DefaultActions',
+        [{ Type: 'forward', TargetGroupArn: edgeGroup(services).targetGroupArn }]);
+      expect(findings(stack)).toEqual(['Membrane-EdgeForwardsOnlyNamedPaths at Test/Membrane/Edge/LoadBalancer/Https/Resource']);
+    });
+
+    test('a fixed response or redirect on the edge is fine; the main internal load balancer is not the edge', () => {
+      const { stack, services } = edgeServices();
+      services.edgeListener!.addAction('Robots', {
+        priority: 60, conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        action: elbv2.ListenerAction.fixedResponse(404),
+      });
+      services.httpsListener.addAction('AllApi', {
+        priority: 99, conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])], action: elbv2.ListenerAction.forward([services.api.targetGroup!]),
+      });
+      expect(findings(stack)).toEqual([]);
+    });
+  });
+
+  test('LoadBalancerIdleTimeout also holds for an internal load balancer', () => {
+    const { stack, services } = buildServices({ exposure: MembraneExposure.internal() });
+    services.loadBalancer.setAttribute('idle_timeout.timeout_seconds', '61');
     expect(findings(stack)).toEqual(['Membrane-LoadBalancerIdleTimeout at Test/Membrane/LoadBalancer/Resource']);
   });
 

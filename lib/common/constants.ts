@@ -25,3 +25,9 @@ export const KEEPALIVE_MARGIN_MS = 1000;
 
 /** Names of variables that carry credentials and must reach containers as ECS secrets only. */
 export const SECRET_NAME_PATTERN = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|ACCESS_KEY|API_KEY|CONNECTION_STRING|^MONGO_URI$|REDIS(_CLUSTER)?_URI)/;
+
+/**
+ * Tag of the public edge's load balancer in a private deployment: MembraneChecks finds the edge by it and checks that
+ * it forwards only named paths.
+ */
+export const EDGE_TAG = { key: 'membrane:exposure', value: 'public-edge' } as const;

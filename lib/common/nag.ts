@@ -43,6 +43,8 @@ const SAME_CONTROL: { readonly [control: string]: readonly string[] } = {
   ALBWAFEnabled: ['PCI.DSS.321'],
   CloudWatchAlarmAction: ['HIPAA.Security'],
   CloudWatchLogGroupEncrypted: ['HIPAA.Security', 'PCI.DSS.321'],
+  EC2RestrictedCommonPorts: ['HIPAA.Security', 'PCI.DSS.321'],
+  EC2RestrictedSSH: ['HIPAA.Security', 'PCI.DSS.321'],
   ELBDeletionProtectionEnabled: ['HIPAA.Security'],
   ELBv2ACMCertificateRequired: ['HIPAA.Security', 'PCI.DSS.321'],
   ElastiCacheRedisClusterAutomaticBackup: ['HIPAA.Security'],

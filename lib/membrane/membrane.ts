@@ -146,6 +146,7 @@ export class Membrane extends Construct {
         uiBasePath: props.domain.uiBasePath,
         consoleBasePath: props.domain.consoleBasePath,
       },
+      exposure: props.exposure,
       settings: props.settings,
       services: props.services,
       sharedEngineEnvironment: props.sharedEngineEnvironment,

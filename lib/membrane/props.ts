@@ -13,7 +13,8 @@ import { IMembraneCache, IMembraneStorage } from '../common/environment';
 import { MembraneMongo } from '../mongo';
 import { MembraneScalingOptions } from '../scaling';
 import {
-  MembraneApplicationSettings, MembraneAuth, MembraneFirewallOptions, MembraneServicesOptions, MembraneExtraEnvironment, MembraneVersion,
+  MembraneApplicationSettings, MembraneAuth, MembraneExposure, MembraneFirewallOptions, MembraneServicesOptions, MembraneExtraEnvironment,
+  MembraneVersion,
 } from '../services';
 import { MembraneStorageOptions } from '../storage';
 
@@ -286,6 +287,16 @@ export interface MembraneProps {
    * @default - no replica
    */
   readonly secretReplicaRegions?: string[];
+
+  /**
+   * Where the API, UI and Console are reachable from: `MembraneExposure.internetFacing()` (optionally with an
+   * allow-list), `MembraneExposure.internal()` (reached from the VPC, peered networks or a VPN), or
+   * `MembraneExposure.internalWithPublicEdge({ ... })` (internal, plus a public edge that forwards only webhook and
+   * OAuth callback paths). Edge host names are full names inside `domain.zone`.
+   *
+   * @default MembraneExposure.internetFacing()
+   */
+  readonly exposure?: MembraneExposure;
 
   /**
    * AWS WAF in front of the load balancer: AWS's IP reputation list, known bad inputs and common rule set (the rules

@@ -1,7 +1,8 @@
 import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Stack } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { API_KEEPALIVE_MS, SECRET_NAME_PATTERN } from '../common/constants';
+import { API_KEEPALIVE_MS, EDGE_TAG, SECRET_NAME_PATTERN } from '../common/constants';
+import { matchesEveryPath } from '../services/edge';
 
 /** A resource as CloudFormation receives it (overrides applied, tokens rendered as intrinsics). */
 interface Rendered {
@@ -207,17 +208,43 @@ const orchestratorHighAvailability: Rule = (r, stack) => {
 };
 
 /**
- * "Self-hosting": the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the public load balancer must
- * close idle connections first, or clients get 502s on reused connections.
+ * "Self-hosting": the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); a load balancer in front of it (internet-facing,
+ * internal or the public edge) must close idle connections first, or clients get 502s on reused connections.
  */
 const loadBalancerIdleTimeoutBelowKeepAlive: Rule = (r, stack) => {
-  if (r.type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer' || !isInternetFacing(r) || r.properties.Type === 'network') return NA;
+  if (r.type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer' || r.properties.Type === 'network') return NA;
   const apis = stack.ofType('AWS::ECS::TaskDefinition').flatMap(containers).filter(c => envValue(c, 'IS_API') === '1');
   if (apis.length === 0) return NA;
   const keepAliveMs = Math.min(...apis.map(c => Number(envValue(c, 'KEEPALIVE_TIMEOUT_MS') ?? API_KEEPALIVE_MS)));
   const attributes = (r.properties.LoadBalancerAttributes as Array<{ Key?: string; Value?: unknown }>) ?? [];
   const idle = Number(attributes.find(a => a.Key === 'idle_timeout.timeout_seconds')?.Value ?? 60);
   return idle * 1000 < keepAliveMs ? OK : NON;
+};
+
+/** The public edge of a private deployment, by its tag. */
+function isPublicEdge(loadBalancer: Rendered | undefined): boolean {
+  const tags = (loadBalancer?.properties.Tags as Array<{ Key?: unknown; Value?: unknown }> | undefined) ?? [];
+  return tags.some(t => t.Key === EDGE_TAG.key && t.Value === EDGE_TAG.value);
+}
+
+/**
+ * "Self-hosting": a private API gets public proxies for its webhook and OAuth callback endpoints only
+ * (BASE_WEBHOOKS_URI, BASE_OAUTH_CALLBACK_URI). On the public edge, nothing may forward without a path condition,
+ * and no path condition may match every path.
+ */
+const edgeForwardsOnlyNamedPaths: Rule = (r, stack) => {
+  if (r.type === 'AWS::ElasticLoadBalancingV2::Listener') {
+    if (!isPublicEdge(listenerLoadBalancer(r, stack))) return NA;
+    return forwardTargets(r.properties.DefaultActions).length > 0 ? NON : OK;
+  }
+  if (r.type !== 'AWS::ElasticLoadBalancingV2::ListenerRule') return NA;
+  if (!isPublicEdge(listenerLoadBalancer(stack.target(r.properties.ListenerArn), stack))) return NA;
+  if (forwardTargets(r.properties.Actions).length === 0) return OK;
+  type Condition = { Field?: string; Values?: unknown[]; PathPatternConfig?: { Values?: unknown[] } };
+  const paths = ((r.properties.Conditions as Condition[] | undefined) ?? [])
+    .filter(c => c.Field === 'path-pattern')
+    .flatMap(c => c.PathPatternConfig?.Values ?? c.Values ?? []);
+  return paths.length === 0 || paths.some(p => typeof p === 'string' && matchesEveryPath(p)) ? NON : OK;
 };
 
 interface RuleSpec {
@@ -289,9 +316,17 @@ const RULES: readonly RuleSpec[] = [
   {
     id: 'LoadBalancerIdleTimeout',
     rule: loadBalancerIdleTimeoutBelowKeepAlive,
-    info: "The public load balancer's idle timeout is not below the API's keep-alive timeout.",
+    info: "A load balancer's idle timeout is not below the API's keep-alive timeout.",
     explanation: 'Membrane: the API keeps idle connections for KEEPALIVE_TIMEOUT_MS (61 s); the load balancer must close them first to avoid 502 '
       + 'errors.',
+  },
+  {
+    id: 'EdgeForwardsOnlyNamedPaths',
+    rule: edgeForwardsOnlyNamedPaths,
+    info: 'The public edge of a private deployment forwards every path (a rule without a path condition, a match-all pattern such as /*, or '
+      + 'a forwarding default action).',
+    explanation: 'Membrane ("Self-hosting"): with a private API only the webhook and OAuth callback endpoints get a public proxy; forwarding '
+      + 'every path publishes the whole API.',
   },
 ];
 
@@ -305,7 +340,7 @@ const RULES: readonly RuleSpec[] = [
  *
  * Rules: Membrane-CustomCodeRunnerNotPublic, -RedisTls, -NoServerlessCache, -RedisTlsVerificationFlag,
  * -NoPlaintextSecrets, -ImmutableImageTags, -TmpBucketExpiry, -PublicListenersHttpsOnly,
- * -OrchestratorHighAvailability, -LoadBalancerIdleTimeout.
+ * -OrchestratorHighAvailability, -LoadBalancerIdleTimeout, -EdgeForwardsOnlyNamedPaths.
  */
 export class MembraneChecks extends NagPack {
   /** Name of the pack. */

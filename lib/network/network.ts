@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createLogBucket } from '../common/log-bucket';
+import { natGatewayIps } from '../common/nat';
 import { acknowledge } from '../common/nag';
 import { requireInteger } from '../common/validation';
 
@@ -95,10 +96,7 @@ export class MembraneNetwork extends Construct {
     });
 
     // MongoDB Atlas (and any other allow-list) must admit the tasks' traffic, which leaves through the NAT gateways.
-    const natIps = this.vpc.publicSubnets
-      .map(subnet => subnet.node.tryFindChild('EIP'))
-      .filter((eip): eip is ec2.CfnEIP => eip instanceof ec2.CfnEIP)
-      .map(eip => eip.ref);
+    const natIps = natGatewayIps(this.vpc);
     this.natPublicIps = natIps;
     if (natIps.length > 0) {
       new CfnOutput(this, 'NatPublicIps', {

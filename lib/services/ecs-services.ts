@@ -5,6 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
@@ -12,18 +13,24 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { createServiceAlarms } from './alarms';
 import { MembraneAuthConfig } from './auth';
-import { MembraneService, MembraneServiceContext } from './components/membrane-service';
-import { DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, LOAD_BALANCER_LOG_EXPIRATION } from './defaults';
+import { MembraneService, MembraneServiceContext, targetHealthCheck } from './components/membrane-service';
+import {
+  DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, DEREGISTRATION_DELAY, LOAD_BALANCER_LOG_EXPIRATION,
+} from './defaults';
+import { resolveExposure, ResolvedExposure } from './exposure-resolution';
 import {
   cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, keepAliveMs, publicRoute, queuedTaskTime, serviceConnectTimeout, startupGrace,
 } from './derived';
 import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
 } from './environment';
-import { createFirewall } from './firewall';
+import { MembranePublicEdge } from './edge';
+import { MembraneExposureMode } from './exposure';
+import { createFirewall, FirewallLogs } from './firewall';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
 import { IMembraneService, MembraneEcsServicesProps } from './props';
 import { resolveRoutes, Routes } from './routing';
+import { MembraneApplicationSettings } from './settings';
 import { checkedExtras, validateProps, validateSettings } from './validation';
 import { MembraneRegistry } from './version';
 import { MEMBRANE_PORT } from '../common/constants';
@@ -42,10 +49,10 @@ const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating EN
  * Every Membrane service on Fargate: api, instant-tasks-worker, queued-tasks-worker, orchestrator, ui,
  * console and custom-code-runner, from one per-mode table.
  *
- * A public HTTPS load balancer routes by host (or by path with BASE_PATH) to the API, UI and Console;
- * HTTP redirects to HTTPS. The custom code runner is reachable only from the api-image services, through
- * ECS Service Connect. Secrets reach the containers as ECS secrets only. Deployments roll with the circuit
- * breaker and never drop below the desired count; workers deploy before the API.
+ * An HTTPS load balancer (internet-facing by default, or internal: see `exposure`) routes by host (or by path with
+ * BASE_PATH) to the API, UI and Console; HTTP redirects to HTTPS. The custom code runner is reachable only from the
+ * api-image services, through ECS Service Connect. Secrets reach the containers as ECS secrets only. Deployments
+ * roll with the circuit breaker and never drop below the desired count; workers deploy before the API.
  *
  * @example
  * declare const stack: Stack;
@@ -66,7 +73,7 @@ const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating EN
 export class MembraneEcsServices extends Construct {
   /** The ECS cluster (Container Insights on). */
   public readonly cluster: ecs.Cluster;
-  /** The public load balancer. */
+  /** The load balancer of the API, UI and Console: internet-facing or internal (see `exposure`). */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The HTTPS listener. */
   public readonly httpsListener: elbv2.ApplicationListener;
@@ -103,10 +110,38 @@ export class MembraneEcsServices extends Construct {
    */
   public readonly generatedEncryptionSecret?: secretsmanager.ISecret;
 
+  /** Where the load balancer is reachable from. */
+  public readonly exposure: MembraneExposureMode;
+  /**
+   * The public edge's internet-facing load balancer.
+   *
+   * @default - none: only with `MembraneExposure.internalWithPublicEdge()`
+   */
+  public readonly edgeLoadBalancer?: elbv2.ApplicationLoadBalancer;
+  /**
+   * The public edge's HTTPS listener. A rule added here that forwards every path is a MembraneChecks finding.
+   *
+   * @default - none: only with `MembraneExposure.internalWithPublicEdge()`
+   */
+  public readonly edgeListener?: elbv2.ApplicationListener;
+  /**
+   * `BASE_WEBHOOKS_URI`: `https://<webhooksDomainName>` of the public edge.
+   *
+   * @default - none: webhooks use the API's URL
+   */
+  public readonly webhooksUrl?: string;
+  /**
+   * `BASE_OAUTH_CALLBACK_URI`: `https://<oauthCallbackDomainName>` of the public edge.
+   *
+   * @default - none: OAuth callbacks use the API's URL
+   */
+  public readonly oauthCallbackUrl?: string;
+
   /** Alarms that need no Membrane metrics: 5xx responses, and each public service without a healthy task. */
   public readonly alarms: cloudwatch.Alarm[];
 
   private readonly byMode: Record<ModeKey, MembraneService>;
+  private loadBalancerLogsBucket!: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: MembraneEcsServicesProps) {
     super(scope, id);
@@ -115,6 +150,13 @@ export class MembraneEcsServices extends Construct {
     validateSettings(this, props.settings ?? {});
     const vpc = props.vpc ?? props.cache.vpc;
     const routes = resolveRoutes(this, props.domain);
+    const exposure = resolveExposure(this, props, routes);
+    this.exposure = exposure.mode;
+    const settings: MembraneApplicationSettings = exposure.edge ? {
+      ...props.settings,
+      baseWebhooksUri: `https://${exposure.edge.webhooksDomainName}`,
+      baseOauthCallbackUri: `https://${exposure.edge.oauthCallbackDomainName}`,
+    } : props.settings ?? {};
     this.apiUrl = routes.api.url;
     this.uiUrl = routes.ui.url;
     this.consoleUrl = routes.console.url;
@@ -132,10 +174,11 @@ export class MembraneEcsServices extends Construct {
     const secrets = this.createSecrets(props);
     this.generatedJwtSecret = secrets.generatedJwtSecret;
     this.generatedEncryptionSecret = secrets.generatedEncryptionSecret;
-    const contracts = this.environmentContracts(props, routes, secrets);
+    const contracts = this.environmentContracts(props, settings, routes, secrets);
 
-    this.loadBalancer = this.createLoadBalancer(props, vpc);
-    this.httpsListener = this.createListeners(props, routes);
+    const taskSubnets = props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.loadBalancer = this.createLoadBalancer(props, vpc, exposure, taskSubnets);
+    this.httpsListener = this.createListeners(props, routes, exposure);
 
     const context: MembraneServiceContext = {
       cluster: this.cluster,
@@ -144,7 +187,7 @@ export class MembraneEcsServices extends Construct {
       registryCredentials: props.registryCredentials,
       version: props.version,
       cpuArchitecture: props.cpuArchitecture ?? DEFAULT_CPU_ARCHITECTURE,
-      taskSubnets: props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      taskSubnets,
       logRetention: props.logRetention ?? DEFAULT_LOG_RETENTION,
       logRemovalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
       encryptionKey: props.encryptionKey,
@@ -173,7 +216,27 @@ export class MembraneEcsServices extends Construct {
     this.console = this.byMode.console;
     this.customCodeRunner = this.byMode.customCodeRunner;
 
-    this.connect(props);
+    this.connect(props, exposure);
+    if (exposure.edge) {
+      const edge = new MembranePublicEdge(this, 'Edge', {
+        vpc,
+        options: exposure.edge,
+        hosts: exposure.edgeHosts,
+        zone: props.domain.zone,
+        api: this.byMode.api.service,
+        apiContainerName: modeOf('api').name,
+        healthCheck: targetHealthCheck(modeOf('api'), modeOf('api').healthPath),
+        deregistrationDelay: DEREGISTRATION_DELAY,
+        idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+        deletionProtection: props.loadBalancerDeletionProtection ?? true,
+        logsBucket: this.loadBalancerLogsBucket,
+        logs: this.firewallLogs(props),
+      });
+      this.edgeLoadBalancer = edge.loadBalancer;
+      this.edgeListener = edge.listener;
+      this.webhooksUrl = edge.webhooksUrl;
+      this.oauthCallbackUrl = edge.oauthCallbackUrl;
+    }
     this.orderDeployments(vpc, context.taskSubnets);
     this.protectSpotCapacity(props);
     this.alarms = createServiceAlarms(this, this.loadBalancer, key => this.byMode[key], props);
@@ -221,9 +284,8 @@ export class MembraneEcsServices extends Construct {
   }
 
   /** The environment of every service: the managed contract of its kind plus its checked extras. */
-  private environmentContracts(props: MembraneEcsServicesProps, routes: Routes,
+  private environmentContracts(props: MembraneEcsServicesProps, settings: MembraneApplicationSettings, routes: Routes,
     secrets: { jwtSecret: secretsmanager.ISecret; encryptionSecret: secretsmanager.ISecret }): Record<ModeKey, MembraneEnvironmentContract> {
-    const settings = props.settings ?? {};
     const auth: MembraneAuthConfig = props.auth.bind(this);
     const urls: MembraneUrls = { api: routes.api.url, ui: routes.ui.url, console: routes.console.url };
     const x86 = (props.cpuArchitecture ?? DEFAULT_CPU_ARCHITECTURE) === ecs.CpuArchitecture.X86_64;
@@ -271,15 +333,16 @@ export class MembraneEcsServices extends Construct {
     });
   }
 
-  /** The internet-facing load balancer, its access logs and its optional web ACL. */
-  private createLoadBalancer(props: MembraneEcsServicesProps, vpc: ec2.IVpc): elbv2.ApplicationLoadBalancer {
-    const logsBucket = props.loadBalancerLogsBucket ?? createLogBucket(this, 'LoadBalancerLogsBucket', {
+  /** The load balancer (internet-facing, or internal in the tasks' subnets), its access logs and its optional web ACL. */
+  private createLoadBalancer(props: MembraneEcsServicesProps, vpc: ec2.IVpc, exposure: ResolvedExposure,
+    taskSubnets: ec2.SubnetSelection): elbv2.ApplicationLoadBalancer {
+    this.loadBalancerLogsBucket = props.loadBalancerLogsBucket ?? createLogBucket(this, 'LoadBalancerLogsBucket', {
       expiration: LOAD_BALANCER_LOG_EXPIRATION, removalPolicy: RemovalPolicy.RETAIN, receivesServerAccessLogs: false,
     });
     const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: !exposure.internal,
+      vpcSubnets: exposure.internal ? taskSubnets : { subnetType: ec2.SubnetType.PUBLIC },
       // One second below the API's HEADERS_TIMEOUT_MS / KEEPALIVE_TIMEOUT_MS, so the ALB closes idle connections first.
       idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
       dropInvalidHeaderFields: true,
@@ -290,12 +353,14 @@ export class MembraneEcsServices extends Construct {
         + 'region. '
         + 'Create the stack with env: { region: \'<region>\' } (the account may stay unresolved).');
     }
-    loadBalancer.logAccessLogs(logsBucket, 'alb');
-    acknowledge(loadBalancer, {
-      id: 'AwsSolutions-EC23',
-      reason: 'The load balancer is the public HTTPS entry point of the API, UI and Console ("Frequently Asked Questions"); it accepts 443 and 80 '
-        + '(redirected to 443) from anywhere.',
-    });
+    loadBalancer.logAccessLogs(this.loadBalancerLogsBucket, 'alb');
+    if (!exposure.sources) {
+      acknowledge(loadBalancer, {
+        id: 'AwsSolutions-EC23',
+        reason: 'The load balancer is the public HTTPS entry point of the API, UI and Console ("Frequently Asked Questions"); it accepts 443 and '
+          + '80 (redirected to 443) from anywhere. MembraneExposure.internetFacing({ allowFrom }) limits the sources.',
+      });
+    }
     if (props.loadBalancerDeletionProtection === false) {
       acknowledge(loadBalancer, {
         id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
@@ -306,11 +371,7 @@ export class MembraneEcsServices extends Construct {
     if (props.firewall && props.webAclArn) {
       throw propError(this, 'firewall', 'webAclArn brings a web ACL, and the load balancer takes one', 'Give firewall or webAclArn, not both.');
     }
-    const webAclArn = props.firewall ? createFirewall(this, props.firewall, {
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-      encryptionKey: props.encryptionKey,
-    }).webAcl.attrArn : props.webAclArn;
+    const webAclArn = props.firewall ? createFirewall(this, props.firewall, this.firewallLogs(props)).webAcl.attrArn : props.webAclArn;
     if (webAclArn) {
       new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn });
     } else {
@@ -322,8 +383,17 @@ export class MembraneEcsServices extends Construct {
     return loadBalancer;
   }
 
+  /** Where the web ACLs log requests. */
+  private firewallLogs(props: MembraneEcsServicesProps): FirewallLogs {
+    return {
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+      encryptionKey: props.encryptionKey,
+    };
+  }
+
   /** HTTPS listener with its certificate, the HTTP-to-HTTPS redirect, and the alias records. */
-  private createListeners(props: MembraneEcsServicesProps, routes: Routes): elbv2.ApplicationListener {
+  private createListeners(props: MembraneEcsServicesProps, routes: Routes, exposure: ResolvedExposure): elbv2.ApplicationListener {
     const certificate = props.domain.certificate ?? new acm.Certificate(this, 'Certificate', {
       domainName: routes.hosts[0],
       subjectAlternativeNames: routes.hosts.length > 1 ? routes.hosts.slice(1) : undefined,
@@ -334,16 +404,27 @@ export class MembraneEcsServices extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTPS,
       certificates: [certificate],
       sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      open: !exposure.sources,
       defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
     });
-    const redirect = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+    const redirect = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: !exposure.sources });
+    for (const { peer, description } of exposure.sources ?? []) {
+      for (const port of [443, 80]) this.loadBalancer.connections.allowFrom(peer, ec2.Port.tcp(port), `${description} (${port})`);
+    }
+    if (exposure.sources?.some(source => source.attribute)) {
+      const reason = 'The rules from the NAT gateways admit `<Elastic IP>/32` on 443 and 80 only (the workers call BASE_URI_INTERNAL through '
+        + 'them); the address is the Elastic IP\'s Ref, which this rule cannot read at synth time. The other sources are the literal allow-list; '
+        + 'none is 0.0.0.0/0.';
+      acknowledge(this.loadBalancer.connections.securityGroups[0], ...['AwsSolutions-EC23', 'NIST.800.53.R5-EC2RestrictedCommonPorts',
+        'NIST.800.53.R5-EC2RestrictedSSH'].map(id => ({ id, reason })));
+    }
     acknowledge(redirect, {
       id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
       reason: 'The port 80 listener only answers with a permanent redirect to HTTPS ("Frequently Asked Questions": enforce HTTPS redirects); it '
         + 'serves no content.',
     });
 
-    const zone = props.domain.zone;
+    const zone = exposure.recordsZone;
     if (zone) {
       const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer));
       routes.hosts.forEach((host, index) => {
@@ -354,10 +435,12 @@ export class MembraneEcsServices extends Construct {
   }
 
   /** Network access and grants: the custom code runner admits only the api-image services; they reach the caches and buckets. */
-  private connect(props: MembraneEcsServicesProps): void {
+  private connect(props: MembraneEcsServicesProps, exposure: ResolvedExposure): void {
     const runner = this.byMode.customCodeRunner.service;
     for (const mode of MODES.filter(m => m.kind === 'engine')) {
       const engine = this.byMode[mode.key].service;
+      // They call the API at BASE_URI_INTERNAL; an internal load balancer sees their own addresses.
+      if (exposure.internal) this.loadBalancer.connections.allowFrom(engine, ec2.Port.tcp(443), `${mode.id} to the API (BASE_URI_INTERNAL)`);
       runner.connections.allowFrom(engine, ec2.Port.tcp(MEMBRANE_PORT), `${mode.id} to custom-code-runner`);
       props.cache.connections.allowDefaultPortFrom(engine);
       props.workerCache?.connections.allowDefaultPortFrom(engine);

@@ -40,12 +40,13 @@ export interface Firewall {
  * rules that match Membrane's own traffic counted), and a rate limit per IP. COUNT mode counts every match, for a
  * first rollout. Requests are logged to a log group (names must start with `aws-waf-logs-`).
  */
-export function createFirewall(scope: Construct, options: MembraneFirewallOptions, logs: FirewallLogs): Firewall {
+export function createFirewall(scope: Construct, options: MembraneFirewallOptions, logs: FirewallLogs,
+  use: { readonly subject: string; readonly prop: string } = { subject: 'Membrane API, UI and Console', prop: 'firewall' }): Firewall {
   const construct = new Construct(scope, 'Firewall');
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-  requireInteger(scope, 'firewall.rateLimit', rateLimit, 10, 2_000_000_000);
+  requireInteger(scope, `${use.prop}.rateLimit`, rateLimit, 10, 2_000_000_000);
   if (options.mode !== undefined && !Object.values(MembraneFirewallMode).includes(options.mode)) {
-    throw propError(scope, 'firewall.mode', `'${options.mode}' is not a firewall mode`,
+    throw propError(scope, `${use.prop}.mode`, `'${options.mode}' is not a firewall mode`,
       'Use MembraneFirewallMode.BLOCK or MembraneFirewallMode.COUNT.');
   }
   const count = options.mode === MembraneFirewallMode.COUNT;
@@ -69,7 +70,7 @@ export function createFirewall(scope: Construct, options: MembraneFirewallOption
   }));
   const webAcl = new wafv2.CfnWebACL(construct, 'WebAcl', {
     scope: 'REGIONAL',
-    description: `Membrane API, UI and Console (${count ? 'count only' : 'blocking'})`,
+    description: `${use.subject} (${count ? 'count only' : 'blocking'})`,
     defaultAction: { allow: {} },
     visibilityConfig: visibility(name),
     rules: [

@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './exposure';
 export * from './options';
 export * from './settings';
 export * from './version';

@@ -12,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IConstruct } from 'constructs';
 import { MembraneAuth } from './auth';
+import { MembraneExposure } from './exposure';
 import { MembraneExtraEnvironment, MembraneServicesOptions } from './options';
 import { MembraneApplicationSettings } from './settings';
 import { MembraneVersion } from './version';
@@ -120,8 +121,16 @@ export interface MembraneEcsServicesProps {
   /** How users sign in: `MembraneAuth.auth0(...)` or `MembraneAuth.usernamePassword(...)`. */
   readonly auth: MembraneAuth;
 
-  /** Public host names, routing and certificate. */
+  /** Host names, routing and certificate. */
   readonly domain: MembraneServicesDomain;
+
+  /**
+   * Where the API, UI and Console are reachable from: an internet-facing load balancer (optionally limited to some
+   * sources), an internal one, or an internal one with a public edge for webhooks and OAuth callbacks.
+   *
+   * @default MembraneExposure.internetFacing()
+   */
+  readonly exposure?: MembraneExposure;
 
   /**
    * `SECRET`, the JWT signing secret.

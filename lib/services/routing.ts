@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ModeSpec } from './modes';
 import { MembraneServicesDomain } from './props';
@@ -23,15 +24,7 @@ export function resolveRoutes(scope: Construct, domain: MembraneServicesDomain):
       throw propError(scope, hostProp, `the ${service} needs a host name`, `Set ${hostProp}, or set domain.${service}BasePath to serve it under a `
         + 'path of the API\'s host.');
     }
-    if (!Token.isUnresolved(resolvedHost) && !/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(resolvedHost)) {
-      throw propError(scope, hostProp, `'${resolvedHost}' is not a lowercase host name`, 'Give a host name without scheme or path, e.g. '
-        + 'console.example.com.');
-    }
-    if (domain.zone && !Token.isUnresolved(domain.zone.zoneName) && !Token.isUnresolved(resolvedHost)
-      && !(`.${resolvedHost}`).endsWith(`.${domain.zone.zoneName.replace(/\.$/, '')}`)) {
-      throw propError(scope, hostProp, `'${resolvedHost}' is not in the hosted zone ${domain.zone.zoneName}`,
-        'Use host names inside domain.zone, or give a certificate and create the DNS records yourself.');
-    }
+    checkHostName(scope, hostProp, resolvedHost, domain.zone, 'console.example.com');
     if (basePath !== undefined && !Token.isUnresolved(basePath) && !/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(basePath)) {
       throw propError(scope, `domain.${service}BasePath`, `'${basePath}' is not a path prefix`,
         'BASE_PATH starts with \'/\' and has no trailing \'/\', e.g. \'/ui-app\' ("Self-hosting" page).');
@@ -51,6 +44,20 @@ export function resolveRoutes(scope: Construct, domain: MembraneServicesDomain):
   }));
   const hosts = [...new Set([api.host, ui.host, consoleRoute.host])];
   return { ...all, hosts };
+}
+
+/**
+ * Checks a host name: lowercase, without scheme or path, and inside `zone` when one is given (its records and
+ * DNS-validated certificate are created there).
+ */
+export function checkHostName(scope: Construct, prop: string, host: string, zone: route53.IHostedZone | undefined, example: string): void {
+  if (!Token.isUnresolved(host) && !/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(host)) {
+    throw propError(scope, prop, `'${host}' is not a lowercase host name`, `Give a host name without scheme or path, e.g. ${example}.`);
+  }
+  if (zone && !Token.isUnresolved(zone.zoneName) && !Token.isUnresolved(host) && !(`.${host}`).endsWith(`.${zone.zoneName.replace(/\.$/, '')}`)) {
+    throw propError(scope, prop, `'${host}' is not in the hosted zone ${zone.zoneName}`,
+      'Use host names inside the zone, or give a certificate and create the DNS records yourself.');
+  }
 }
 
 /** The listener rule of a public service: host condition, path condition under a base path, and its priority. */

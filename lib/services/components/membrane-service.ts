@@ -164,12 +164,7 @@ export class MembraneService extends Construct implements IMembraneService {
         protocol: elbv2.ApplicationProtocol.HTTP,
         targets: [this.service.loadBalancerTarget({ containerName: mode.name, containerPort: MEMBRANE_PORT })],
         deregistrationDelay: DEREGISTRATION_DELAY,
-        healthCheck: {
-          path: healthPath,
-          // The API answers 200 on `/` ("Service Deployment"); the Next.js front ends may redirect to sign-in.
-          healthyHttpCodes: mode.key === 'api' ? '200' : '200-399',
-          ...TARGET_HEALTH_CHECK,
-        },
+        healthCheck: targetHealthCheck(mode, healthPath),
       });
     }
   }
@@ -209,6 +204,12 @@ function serviceConnect(mode: ModeSpec, timeout: Duration): ecs.ServiceConnectPr
     };
   }
   return mode.kind === 'engine' ? {} : undefined;
+}
+
+/** The load balancer's health check of a public service's targets. */
+export function targetHealthCheck(mode: ModeSpec, path: string): elbv2.HealthCheck {
+  // The API answers 200 on `/` ("Service Deployment"); the Next.js front ends may redirect to sign-in.
+  return { path, healthyHttpCodes: mode.key === 'api' ? '200' : '200-399', ...TARGET_HEALTH_CHECK };
 }
 
 /** `GET http://127.0.0.1:5000<path>` with Node.js, which every Membrane image has; exit 0 on 2xx. */
