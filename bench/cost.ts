@@ -19,10 +19,12 @@ export const PRICES = {
   },
   /** Fargate Spot is priced by the market; taken as 70 % off the on-demand price, its usual discount. */
   spotDiscount: 0.7,
-  /** ElastiCache on-demand node hours (Redis OSS / Valkey share the node price here). */
+  /** ElastiCache on-demand node hours for Redis OSS. */
   cacheNodeHour: {
     'cache.t4g.micro': 0.016, 'cache.t4g.small': 0.032, 'cache.t4g.medium': 0.065, 'cache.m7g.large': 0.158, 'cache.r7g.large': 0.219,
   } as Record<string, number>,
+  /** ElastiCache prices Valkey nodes 20 % below Redis OSS nodes of the same type. */
+  valkeyDiscount: 0.2,
   natGatewayHour: 0.045,
   albHour: 0.0225,
   lcuHour: 0.008,
@@ -72,15 +74,20 @@ export function costOf(template: Json): CostItem[] {
   items.push({ item: 'Fargate', monthly: fargate, detail: `${arches.join('/')}, tasks per service ${counts.join(', ')}` });
 
   let cache = 0;
+  const engines = new Set<string>();
   for (const [, group] of ofType('AWS::ElastiCache::ReplicationGroup')) {
     const type: string = group.Properties.CacheNodeType;
-    const price = PRICES.cacheNodeHour[type];
-    if (price === undefined) throw new Error(`no price for ${type}: add it to PRICES.cacheNodeHour`);
+    const redisPrice = PRICES.cacheNodeHour[type];
+    if (redisPrice === undefined) throw new Error(`no price for ${type}: add it to PRICES.cacheNodeHour`);
+    engines.add(group.Properties.Engine);
+    const price = group.Properties.Engine === 'valkey' ? redisPrice * (1 - PRICES.valkeyDiscount) : redisPrice;
     const replicas = group.Properties.ReplicasPerNodeGroup ?? (group.Properties.NumCacheClusters ?? 1) - 1;
     const nodes = (group.Properties.NumNodeGroups ?? 1) * (replicas + 1);
     cache += price * HOURS * nodes;
   }
-  items.push({ item: 'ElastiCache', monthly: cache, detail: `${ofType('AWS::ElastiCache::ReplicationGroup').length} replication group(s)` });
+  items.push({
+    item: 'ElastiCache', monthly: cache, detail: `${ofType('AWS::ElastiCache::ReplicationGroup').length} replication group(s), ${[...engines].join('/')}`,
+  });
 
   const nats = ofType('AWS::EC2::NatGateway').length;
   items.push({ item: 'NAT gateways', monthly: nats * PRICES.natGatewayHour * HOURS, detail: `${nats}` });

@@ -28,11 +28,11 @@ function build(props: Partial<MembraneCacheProps> = {}) {
 describeCdkTest('MembraneCache defaults', () => {
   const { template, stack, cache, vpc } = build();
 
-  test('a Redis 7.1 replication group with TLS required, encryption at rest, AUTH, Multi-AZ and failover', () => {
+  test('a Valkey 8.0 replication group with TLS required, encryption at rest, AUTH, Multi-AZ and failover', () => {
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
-      Engine: 'redis',
-      EngineVersion: '7.1',
-      CacheParameterGroupName: 'default.redis7',
+      Engine: 'valkey',
+      EngineVersion: '8.0',
+      CacheParameterGroupName: 'default.valkey8',
       CacheNodeType: 'cache.t4g.small',
       TransitEncryptionEnabled: true,
       TransitEncryptionMode: 'required',
@@ -187,7 +187,7 @@ describeCdkTest('MembraneCache options', () => {
       NumNodeGroups: 3,
       ReplicasPerNodeGroup: 2,
       NumCacheClusters: Match.absent(),
-      CacheParameterGroupName: 'default.redis7.cluster.on',
+      CacheParameterGroupName: 'default.valkey8.cluster.on',
       AutomaticFailoverEnabled: true,
       TransitEncryptionEnabled: true,
     });
@@ -204,20 +204,20 @@ describeCdkTest('MembraneCache options', () => {
       .toEqual(['WORKER_REDIS_CLUSTER_URI_1']);
   });
 
-  test('Valkey 8.0 by default when Valkey is chosen', () => {
-    build({ engine: MembraneCacheEngine.VALKEY }).template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
-      Engine: 'valkey', EngineVersion: '8.0', CacheParameterGroupName: 'default.valkey8',
+  test('Redis OSS 7.1 when Redis is chosen (an existing cache keeps its engine this way)', () => {
+    build({ engine: MembraneCacheEngine.REDIS }).template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'redis', EngineVersion: '7.1', CacheParameterGroupName: 'default.redis7',
     });
   });
 
   test('node type, port, snapshots, timeout and version are configurable', () => {
     const { template, cache, stack } = build({
-      cacheNodeType: 'cache.r7g.large', port: 7000, snapshotRetentionDays: 0, connectTimeout: Duration.seconds(10), engineVersion: '7.0',
+      cacheNodeType: 'cache.r7g.large', port: 7000, snapshotRetentionDays: 0, connectTimeout: Duration.seconds(10), engineVersion: '8.1',
     });
     // No snapshots is the user's choice; the finding stays for them to see.
     expectFindings(stack, 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup', 'HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup');
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
-      CacheNodeType: 'cache.r7g.large', Port: 7000, SnapshotRetentionLimit: 0, EngineVersion: '7.0',
+      CacheNodeType: 'cache.r7g.large', Port: 7000, SnapshotRetentionLimit: 0, EngineVersion: '8.1',
     });
     expect(cache.environmentContract.environment.REDIS_CONNECT_TIMEOUT_MS).toBe('10000');
   });
@@ -265,9 +265,9 @@ describeCdkTest('MembraneCache options', () => {
 describeCdkTest('MembraneCache default parameter groups', () => {
   // ElastiCache names the 6.x family 'redis6.x'; 'default.redis6' does not exist and fails the deployment.
   test.each<[string, Partial<MembraneCacheProps>, string]>([
-    ['Redis 6.2', { engineVersion: '6.2' }, 'default.redis6.x'],
-    ['Redis 6.2 in cluster mode', { engineVersion: '6.2', clusterMode: { shards: 2 } }, 'default.redis6.x.cluster.on'],
-    ['Redis 7.0', { engineVersion: '7.0' }, 'default.redis7'],
+    ['Redis 6.2', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2' }, 'default.redis6.x'],
+    ['Redis 6.2 in cluster mode', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2', clusterMode: { shards: 2 } }, 'default.redis6.x.cluster.on'],
+    ['Redis 7.0', { engine: MembraneCacheEngine.REDIS, engineVersion: '7.0' }, 'default.redis7'],
     ['Valkey 7.2', { engine: MembraneCacheEngine.VALKEY, engineVersion: '7.2' }, 'default.valkey7'],
     ['Valkey 8.1 in cluster mode', { engine: MembraneCacheEngine.VALKEY, engineVersion: '8.1', clusterMode: { shards: 2 } },
       'default.valkey8.cluster.on'],
@@ -285,9 +285,9 @@ describeCdkTest('MembraneCache rejects bad input', () => {
     ['negative replicas', { replicasPerShard: -1, multiAz: false }, /invalid 'replicasPerShard'/],
     ['privileged port', { port: 80 }, /invalid 'port'/],
     ['snapshot retention over 35 days', { snapshotRetentionDays: 36 }, /invalid 'snapshotRetentionDays'/],
-    ['engine version without minor', { engineVersion: '7' }, /invalid 'engineVersion': ElastiCache does not offer redis '7'. Use one of 6.2, 7.0, 7.1/],
-    ['a Redis version ElastiCache does not offer', { engineVersion: '7.4' }, /invalid 'engineVersion': ElastiCache does not offer redis '7.4'/],
-    ['a Valkey version with the Redis engine', { engineVersion: '8.0' }, /invalid 'engineVersion': ElastiCache does not offer redis '8.0'/],
+    ['engine version without minor', { engine: MembraneCacheEngine.REDIS, engineVersion: '7' }, /invalid 'engineVersion': ElastiCache does not offer redis '7'. Use one of 6.2, 7.0, 7.1/],
+    ['a Redis version ElastiCache does not offer', { engine: MembraneCacheEngine.REDIS, engineVersion: '7.4' }, /invalid 'engineVersion': ElastiCache does not offer redis '7.4'/],
+    ['a Valkey version with the Redis engine', { engine: MembraneCacheEngine.REDIS, engineVersion: '8.0' }, /invalid 'engineVersion': ElastiCache does not offer redis '8.0'/],
     ['a Redis version with the Valkey engine', { engine: MembraneCacheEngine.VALKEY, engineVersion: '7.1' },
       /invalid 'engineVersion': ElastiCache does not offer valkey '7.1'. Use one of 7.2, 8.0, 8.1/],
     ['a node type without the cache. prefix', { cacheNodeType: 'm5.large' }, /invalid 'cacheNodeType': 'm5.large' is not a cache node type/],

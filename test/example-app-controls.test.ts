@@ -25,9 +25,8 @@ const EXPLAINED: Record<string, string> = {
   ecs_task_definition_memory_hard_limit_check: 'On Fargate the task memory is the hard limit of the task; per-container limits would only split it '
     + 'between the app and the metrics sidecar and risk OOM kills.',
   ecs_task_definition_nonroot_user_check: "The user is set by Membrane's images; overriding it could break their file permissions.",
-  elasticache_repl_grp_rbac_auth_enabled_check: 'Membrane connects with a Redis URI and a password; the AUTH token (generated in Secrets Manager, '
-    + 'TLS required) is the supported method.',
-  elasticache_repl_grp_auto_failover_enabled_check: 'Development only: a single cache node without failover.',
+  // The ElastiCache controls (RBAC instead of an AUTH token; automatic failover) evaluate only Engine 'redis': on the default Valkey
+  // caches they do not apply. The AUTH token (TLS required) and the development cache's single node are as before (test/cache.test.ts).
   elbv2_deletion_protection_enabled_check: 'Development only: retainData is false so the environment can be deleted with its stack.',
   kms_create_grant_aws_service_check: "CDK's default key policy gives the account root full access, so IAM policies decide; no principal is granted "
     + 'kms:CreateGrant directly.',

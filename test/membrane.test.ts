@@ -7,7 +7,7 @@ import { containerOf, membraneInputs } from './fixtures';
 import { describeCdkTest } from './harness';
 import { expectNoNagFindings } from './nag';
 import {
-  IMembraneService, Membrane, MembraneCache, MembraneFrontendStrategy, MembraneProps, MembraneStorage, MembraneStorageOptions,
+  IMembraneService, Membrane, MembraneCache, MembraneExposure, MembraneFrontendStrategy, MembraneProps, MembraneStorage, MembraneStorageOptions,
 } from '../lib';
 
 const inputs = membraneInputs;
@@ -163,6 +163,24 @@ describeCdkTest('Membrane options', () => {
     const vpc = new ec2.Vpc(stack, 'Own');
     expect(() => new Membrane(stack, 'Membrane', { ...inputs(stack), vpc, vpcEndpoints: true }))
       .toThrow(/invalid 'vpcEndpoints': it adds endpoints to a new network, but the vpc is used/);
+  });
+
+  test('exposure: a private Membrane with a public edge, tagged, clean in every rule pack, with the edge URLs on the engine services', () => {
+    const { stack, membrane, template } = build({
+      tags: { 'cost-center': 'integrations' },
+      exposure: MembraneExposure.internalWithPublicEdge({
+        webhooksDomainName: 'hooks.example.com', webhookPaths: ['/webhooks/*'],
+        oauthCallbackDomainName: 'hooks.example.com', oauthCallbackPaths: ['/oauth-callback'],
+      }),
+    });
+    const schemes = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')).map(r => r.Properties.Scheme).sort();
+    expect(schemes).toEqual(['internal', 'internet-facing']);
+    expect(env(stack, membrane.services.queuedTasksWorker)).toMatchObject({
+      BASE_WEBHOOKS_URI: 'https://hooks.example.com', BASE_OAUTH_CALLBACK_URI: 'https://hooks.example.com', BASE_URI: 'https://api.example.com',
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACL', 2);
+    expect(Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')).every(r =>
+      JSON.stringify(r.Properties.Tags).includes('cost-center'))).toBe(true);
   });
 
   test.each([['aws:reserved'], ['bad{key}']])('rejects the tag key %s', key => {

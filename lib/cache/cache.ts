@@ -19,6 +19,13 @@ const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step Mod
 /** Two of them match the ~$50/month Redis budget in the "Frequently Asked Questions". */
 const DEFAULT_NODE_TYPE = 'cache.t4g.small';
 
+/**
+ * Valkey by default: ElastiCache prices it about 20 % below Redis OSS on the same nodes, and AWS documents it as a
+ * drop-in replacement for Redis OSS 7 with every Redis OSS 7.2 feature (ElastiCache's Redis OSS line ends at 7.1).
+ * Membrane uses Redis only as a cache ("Self-hosting on AWS"), and speaks the same protocol to both.
+ */
+const DEFAULT_ENGINE = MembraneCacheEngine.VALKEY;
+
 const DEFAULT_ENGINE_VERSION: Record<MembraneCacheEngine, string> = {
   [MembraneCacheEngine.REDIS]: '7.1',
   [MembraneCacheEngine.VALKEY]: '8.0',
@@ -62,7 +69,7 @@ export class MembraneCache extends MembraneCacheBase {
   constructor(scope: Construct, id: string, props: MembraneCacheProps) {
     super(scope, id);
 
-    const engine = props.engine ?? MembraneCacheEngine.REDIS;
+    const engine = props.engine ?? DEFAULT_ENGINE;
     const engineVersion = props.engineVersion ?? DEFAULT_ENGINE_VERSION[engine];
     const replicas = props.replicasPerShard ?? 1;
     const multiAz = props.multiAz ?? true;

@@ -169,7 +169,7 @@ export interface MembraneProps {
   /**
    * Options of the new main cache. Not allowed with `cache`.
    *
-   * @default - MembraneCache defaults (Redis 7.1, TLS, Multi-AZ)
+   * @default - MembraneCache defaults (Valkey 8.0, TLS, Multi-AZ)
    */
   readonly cacheOptions?: MembraneCacheOptions;
 
