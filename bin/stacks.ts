@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Membrane, MembraneAuth, MembraneScalingOptions, MembraneStorage, MembraneVersion } from '../lib';
+import { Membrane, MembraneAuth, MembraneScalingOptions, MembraneVersion } from '../lib';
 import { acknowledge } from '../lib/common/nag';
 
 /**
@@ -145,10 +145,6 @@ export class MembraneDevelopmentStack extends Stack {
     }, {
       id: 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
       reason: 'Development: no snapshots; Redis holds only rebuildable cache data ("Self-hosting on AWS").',
-    });
-    acknowledge((this.membrane.storage as MembraneStorage).distribution, {
-      id: 'AwsSolutions-CFR4',
-      reason: 'Development: served from the *.cloudfront.net name, whose certificate policy CloudFront sets.',
     });
     outputs(this, this.membrane);
   }

@@ -36,6 +36,24 @@ describe.each([['production', 'Membrane'], ['development', 'MembraneDev']])('exa
   });
 });
 
+describe('example app (bin/): the development stack\'s us-east-1 certificate stack', () => {
+  const development = exampleApp().development as Stack;
+  const companion = development.node.root.node.findChild('MembraneDev-Membrane-StaticCertificate') as Stack;
+
+  test('holds only the DNS-validated certificate of the static host and CDK\'s cross-region writer, and passes every rule pack', () => {
+    expect(companion.region).toBe('us-east-1');
+    const template = Template.fromStack(companion);
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 1);
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'static.example.com', ValidationMethod: 'DNS' });
+    expect(Object.values(template.toJSON().Resources).map((r: { Type: string }) => r.Type).sort()).toEqual([
+      'AWS::CertificateManager::Certificate', 'AWS::IAM::Role', 'AWS::Lambda::Function', 'Custom::CrossRegionExportWriter',
+    ]);
+    expectNoNagFindings(companion);
+    expect(nagFindings(companion, [new HIPAASecurityChecks(), new PCIDSS321Checks()])).toEqual([]);
+    expect(development.dependencies).toContain(companion);
+  });
+});
+
 describe('example app configurations', () => {
   const { production, development } = exampleApp();
 

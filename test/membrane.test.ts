@@ -2,6 +2,7 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { containerOf, membraneInputs } from './fixtures';
 import { describeCdkTest } from './harness';
@@ -73,12 +74,24 @@ describeCdkTest('Membrane with minimal props', () => {
     expect(JSON.stringify(api.SELF_HOSTING_TOKEN)).toContain('secret:membrane/token');
   });
 
-  test('outside us-east-1, static files come from CloudFront with a warning naming the fix', () => {
-    expect(env(stack, membrane.services.api).BASE_STATIC_URI).toEqual({
-      'Fn::Join': ['', ['https://',
-        { 'Fn::GetAtt': ['MembraneStorageStaticDistribution9B08BA70', 'DomainName'] }]],
+  test('outside us-east-1, the static host\'s certificate is made in a us-east-1 companion stack, deployed first', () => {
+    expect(membrane.staticUrl).toBe('https://static.example.com');
+    expect(env(stack, membrane.services.api).BASE_STATIC_URI).toBe('https://static.example.com');
+    const companion = membrane.certificateStack!;
+    expect([companion.region, companion.stackName]).toEqual(['us-east-1', 'Test-Membrane-StaticCertificate']);
+    expect(stack.dependencies).toContain(companion);
+    Template.fromStack(companion).hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'static.example.com', ValidationMethod: 'DNS', DomainValidationOptions: [{ DomainName: 'static.example.com', HostedZoneId: 'Z1' }],
     });
-    Annotations.fromStack(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('Pass domain.staticCertificate'));
+    // The ARN crosses regions through an SSM parameter the companion writes and this stack reads.
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['static.example.com'],
+        ViewerCertificate: Match.objectLike({ AcmCertificateArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExportsReader'), Match.stringLikeRegexp(
+          '^/cdk/exports/Test/TestMembraneStaticCertificateuseast1RefCertificate')] }, SslSupportMethod: 'sni-only' }),
+      }),
+    });
+    Annotations.fromStack(stack).hasNoWarning('/Test/Membrane', Match.stringLikeRegexp('cloudfront.net'));
   });
 
   test('data is retained and the load balancer protected', () => {
@@ -213,6 +226,26 @@ describeCdkTest('Membrane options', () => {
     expect(env(stack, membrane.services.api).BASE_STATIC_URI).toBe('https://static.example.com');
     template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'static.example.com', ValidationMethod: 'DNS' });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('the companion stack carries the tags; createStaticCertificate: false serves static files from the CloudFront name', () => {
+    const tagged = build({ tags: { 'cost-center': 'integrations' } }).membrane.certificateStack!;
+    Template.fromStack(tagged).hasResourceProperties('AWS::CertificateManager::Certificate', {
+      Tags: Match.arrayWith([{ Key: 'cost-center', Value: 'integrations' }]),
+    });
+    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const base = inputs(stack);
+    const membrane = new Membrane(stack, 'Membrane', { ...base, domain: { ...base.domain, createStaticCertificate: false } });
+    expect(membrane.certificateStack).toBeUndefined();
+    expect(JSON.stringify(stack.resolve(membrane.staticUrl))).toMatch(/StaticDistribution.*DomainName/);
+    Template.fromStack(stack).resourceCountIs('AWS::CertificateManager::Certificate', 1);
+  });
+
+  test('a zone that is a resource of a stack cannot validate a us-east-1 certificate: the error names the fixes', () => {
+    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const zone = new route53.PublicHostedZone(stack, 'OwnZone', { zoneName: 'example.com' });
+    expect(() => new Membrane(stack, 'Membrane', { ...inputs(stack), domain: { zone } }))
+      .toThrow(/invalid 'domain.zone': the static host's certificate must be created in us-east-1.*fromHostedZoneAttributes.*createStaticCertificate: false/);
   });
 
   test('a given us-east-1 certificate serves static files from static.<zone> in any region', () => {

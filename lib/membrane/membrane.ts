@@ -3,7 +3,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { MembraneDomain, MembraneProps } from './props';
+import { MembraneProps } from './props';
+import { staticCertificate, StaticCertificate } from './static-certificate';
 import { validateMembraneProps } from './validation';
 import { MembraneBackup } from '../backup';
 import { MembraneCache, MembraneCacheRole } from '../cache';
@@ -66,6 +67,14 @@ export class Membrane extends Construct {
    */
   public readonly backup?: MembraneBackup;
 
+  /**
+   * The companion stack in us-east-1 that holds the static host's certificate when this stack is in another region.
+   * Deploy it with this stack (`cdk deploy` deploys it first; us-east-1 must be bootstrapped).
+   *
+   * @default - none: the stack is in us-east-1, or the certificate is given or not wanted
+   */
+  public readonly certificateStack?: Stack;
+
   /** The secret with `MONGO_URI`: the one given, or the one assembled for an Atlas cluster created here. */
   public readonly mongoUri: secretsmanager.ISecret;
   /** Public URL of the API (BASE_URI). */
@@ -87,7 +96,12 @@ export class Membrane extends Construct {
     const host = (relative: string) => `${relative}.${zoneName}`;
 
     // Storage, with the static files on static.<zone> when a us-east-1 certificate is available.
-    const created = props.storage ? undefined : this.createStorage(props, removalPolicy, host);
+    const staticCert = props.storage || props.domain.staticCertificate ? undefined : this.staticCertificate(props, host);
+    this.certificateStack = staticCert?.stack;
+    for (const [key, value] of Object.entries(props.tags ?? {})) if (this.certificateStack) Tags.of(this.certificateStack).add(key, value);
+    const created = props.storage
+      ? undefined
+      : this.createStorage(props, removalPolicy, host, props.domain.staticCertificate ?? staticCert?.certificate);
     this.storage = props.storage ?? created!;
     this.staticUrl = this.storage.staticUrl;
     const logsBucket = props.logsBucket ?? created?.accessLogsBucket;
@@ -205,31 +219,33 @@ export class Membrane extends Construct {
   }
 
   /** A new MembraneStorage whose static files are served from `domain.staticHost`. */
-  private createStorage(props: MembraneProps, removalPolicy: RemovalPolicy, host: (relative: string) => string): MembraneStorage {
-    const staticCertificate = props.domain.staticCertificate ?? this.staticCertificate(props.domain, host);
+  private createStorage(props: MembraneProps, removalPolicy: RemovalPolicy, host: (relative: string) => string,
+    certificate: acm.ICertificate | undefined): MembraneStorage {
     return new MembraneStorage(this, 'Storage', {
       removalPolicy,
       encryptionKey: props.encryptionKey,
       ...props.storageOptions,
-      domain: staticCertificate ? {
+      domain: certificate ? {
         domainName: host(props.domain.staticHost ?? 'static'),
-        certificate: staticCertificate,
+        certificate,
         zone: props.domain.zone,
       } : undefined,
     });
   }
 
-  /** A DNS-validated certificate for the static host when the stack is in us-east-1 (CloudFront's region). */
-  private staticCertificate(domain: MembraneDomain, host: (relative: string) => string): acm.ICertificate | undefined {
-    const region = Stack.of(this).region;
-    if (!Token.isUnresolved(region) && region === 'us-east-1') {
-      return new acm.Certificate(this, 'StaticCertificate', {
-        domainName: host(domain.staticHost ?? 'static'),
-        validation: acm.CertificateValidation.fromDns(domain.zone),
-      });
+  /**
+   * A DNS-validated certificate for the static host (CloudFront reads certificates in us-east-1 only): in this stack
+   * when it is in us-east-1, else in a companion stack there. None with `createStaticCertificate: false`.
+   */
+  private staticCertificate(props: MembraneProps, host: (relative: string) => string): StaticCertificate | undefined {
+    const domain = props.domain;
+    const domainName = host(domain.staticHost ?? 'static');
+    if (domain.createStaticCertificate === false) return undefined;
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      warn(this, 'staticDomainNeedsCertificate', 'Static files are served from the CloudFront *.cloudfront.net name: the stack has no region, so '
+        + `the us-east-1 certificate cannot be placed. Give the stack a region, or pass domain.staticCertificate to serve them from ${domainName}.`);
+      return undefined;
     }
-    warn(this, 'staticDomainNeedsCertificate', 'Static files are served from the CloudFront *.cloudfront.net name: a custom host needs a certificate '
-      + `in us-east-1. Pass domain.staticCertificate to serve them from ${host(domain.staticHost ?? 'static')}.`);
-    return undefined;
+    return staticCertificate(this, 'StaticCertificate', domainName, domain.zone, 'domain.zone');
   }
 }

@@ -62,8 +62,8 @@ export interface MembraneDomain {
   readonly consoleBasePath?: string;
 
   /**
-   * Static files host, relative to the zone. Needs a certificate in us-east-1 (CloudFront): created here
-   * when the stack is in us-east-1, else give `staticCertificate`.
+   * Static files host, relative to the zone. CloudFront needs its certificate in us-east-1: see
+   * `createStaticCertificate`.
    *
    * @default 'static'
    */
@@ -72,10 +72,19 @@ export interface MembraneDomain {
   /**
    * Certificate (in us-east-1) for the static files host.
    *
-   * @default - created when the stack is in us-east-1; otherwise static files are served from the
-   * distribution's *.cloudfront.net name, with a warning
+   * @default - a DNS-validated certificate (see `createStaticCertificate`)
    */
   readonly staticCertificate?: acm.ICertificate;
+
+  /**
+   * Create the static host's certificate when `staticCertificate` is not given: in this stack when it is in us-east-1,
+   * otherwise in a companion stack in us-east-1 (`Membrane.certificateStack`, same account and app; its ARN reaches
+   * this stack through aws-cdk-lib's cross-region references). The zone must then be imported (literal id and name).
+   * `false` serves static files from the distribution's `*.cloudfront.net` name.
+   *
+   * @default true
+   */
+  readonly createStaticCertificate?: boolean;
 }
 
 /**
