@@ -86,7 +86,9 @@ export function costOf(template: Json): CostItem[] {
     cache += price * HOURS * nodes;
   }
   items.push({
-    item: 'ElastiCache', monthly: cache, detail: `${ofType('AWS::ElastiCache::ReplicationGroup').length} replication group(s), ${[...engines].join('/')}`,
+    item: 'ElastiCache',
+    monthly: cache,
+    detail: `${ofType('AWS::ElastiCache::ReplicationGroup').length} replication group(s), ${[...engines].join('/')}`,
   });
 
   const nats = ofType('AWS::EC2::NatGateway').length;

@@ -266,7 +266,8 @@ describeCdkTest('MembraneCache default parameter groups', () => {
   // ElastiCache names the 6.x family 'redis6.x'; 'default.redis6' does not exist and fails the deployment.
   test.each<[string, Partial<MembraneCacheProps>, string]>([
     ['Redis 6.2', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2' }, 'default.redis6.x'],
-    ['Redis 6.2 in cluster mode', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2', clusterMode: { shards: 2 } }, 'default.redis6.x.cluster.on'],
+    ['Redis 6.2 in cluster mode', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2', clusterMode: { shards: 2 } },
+      'default.redis6.x.cluster.on'],
     ['Redis 7.0', { engine: MembraneCacheEngine.REDIS, engineVersion: '7.0' }, 'default.redis7'],
     ['Valkey 7.2', { engine: MembraneCacheEngine.VALKEY, engineVersion: '7.2' }, 'default.valkey7'],
     ['Valkey 8.1 in cluster mode', { engine: MembraneCacheEngine.VALKEY, engineVersion: '8.1', clusterMode: { shards: 2 } },

@@ -131,8 +131,10 @@ describe('MembraneChecks', () => {
   describe('EdgeForwardsOnlyNamedPaths', () => {
     const edgeServices = () => buildServices({
       exposure: MembraneExposure.internalWithPublicEdge({
-        webhooksDomainName: 'webhooks.example.com', webhookPaths: ['/webhooks/*'],
-        oauthCallbackDomainName: 'oauth.example.com', oauthCallbackPaths: ['/oauth-callback'],
+        webhooksDomainName: 'webhooks.example.com',
+        webhookPaths: ['/webhooks/*'],
+        oauthCallbackDomainName: 'oauth.example.com',
+        oauthCallbackPaths: ['/oauth-callback'],
       }),
     });
     const edgeGroup = (services: MembraneEcsServices) =>
@@ -163,7 +165,8 @@ describe('MembraneChecks', () => {
     test('a fixed response or redirect on the edge is fine; the main internal load balancer is not the edge', () => {
       const { stack, services } = edgeServices();
       services.edgeListener!.addAction('Robots', {
-        priority: 60, conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        priority: 60,
+        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
         action: elbv2.ListenerAction.fixedResponse(404),
       });
       services.httpsListener.addAction('AllApi', {

@@ -106,9 +106,9 @@ describeCdkTest('MembraneEcsServices exposure: internal', () => {
   });
 
   test('a private hosted zone takes the records; the certificate is still validated in the public zone', () => {
-    const stack = testStack();
-    const privateZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Private', { hostedZoneId: 'ZPRIVATE', zoneName: 'example.com' });
-    const t = build({ exposure: MembraneExposure.internal({ privateZone, allowFrom: [ec2.Peer.ipv4('10.8.0.0/16')] }) }, stack);
+    const own = testStack();
+    const privateZone = route53.HostedZone.fromHostedZoneAttributes(own, 'Private', { hostedZoneId: 'ZPRIVATE', zoneName: 'example.com' });
+    const t = build({ exposure: MembraneExposure.internal({ privateZone, allowFrom: [ec2.Peer.ipv4('10.8.0.0/16')] }) }, own);
     t.template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', HostedZoneId: 'ZPRIVATE' });
     expect(Object.values(t.template.findResources('AWS::Route53::RecordSet')).some(r => r.Properties.HostedZoneId === 'Z0123')).toBe(false);
     t.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
@@ -149,7 +149,8 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
       .filter(l => JSON.stringify(l.Properties.LoadBalancerArn).includes(edgeId));
     expect(listeners).toHaveLength(1);
     expect(listeners[0].Properties).toMatchObject({
-      Port: 443, Protocol: 'HTTPS',
+      Port: 443,
+      Protocol: 'HTTPS',
       DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', MessageBody: 'Not forwarded by the Membrane edge' } }],
     });
   });
@@ -157,8 +158,11 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
   test('one rule per host forwards only its paths to the API\'s own edge target group', () => {
     const rules = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule') as Record<string, Resource>)
       .filter(r => JSON.stringify(r.Properties.ListenerArn).includes('Edge'));
-    const conditions = rules.map(r => (r.Properties.Conditions as Array<{ Field: string; HostHeaderConfig?: { Values: string[] };
-      PathPatternConfig?: { Values: string[] } }>));
+    const conditions = rules.map(r => (r.Properties.Conditions as Array<{
+      Field: string;
+      HostHeaderConfig?: { Values: string[] };
+      PathPatternConfig?: { Values: string[] };
+    }>));
     expect(conditions.map(c => [c.find(x => x.Field === 'host-header')!.HostHeaderConfig!.Values,
       c.find(x => x.Field === 'path-pattern')!.PathPatternConfig!.Values])).toEqual([
       [['webhooks.example.com'], ['/webhooks/*']],
@@ -171,8 +175,13 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
       ]),
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      Name: Match.absent(), TargetType: 'ip', Port: 5000, HealthCheckPath: '/', Matcher: { HttpCode: '200' },
-      Tags: Match.absent(), VpcId: Match.anyValue(),
+      Name: Match.absent(),
+      TargetType: 'ip',
+      Port: 5000,
+      HealthCheckPath: '/',
+      Matcher: { HttpCode: '200' },
+      Tags: Match.absent(),
+      VpcId: Match.anyValue(),
     });
   });
 
@@ -182,8 +191,11 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
     });
     const rules = Object.values(many.template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule') as Record<string, Resource>)
       .filter(r => JSON.stringify(r.Properties.ListenerArn).includes('Edge'))
-      .map(r => ({ priority: r.Properties.Priority, paths: (r.Properties.Conditions as Array<{ PathPatternConfig?: { Values: string[] } }>)
-        .find(c => c.PathPatternConfig)!.PathPatternConfig!.Values }));
+      .map(r => ({
+        priority: r.Properties.Priority,
+        paths: (r.Properties.Conditions as Array<{ PathPatternConfig?: { Values: string[] } }>)
+          .find(c => c.PathPatternConfig)!.PathPatternConfig!.Values,
+      }));
     expect(rules.sort((a, b) => Number(a.priority) - Number(b.priority)).map(r => r.paths)).toEqual([
       ['/a/*', '/b/*', '/c/*'], ['/d/*', '/e/*', '/f/*'], ['/g'], ['/oauth-callback', '/oauth-callback/*'],
     ]);
@@ -197,7 +209,9 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
       .filter(r => JSON.stringify(r.Properties.ListenerArn).includes('Edge'));
     expect(rules).toHaveLength(1);
     expect(JSON.stringify(rules[0].Properties.Conditions)).toContain('"/webhooks/*","/oauth-callback","/oauth-callback/*"');
-    shared.template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'webhooks.example.com', SubjectAlternativeNames: Match.absent() });
+    shared.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'webhooks.example.com', SubjectAlternativeNames: Match.absent(),
+    });
   });
 
   test('the edge has its own DNS-validated certificate and records in the public zone', () => {
@@ -206,8 +220,15 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
     });
     for (const name of ['webhooks.example.com.', 'oauth.example.com.']) {
       template.hasResourceProperties('AWS::Route53::RecordSet', {
-        Name: name, HostedZoneId: 'Z0123', AliasTarget: Match.objectLike({ DNSName: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([
-          Match.objectLike({ 'Fn::GetAtt': [edgeId, 'DNSName'] })])]) }) }),
+        Name: name,
+        HostedZoneId: 'Z0123',
+        AliasTarget: Match.objectLike({
+          DNSName: Match.objectLike({
+            'Fn::Join': Match.arrayWith([Match.arrayWith([
+              Match.objectLike({ 'Fn::GetAtt': [edgeId, 'DNSName'] }),
+            ])]),
+          }),
+        }),
       });
     }
   });
@@ -215,6 +236,7 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
   test('a web ACL with the managed rules and a rate limit per IP protects the edge, logging to its own group', () => {
     const acls = template.findResources('AWS::WAFv2::WebACL') as Record<string, Resource>;
     const [aclId, acl] = Object.entries(acls).find(([, a]) => String(a.Properties.Description).startsWith('Membrane public edge'))!;
+    expect(acl.Properties.Description).toMatch(/^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]{1,256}$/);
     expect(acl.Properties.Rules).toEqual(expect.arrayContaining([expect.objectContaining({
       Name: 'RateLimitPerIp', Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP' } }, Action: { Block: {} },
     })]));
@@ -235,6 +257,15 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }, { Key: 'deletion_protection.enabled', Value: 'true' },
       { Key: 'idle_timeout.timeout_seconds', Value: '60' },
     ]));
+  });
+});
+
+describeCdkTest('MembraneEcsServices exposure: a throw-away edge', () => {
+  test('loadBalancerDeletionProtection: false reaches the edge too, acknowledged like the main load balancer', () => {
+    const { template, services, stack } = build({ exposure: MembraneExposure.internalWithPublicEdge(EDGE), loadBalancerDeletionProtection: false });
+    const edgeId = stack.getLogicalId(services.edgeLoadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer);
+    expect((template.toJSON().Resources[edgeId] as Resource).Properties.LoadBalancerAttributes)
+      .toEqual(expect.arrayContaining([{ Key: 'deletion_protection.enabled', Value: 'false' }]));
   });
 });
 

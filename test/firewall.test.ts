@@ -28,6 +28,9 @@ describeCdkTest('MembraneEcsServices firewall (AWS WAF on the load balancer)', (
 
   test('a regional web ACL that allows by default and is attached to the load balancer', () => {
     expect(props).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    // AWS WAF's pattern for descriptions: no parentheses (a deployment with them fails).
+    expect(props.Description).toBe('Membrane API, UI and Console: blocking');
+    expect(props.Description).toMatch(/^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]{1,256}$/);
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       ResourceArn: { Ref: Match.stringLikeRegexp('LoadBalancer') },
       WebACLArn: { 'Fn::GetAtt': [id, 'Arn'] },

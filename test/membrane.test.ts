@@ -87,8 +87,13 @@ describeCdkTest('Membrane with minimal props', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['static.example.com'],
-        ViewerCertificate: Match.objectLike({ AcmCertificateArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ExportsReader'), Match.stringLikeRegexp(
-          '^/cdk/exports/Test/TestMembraneStaticCertificateuseast1RefCertificate')] }, SslSupportMethod: 'sni-only' }),
+        ViewerCertificate: Match.objectLike({
+          AcmCertificateArn: {
+            'Fn::GetAtt': [Match.stringLikeRegexp('ExportsReader'), Match.stringLikeRegexp(
+              '^/cdk/exports/Test/TestMembraneStaticCertificateuseast1RefCertificate')],
+          },
+          SslSupportMethod: 'sni-only',
+        }),
       }),
     });
     Annotations.fromStack(stack).hasNoWarning('/Test/Membrane', Match.stringLikeRegexp('cloudfront.net'));
@@ -182,8 +187,10 @@ describeCdkTest('Membrane options', () => {
     const { stack, membrane, template } = build({
       tags: { 'cost-center': 'integrations' },
       exposure: MembraneExposure.internalWithPublicEdge({
-        webhooksDomainName: 'hooks.example.com', webhookPaths: ['/webhooks/*'],
-        oauthCallbackDomainName: 'hooks.example.com', oauthCallbackPaths: ['/oauth-callback'],
+        webhooksDomainName: 'hooks.example.com',
+        webhookPaths: ['/webhooks/*'],
+        oauthCallbackDomainName: 'hooks.example.com',
+        oauthCallbackPaths: ['/oauth-callback'],
       }),
     });
     const schemes = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')).map(r => r.Properties.Scheme).sort();

@@ -1,8 +1,11 @@
-import { Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { propError } from '../common/validation';
+
+/** aws-cdk-lib's feature flag for the strength of cross-stack references (strong, weak or both). */
+const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
 
 /** CloudFront takes certificates from this region only. */
 export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
@@ -40,6 +43,13 @@ export function staticCertificate(scope: Construct, id: string, domainName: stri
     crossRegionReferences: true,
     terminationProtection: stack.terminationProtection,
   });
+  // Newer aws-cdk-lib warns on the consuming stack that the reference strength is not configured and defaults to
+  // strong. Strong is what this reference needs: the companion cannot drop a certificate the distribution still uses.
+  // The warning can only be acknowledged on the consuming stack; an explicit setting of the flag is left alone.
+  if (stack.node.tryGetContext(CROSS_STACK_REFERENCES_FLAG) === undefined) {
+    Annotations.of(stack).acknowledgeWarning('@aws-cdk/core:crossStackReferencesDefaultStrong', 'The static certificate\'s ARN comes from '
+      + 'the us-east-1 companion stack through a strong cross-region reference, which keeps the certificate while CloudFront uses it.');
+  }
   const imported = route53.HostedZone.fromHostedZoneAttributes(companion, 'Zone', { hostedZoneId: zone.hostedZoneId, zoneName: zone.zoneName });
   const certificate = new acm.Certificate(companion, 'Certificate', { domainName, validation: validation(imported) });
   return { certificate, stack: companion };

@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { createLogBucket } from '../common/log-bucket';
-import { natGatewayIps } from '../common/nat';
 import { acknowledge } from '../common/nag';
+import { natGatewayIps } from '../common/nat';
 import { requireInteger } from '../common/validation';
 
 /**

@@ -5,8 +5,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -17,15 +17,15 @@ import { MembraneService, MembraneServiceContext, targetHealthCheck } from './co
 import {
   DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, DEREGISTRATION_DELAY, LOAD_BALANCER_LOG_EXPIRATION,
 } from './defaults';
-import { resolveExposure, ResolvedExposure } from './exposure-resolution';
 import {
   cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, keepAliveMs, publicRoute, queuedTaskTime, serviceConnectTimeout, startupGrace,
 } from './derived';
+import { acknowledgeNoDeletionProtection, MembranePublicEdge } from './edge';
 import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
 } from './environment';
-import { MembranePublicEdge } from './edge';
 import { MembraneExposureMode } from './exposure';
+import { resolveExposure, ResolvedExposure } from './exposure-resolution';
 import { createFirewall, FirewallLogs } from './firewall';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
 import { IMembraneService, MembraneEcsServicesProps } from './props';
@@ -361,13 +361,7 @@ export class MembraneEcsServices extends Construct {
           + '80 (redirected to 443) from anywhere. MembraneExposure.internetFacing({ allowFrom }) limits the sources.',
       });
     }
-    if (props.loadBalancerDeletionProtection === false) {
-      acknowledge(loadBalancer, {
-        id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
-        reason: 'Deletion protection is off on request (loadBalancerDeletionProtection: false, a throw-away environment), so the stack can be '
-          + 'deleted in one step.',
-      });
-    }
+    if (props.loadBalancerDeletionProtection === false) acknowledgeNoDeletionProtection(loadBalancer);
     if (props.firewall && props.webAclArn) {
       throw propError(this, 'firewall', 'webAclArn brings a web ACL, and the load balancer takes one', 'Give firewall or webAclArn, not both.');
     }

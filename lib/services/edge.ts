@@ -38,19 +38,24 @@ export function edgeHosts(scope: Construct, edge: MembranePublicEdgeOptions, zon
   const hosts: EdgeHost[] = [
     { prop: 'exposure.webhooksDomainName', host: edge.webhooksDomainName, paths: edge.webhookPaths, pathsProp: 'exposure.webhookPaths' },
     {
-      prop: 'exposure.oauthCallbackDomainName', host: edge.oauthCallbackDomainName, paths: edge.oauthCallbackPaths,
+      prop: 'exposure.oauthCallbackDomainName',
+      host: edge.oauthCallbackDomainName,
+      paths: edge.oauthCallbackPaths,
       pathsProp: 'exposure.oauthCallbackPaths',
     },
   ];
   for (const { prop, host, paths, pathsProp } of hosts) {
-    if (!host) throw propError(scope, prop, 'it is required', `Give the public host name, e.g. ${prop.includes('oauth') ? 'oauth' : 'webhooks'}.example.com.`);
+    if (!host) {
+      throw propError(scope, prop, 'it is required', `Give the public host name, e.g. ${prop.includes('oauth') ? 'oauth' : 'webhooks'}.example.com.`);
+    }
     checkHostName(scope, prop, host, edge.certificate ? undefined : zone, 'webhooks.example.com');
     if (!paths || paths.length === 0) {
       throw propError(scope, pathsProp, 'no path is forwarded', 'List the ALB path patterns Membrane uses on this host (see '
         + 'MembranePublicEdgeOptions in API.md for how to find them), e.g. [\'/webhooks/*\'].');
     }
     if (paths.length > MAX_PATHS_PER_HOST) {
-      throw propError(scope, pathsProp, `${paths.length} patterns are more than ${MAX_PATHS_PER_HOST}`, 'Use wildcards (`*`) to cover several paths.');
+      throw propError(scope, pathsProp, `${paths.length} patterns are more than ${MAX_PATHS_PER_HOST}`,
+        'Use wildcards (`*`) to cover several paths.');
     }
     for (const path of paths.filter(known)) {
       if (matchesEveryPath(path)) {
@@ -68,6 +73,15 @@ export function edgeHosts(scope: Construct, edge: MembranePublicEdgeOptions, zon
     return [{ ...webhooks, paths: [...new Set([...webhooks.paths, ...oauth.paths])] }];
   }
   return hosts;
+}
+
+/** The acknowledgement of a load balancer whose deletion protection is off on request. */
+export function acknowledgeNoDeletionProtection(loadBalancer: elbv2.IApplicationLoadBalancer): void {
+  acknowledge(loadBalancer, {
+    id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+    reason: 'Deletion protection is off on request (loadBalancerDeletionProtection: false, a throw-away environment), so the stack can be '
+      + 'deleted in one step.',
+  });
 }
 
 /** What the public edge needs from the services construct. */
@@ -133,13 +147,7 @@ export class MembranePublicEdge extends Construct {
       reason: 'The public edge receives webhooks and OAuth callbacks from any provider and any user\'s browser ("Self-hosting": public proxies for '
         + 'a private API); it listens on 443 only and forwards only the listed paths.',
     });
-    if (!props.deletionProtection) {
-      acknowledge(this.loadBalancer, {
-        id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
-        reason: 'Deletion protection is off on request (loadBalancerDeletionProtection: false, a throw-away environment), so the stack can be '
-          + 'deleted in one step.',
-      });
-    }
+    if (!props.deletionProtection) acknowledgeNoDeletionProtection(this.loadBalancer);
 
     this.listener = this.loadBalancer.addListener('Https', {
       port: 443,
@@ -171,7 +179,7 @@ export class MembranePublicEdge extends Construct {
     }
 
     const firewall = createFirewall(this, options.firewall ?? {}, props.logs, {
-      subject: 'Membrane public edge (webhooks, OAuth callbacks)', prop: 'exposure.firewall',
+      subject: 'Membrane public edge, webhooks and OAuth callbacks', prop: 'exposure.firewall',
     });
     new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: firewall.webAcl.attrArn });
 

@@ -70,7 +70,8 @@ export function createFirewall(scope: Construct, options: MembraneFirewallOption
   }));
   const webAcl = new wafv2.CfnWebACL(construct, 'WebAcl', {
     scope: 'REGIONAL',
-    description: `${use.subject} (${count ? 'count only' : 'blocking'})`,
+    // AWS WAF allows only letters, digits, whitespace and +=:#@/-,. in a description (no parentheses).
+    description: `${use.subject}: ${count ? 'count only' : 'blocking'}`,
     defaultAction: { allow: {} },
     visibilityConfig: visibility(name),
     rules: [

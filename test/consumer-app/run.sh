@@ -42,6 +42,14 @@ app="$work/newest"
 cp "$repo/test/consumer-app/app/app.ts" "$repo/test/consumer-app/app/tsconfig.json" "$app/"
 (cd "$app" && npm install --no-audit --no-fund --loglevel=error "aws-cdk@^2" >/dev/null)
 "$repo/node_modules/.bin/tsc" -p "$app/tsconfig.json"
-(cd "$app" && CDK_DISABLE_VERSION_CHECK=1 ./node_modules/.bin/cdk synth --app "node out/app.js" --no-notices --quiet -o cdk.out)
+# aws-cdk-lib also validates the templates against the CloudFormation schemas (e.g. a WAF description with
+# parentheses, which fails the deployment): any such finding fails the check.
+(cd "$app" && CDK_DISABLE_VERSION_CHECK=1 ./node_modules/.bin/cdk synth --app "node out/app.js" --no-notices --quiet -o cdk.out) 2>&1 \
+  | tee "$work/synth.log"
+test "${PIPESTATUS[0]}" -eq 0
+if grep -q "Template validation found issues" "$work/synth.log"; then
+  echo "the consumer's templates have CloudFormation validation findings (above)" >&2
+  exit 1
+fi
 test -s "$app/cdk.out/Membrane.template.json"
 echo "strict TypeScript consumer synthesized with the rule packs attached: $(cd "$app" && ./node_modules/.bin/cdk --version)"
