@@ -141,7 +141,6 @@ export class MembraneEcsServices extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
 
   private readonly byMode: Record<ModeKey, MembraneService>;
-  private loadBalancerLogsBucket!: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: MembraneEcsServicesProps) {
     super(scope, id);
@@ -177,7 +176,10 @@ export class MembraneEcsServices extends Construct {
     const contracts = this.environmentContracts(props, settings, routes, secrets);
 
     const taskSubnets = props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    this.loadBalancer = this.createLoadBalancer(props, vpc, exposure, taskSubnets);
+    const logsBucket = props.loadBalancerLogsBucket ?? createLogBucket(this, 'LoadBalancerLogsBucket', {
+      expiration: LOAD_BALANCER_LOG_EXPIRATION, removalPolicy: RemovalPolicy.RETAIN, receivesServerAccessLogs: false,
+    });
+    this.loadBalancer = this.createLoadBalancer(props, vpc, exposure, taskSubnets, logsBucket);
     this.httpsListener = this.createListeners(props, routes, exposure);
 
     const context: MembraneServiceContext = {
@@ -229,7 +231,7 @@ export class MembraneEcsServices extends Construct {
         deregistrationDelay: DEREGISTRATION_DELAY,
         idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
         deletionProtection: props.loadBalancerDeletionProtection ?? true,
-        logsBucket: this.loadBalancerLogsBucket,
+        logsBucket,
         logs: this.firewallLogs(props),
       });
       this.edgeLoadBalancer = edge.loadBalancer;
@@ -335,10 +337,7 @@ export class MembraneEcsServices extends Construct {
 
   /** The load balancer (internet-facing, or internal in the tasks' subnets), its access logs and its optional web ACL. */
   private createLoadBalancer(props: MembraneEcsServicesProps, vpc: ec2.IVpc, exposure: ResolvedExposure,
-    taskSubnets: ec2.SubnetSelection): elbv2.ApplicationLoadBalancer {
-    this.loadBalancerLogsBucket = props.loadBalancerLogsBucket ?? createLogBucket(this, 'LoadBalancerLogsBucket', {
-      expiration: LOAD_BALANCER_LOG_EXPIRATION, removalPolicy: RemovalPolicy.RETAIN, receivesServerAccessLogs: false,
-    });
+    taskSubnets: ec2.SubnetSelection, logsBucket: s3.IBucket): elbv2.ApplicationLoadBalancer {
     const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
       internetFacing: !exposure.internal,
@@ -353,7 +352,7 @@ export class MembraneEcsServices extends Construct {
         + 'region. '
         + 'Create the stack with env: { region: \'<region>\' } (the account may stay unresolved).');
     }
-    loadBalancer.logAccessLogs(this.loadBalancerLogsBucket, 'alb');
+    loadBalancer.logAccessLogs(logsBucket, 'alb');
     if (!exposure.sources) {
       acknowledge(loadBalancer, {
         id: 'AwsSolutions-EC23',
