@@ -1,11 +1,13 @@
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { buildServices, membraneInputs } from './fixtures';
 import { testStack } from './nag';
 import {
-  Membrane, MembraneAuth, MembraneBackup, MembraneCache, MembraneMongo, MembraneNetwork, MembraneScaling, MembraneStorage, MembraneVersion,
+  Membrane, MembraneAuth, MembraneBackup, MembraneCache, MembraneExposure, MembraneMongo, MembraneNetwork, MembraneScaling, MembraneStorage,
+  MembraneVersion,
 } from '../lib';
 
 /**
@@ -96,6 +98,16 @@ describe('token-valued props are accepted as they are', () => {
       });
     }],
     ['firewall rate limit', s => buildServices({ firewall: { rateLimit: num(s, 'RateLimit') } }, s)],
+    ['public edge host names, paths and rate limit; internal allow-list', s => buildServices({
+      exposure: MembraneExposure.internalWithPublicEdge({
+        webhooksDomainName: str(s, 'HooksHost'),
+        webhookPaths: [str(s, 'HooksPath')],
+        oauthCallbackDomainName: str(s, 'OauthHost'),
+        oauthCallbackPaths: ['/oauth-callback'],
+        allowFrom: [ec2.Peer.ipv4(str(s, 'VpnCidr'))],
+        firewall: { rateLimit: num(s, 'EdgeRate') },
+      }),
+    }, s)],
     ['secret replica regions', s => buildServices({
       secretReplicaRegions: [str(s, 'ReplicaRegion')],
     }, s)],
