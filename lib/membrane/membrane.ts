@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { MembraneProps } from './props';
 import { staticCertificate, StaticCertificate } from './static-certificate';
 import { validateMembraneProps } from './validation';
@@ -89,7 +89,9 @@ export class Membrane extends Construct {
   constructor(scope: Construct, id: string, props: MembraneProps) {
     super(scope, id);
     validateMembraneProps(this, props);
-    for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(this).add(key, value);
+    // Cost-allocation tags on everything this construct creates, and on the companion stack when there is one.
+    const tag = (target: IConstruct) => Object.entries(props.tags ?? {}).forEach(([key, value]) => Tags.of(target).add(key, value));
+    tag(this);
     const retain = props.retainData ?? true;
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const zoneName = props.domain.zone.zoneName.replace(/\.$/, '');
@@ -98,7 +100,7 @@ export class Membrane extends Construct {
     // Storage, with the static files on static.<zone> when a us-east-1 certificate is available.
     const staticCert = props.storage || props.domain.staticCertificate ? undefined : this.staticCertificate(props, host);
     this.certificateStack = staticCert?.stack;
-    for (const [key, value] of Object.entries(props.tags ?? {})) if (this.certificateStack) Tags.of(this.certificateStack).add(key, value);
+    if (this.certificateStack) tag(this.certificateStack);
     const created = props.storage
       ? undefined
       : this.createStorage(props, removalPolicy, host, props.domain.staticCertificate ?? staticCert?.certificate);

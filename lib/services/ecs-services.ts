@@ -1,32 +1,29 @@
 import { AspectPriority, Aspects, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { createServiceAlarms } from './alarms';
 import { MembraneAuthConfig } from './auth';
-import { MembraneService, MembraneServiceContext, targetHealthCheck } from './components/membrane-service';
+import { MembraneService, MembraneServiceContext } from './components/membrane-service';
 import {
-  DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, DEREGISTRATION_DELAY, LOAD_BALANCER_LOG_EXPIRATION,
+  DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, LOAD_BALANCER_LOG_EXPIRATION,
 } from './defaults';
 import {
   cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, keepAliveMs, publicRoute, queuedTaskTime, serviceConnectTimeout, startupGrace,
 } from './derived';
-import { acknowledgeNoDeletionProtection, MembranePublicEdge } from './edge';
+import { MembranePublicEdge } from './edge';
 import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
 } from './environment';
 import { MembraneExposureMode } from './exposure';
 import { resolveExposure, ResolvedExposure } from './exposure-resolution';
 import { createFirewall, FirewallLogs } from './firewall';
+import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener } from './load-balancer';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
 import { IMembraneService, MembraneEcsServicesProps } from './props';
 import { resolveRoutes, Routes } from './routing';
@@ -149,12 +146,14 @@ export class MembraneEcsServices extends Construct {
     validateSettings(this, props.settings ?? {});
     const vpc = props.vpc ?? props.cache.vpc;
     const routes = resolveRoutes(this, props.domain);
-    const exposure = resolveExposure(this, props, routes);
+    const exposure = resolveExposure(this, props, routes, vpc);
     this.exposure = exposure.mode;
-    const settings: MembraneApplicationSettings = exposure.edge ? {
+    this.webhooksUrl = exposure.edgeUrls?.webhooks;
+    this.oauthCallbackUrl = exposure.edgeUrls?.oauthCallback;
+    const settings: MembraneApplicationSettings = exposure.edgeUrls ? {
       ...props.settings,
-      baseWebhooksUri: `https://${exposure.edge.webhooksDomainName}`,
-      baseOauthCallbackUri: `https://${exposure.edge.oauthCallbackDomainName}`,
+      baseWebhooksUri: exposure.edgeUrls.webhooks,
+      baseOauthCallbackUri: exposure.edgeUrls.oauthCallback,
     } : props.settings ?? {};
     this.apiUrl = routes.api.url;
     this.uiUrl = routes.ui.url;
@@ -225,10 +224,7 @@ export class MembraneEcsServices extends Construct {
         options: exposure.edge,
         hosts: exposure.edgeHosts,
         zone: props.domain.zone,
-        api: this.byMode.api.service,
-        apiContainerName: modeOf('api').name,
-        healthCheck: targetHealthCheck(modeOf('api'), modeOf('api').healthPath),
-        deregistrationDelay: DEREGISTRATION_DELAY,
+        apiTargets: this.byMode.api.targetGroupProps(),
         idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
         deletionProtection: props.loadBalancerDeletionProtection ?? true,
         logsBucket,
@@ -236,8 +232,6 @@ export class MembraneEcsServices extends Construct {
       });
       this.edgeLoadBalancer = edge.loadBalancer;
       this.edgeListener = edge.listener;
-      this.webhooksUrl = edge.webhooksUrl;
-      this.oauthCallbackUrl = edge.oauthCallbackUrl;
     }
     this.orderDeployments(vpc, context.taskSubnets);
     this.protectSpotCapacity(props);
@@ -338,21 +332,20 @@ export class MembraneEcsServices extends Construct {
   /** The load balancer (internet-facing, or internal in the tasks' subnets), its access logs and its optional web ACL. */
   private createLoadBalancer(props: MembraneEcsServicesProps, vpc: ec2.IVpc, exposure: ResolvedExposure,
     taskSubnets: ec2.SubnetSelection, logsBucket: s3.IBucket): elbv2.ApplicationLoadBalancer {
-    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc,
-      internetFacing: !exposure.internal,
-      vpcSubnets: exposure.internal ? taskSubnets : { subnetType: ec2.SubnetType.PUBLIC },
-      // One second below the API's HEADERS_TIMEOUT_MS / KEEPALIVE_TIMEOUT_MS, so the ALB closes idle connections first.
-      idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
-      dropInvalidHeaderFields: true,
-      deletionProtection: props.loadBalancerDeletionProtection ?? true,
-    });
     if (Token.isUnresolved(Stack.of(this).region)) {
       throw new Error(`${this.node.path}: the load balancer's access logs need the stack's region, because the log delivery principal differs per `
         + 'region. '
         + 'Create the stack with env: { region: \'<region>\' } (the account may stay unresolved).');
     }
-    loadBalancer.logAccessLogs(logsBucket, 'alb');
+    const loadBalancer = createMembraneLoadBalancer(this, {
+      vpc,
+      internetFacing: !exposure.internal,
+      vpcSubnets: exposure.internal ? taskSubnets : { subnetType: ec2.SubnetType.PUBLIC },
+      idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+      deletionProtection: props.loadBalancerDeletionProtection ?? true,
+      logsBucket,
+      logPrefix: 'alb',
+    });
     if (!exposure.sources) {
       acknowledge(loadBalancer, {
         id: 'AwsSolutions-EC23',
@@ -360,13 +353,12 @@ export class MembraneEcsServices extends Construct {
           + '80 (redirected to 443) from anywhere. MembraneExposure.internetFacing({ allowFrom }) limits the sources.',
       });
     }
-    if (props.loadBalancerDeletionProtection === false) acknowledgeNoDeletionProtection(loadBalancer);
     if (props.firewall && props.webAclArn) {
       throw propError(this, 'firewall', 'webAclArn brings a web ACL, and the load balancer takes one', 'Give firewall or webAclArn, not both.');
     }
     const webAclArn = props.firewall ? createFirewall(this, props.firewall, this.firewallLogs(props)).webAcl.attrArn : props.webAclArn;
     if (webAclArn) {
-      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn });
+      attachWebAcl(this, loadBalancer, webAclArn);
     } else {
       acknowledge(loadBalancer, {
         id: 'NIST.800.53.R5-ALBWAFEnabled',
@@ -387,19 +379,8 @@ export class MembraneEcsServices extends Construct {
 
   /** HTTPS listener with its certificate, the HTTP-to-HTTPS redirect, and the alias records. */
   private createListeners(props: MembraneEcsServicesProps, routes: Routes, exposure: ResolvedExposure): elbv2.ApplicationListener {
-    const certificate = props.domain.certificate ?? new acm.Certificate(this, 'Certificate', {
-      domainName: routes.hosts[0],
-      subjectAlternativeNames: routes.hosts.length > 1 ? routes.hosts.slice(1) : undefined,
-      validation: acm.CertificateValidation.fromDns(props.domain.zone),
-    });
-    const listener = this.loadBalancer.addListener('Https', {
-      port: 443,
-      protocol: elbv2.ApplicationProtocol.HTTPS,
-      certificates: [certificate],
-      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-      open: !exposure.sources,
-      defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }),
-    });
+    const certificate = props.domain.certificate ?? hostsCertificate(this, routes.hosts, props.domain.zone);
+    const listener = httpsListener(this.loadBalancer, certificate, !exposure.sources, 'Not found');
     const redirect = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: !exposure.sources });
     for (const { peer, description } of exposure.sources ?? []) {
       for (const port of [443, 80]) this.loadBalancer.connections.allowFrom(peer, ec2.Port.tcp(port), `${description} (${port})`);
@@ -417,13 +398,7 @@ export class MembraneEcsServices extends Construct {
         + 'serves no content.',
     });
 
-    const zone = exposure.recordsZone;
-    if (zone) {
-      const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer));
-      routes.hosts.forEach((host, index) => {
-        new route53.ARecord(this, index === 0 ? 'AliasRecord' : `AliasRecord${index}`, { zone, recordName: host, target });
-      });
-    }
+    if (exposure.recordsZone) aliasRecords(this, this.loadBalancer, exposure.recordsZone, routes.hosts);
     return listener;
   }
 

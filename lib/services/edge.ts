@@ -1,19 +1,15 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { TargetGroupSettings } from './components/membrane-service';
 import { MembranePublicEdgeOptions } from './exposure';
-import { createFirewall } from './firewall';
+import { createFirewall, FirewallLogs } from './firewall';
+import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener } from './load-balancer';
 import { checkHostName } from './routing';
-import { EDGE_TAG, MEMBRANE_PORT } from '../common/constants';
+import { EDGE_TAG } from '../common/constants';
 import { acknowledge } from '../common/nag';
 import { known, propError } from '../common/validation';
 
@@ -75,15 +71,6 @@ export function edgeHosts(scope: Construct, edge: MembranePublicEdgeOptions, zon
   return hosts;
 }
 
-/** The acknowledgement of a load balancer whose deletion protection is off on request. */
-export function acknowledgeNoDeletionProtection(loadBalancer: elbv2.IApplicationLoadBalancer): void {
-  acknowledge(loadBalancer, {
-    id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
-    reason: 'Deletion protection is off on request (loadBalancerDeletionProtection: false, a throw-away environment), so the stack can be '
-      + 'deleted in one step.',
-  });
-}
-
 /** What the public edge needs from the services construct. */
 export interface PublicEdgeProps {
   readonly vpc: ec2.IVpc;
@@ -91,16 +78,12 @@ export interface PublicEdgeProps {
   readonly hosts: EdgeHost[];
   /** The public zone: certificate validation and the edge's records. */
   readonly zone?: route53.IHostedZone;
-  /** The API service, the only target of the edge. */
-  readonly api: ecs.FargateService;
-  readonly apiContainerName: string;
-  /** Health check of the API's target group. */
-  readonly healthCheck: elbv2.HealthCheck;
-  readonly deregistrationDelay: Duration;
+  /** The API's target group settings: the API is the only target of the edge. */
+  readonly apiTargets: TargetGroupSettings;
   readonly idleTimeout: Duration;
   readonly deletionProtection: boolean;
   readonly logsBucket: s3.IBucket;
-  readonly logs: { readonly retention: logs.RetentionDays; readonly removalPolicy: RemovalPolicy; readonly encryptionKey?: kms.IKey };
+  readonly logs: FirewallLogs;
 }
 
 /**
@@ -112,59 +95,39 @@ export interface PublicEdgeProps {
 export class MembranePublicEdge extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   public readonly listener: elbv2.ApplicationListener;
-  public readonly webhooksUrl: string;
-  public readonly oauthCallbackUrl: string;
 
   constructor(scope: Construct, id: string, props: PublicEdgeProps) {
     super(scope, id);
     const { options, hosts, zone } = props;
-    this.webhooksUrl = `https://${options.webhooksDomainName}`;
-    this.oauthCallbackUrl = `https://${options.oauthCallbackDomainName}`;
     if (!options.certificate && !zone) {
       throw propError(scope, 'exposure.certificate', 'the edge has no certificate and no zone to validate one in',
         'Give exposure certificate (covering both edge host names) or domain.zone.');
     }
     const names = hosts.map(h => h.host);
-    const certificate = options.certificate ?? new acm.Certificate(this, 'Certificate', {
-      domainName: names[0],
-      subjectAlternativeNames: names.length > 1 ? names.slice(1) : undefined,
-      validation: acm.CertificateValidation.fromDns(zone),
-    });
+    const certificate = options.certificate ?? hostsCertificate(this, names, zone);
 
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+    this.loadBalancer = createMembraneLoadBalancer(this, {
       vpc: props.vpc,
       internetFacing: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       idleTimeout: props.idleTimeout,
-      dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection,
+      logsBucket: props.logsBucket,
+      logPrefix: 'edge',
     });
     // On the resource itself (not through an aspect), so the tag is there for MembraneChecks even before synthesis.
     (this.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).tags.setTag(EDGE_TAG.key, EDGE_TAG.value);
-    this.loadBalancer.logAccessLogs(props.logsBucket, 'edge');
     acknowledge(this.loadBalancer, {
       id: 'AwsSolutions-EC23',
       reason: 'The public edge receives webhooks and OAuth callbacks from any provider and any user\'s browser ("Self-hosting": public proxies for '
         + 'a private API); it listens on 443 only and forwards only the listed paths.',
     });
-    if (!props.deletionProtection) acknowledgeNoDeletionProtection(this.loadBalancer);
 
-    this.listener = this.loadBalancer.addListener('Https', {
-      port: 443,
-      protocol: elbv2.ApplicationProtocol.HTTPS,
-      certificates: [certificate],
-      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-      open: true,
-      defaultAction: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not forwarded by the Membrane edge' }),
-    });
+    this.listener = httpsListener(this.loadBalancer, certificate, true, 'Not forwarded by the Membrane edge');
     const targetGroup = new elbv2.ApplicationTargetGroup(this, 'ApiTargetGroup', {
       vpc: props.vpc,
-      port: MEMBRANE_PORT,
-      protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
-      targets: [props.api.loadBalancerTarget({ containerName: props.apiContainerName, containerPort: MEMBRANE_PORT })],
-      deregistrationDelay: props.deregistrationDelay,
-      healthCheck: props.healthCheck,
+      ...props.apiTargets,
     });
     let priority = 1;
     for (const { host, paths } of hosts) {
@@ -181,11 +144,7 @@ export class MembranePublicEdge extends Construct {
     const firewall = createFirewall(this, options.firewall ?? {}, props.logs, {
       subject: 'Membrane public edge, webhooks and OAuth callbacks', prop: 'exposure.firewall',
     });
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: firewall.webAcl.attrArn });
-
-    if (zone) {
-      const target = route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer));
-      names.forEach((host, index) => new route53.ARecord(this, `AliasRecord${index}`, { zone, recordName: host, target }));
-    }
+    attachWebAcl(this, this.loadBalancer, firewall.webAcl.attrArn);
+    if (zone) aliasRecords(this, this.loadBalancer, zone, names);
   }
 }

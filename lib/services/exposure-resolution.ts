@@ -28,10 +28,12 @@ export interface ResolvedExposure {
   readonly recordsZone?: route53.IHostedZone;
   readonly edge?: MembranePublicEdgeOptions;
   readonly edgeHosts: ReturnType<typeof edgeHosts>;
+  /** `BASE_WEBHOOKS_URI` and `BASE_OAUTH_CALLBACK_URI` of the public edge. */
+  readonly edgeUrls?: { readonly webhooks: string; readonly oauthCallback: string };
 }
 
 /** Checks `exposure` against the other props and derives the load balancer's sources and the records' zone. */
-export function resolveExposure(scope: Construct, props: MembraneEcsServicesProps, routes: Routes): ResolvedExposure {
+export function resolveExposure(scope: Construct, props: MembraneEcsServicesProps, routes: Routes, vpc: ec2.IVpc): ResolvedExposure {
   const exposure = props.exposure ?? MembraneExposure.internetFacing();
   if (!(exposure instanceof MembraneExposure)) {
     throw propError(scope, 'exposure', 'it is not a MembraneExposure',
@@ -64,10 +66,14 @@ export function resolveExposure(scope: Construct, props: MembraneEcsServicesProp
   return {
     mode: exposure.mode,
     internal,
-    sources: sources(scope, props, exposure, internal),
+    sources: sources(scope, props, exposure, internal, vpc),
     recordsZone: exposure.privateZone ?? props.domain.zone,
     edge: exposure.edge,
     edgeHosts: hosts,
+    edgeUrls: exposure.edge && {
+      webhooks: `https://${exposure.edge.webhooksDomainName}`,
+      oauthCallback: `https://${exposure.edge.oauthCallbackDomainName}`,
+    },
   };
 }
 
@@ -76,11 +82,11 @@ export function resolveExposure(scope: Construct, props: MembraneEcsServicesProp
  * gateways (the workers' calls to `BASE_URI_INTERNAL` leave through them) for a limited internet-facing one; the
  * allow-list or the VPC's range for an internal one (the api-image services are admitted by security group).
  */
-function sources(scope: Construct, props: MembraneEcsServicesProps, exposure: MembraneExposure, internal: boolean): LoadBalancerSource[] | undefined {
+function sources(scope: Construct, props: MembraneEcsServicesProps, exposure: MembraneExposure, internal: boolean,
+  vpc: ec2.IVpc): LoadBalancerSource[] | undefined {
   const given = exposure.allowFrom?.map((peer, index) => ({ peer, description: `exposure.allowFrom[${index}]` }));
-  if (internal) return given ?? [{ peer: ec2.Peer.ipv4(vpcCidr(scope, props)), description: 'the VPC' }];
+  if (internal) return given ?? [{ peer: ec2.Peer.ipv4(vpcCidr(scope, vpc)), description: 'the VPC' }];
   if (!given) return undefined;
-  const vpc = props.vpc ?? props.cache.vpc;
   const nat = natGatewayIps(vpc);
   if (nat.length === 0 && !props.settings?.baseUriInternal) {
     warn(scope, 'allowListWithoutNat', 'exposure.allowFrom limits the load balancer, and the workers call the API at its public URL '
@@ -92,8 +98,7 @@ function sources(scope: Construct, props: MembraneEcsServicesProps, exposure: Me
 }
 
 /** The VPC's range as a literal (the rule packs and readers of the template cannot resolve an attribute). */
-function vpcCidr(scope: Construct, props: MembraneEcsServicesProps): string {
-  const vpc = props.vpc ?? props.cache.vpc;
+function vpcCidr(scope: Construct, vpc: ec2.IVpc): string {
   const cfn = vpc.node.defaultChild;
   const cidr = cfn instanceof ec2.CfnVPC ? cfn.cidrBlock : vpc.vpcCidrBlock;
   if (!cidr || Token.isUnresolved(cidr)) {

@@ -44,6 +44,10 @@ export interface MembraneServiceContext {
   readonly taskProtection?: { readonly image: string; readonly maxProcessTime: Duration };
 }
 
+/** What a target group of a service is made of. */
+export type TargetGroupSettings =
+  Required<Pick<elbv2.ApplicationTargetGroupProps, 'port' | 'protocol' | 'targets' | 'deregistrationDelay' | 'healthCheck'>>;
+
 /** Props of one Membrane service. */
 export interface MembraneServiceProps {
   readonly mode: ModeSpec;
@@ -69,11 +73,13 @@ export class MembraneService extends Construct implements IMembraneService {
   public readonly logGroup: logs.ILogGroup;
   public readonly targetGroup?: elbv2.ApplicationTargetGroup;
   private scaling?: MembraneTaskCountScaling;
+  private readonly mode: ModeSpec;
   private readonly desiredCountProp: { readonly scope: Construct; readonly key: string; readonly given: boolean };
 
   constructor(scope: Construct, props: MembraneServiceProps) {
     super(scope, props.mode.id);
     const { mode, options, contract, context } = props;
+    this.mode = mode;
     this.serviceName = mode.name;
     this.desiredCountProp = { scope: context.propScope, key: mode.key, given: options.desiredCount !== undefined };
     const cpu = options.cpu ?? mode.size.cpu;
@@ -158,15 +164,23 @@ export class MembraneService extends Construct implements IMembraneService {
     }
 
     if (behindLoadBalancer && props.listener && props.route) {
-      this.targetGroup = props.listener.addTargets(mode.id, {
-        ...listenerRule(mode, props.route),
-        port: MEMBRANE_PORT,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        targets: [this.service.loadBalancerTarget({ containerName: mode.name, containerPort: MEMBRANE_PORT })],
-        deregistrationDelay: DEREGISTRATION_DELAY,
-        healthCheck: targetHealthCheck(mode, healthPath),
-      });
+      this.targetGroup = props.listener.addTargets(mode.id, { ...listenerRule(mode, props.route), ...this.targetGroupProps(healthPath) });
     }
+  }
+
+  /**
+   * Port, protocol, tasks, draining and health check of a target group of this service: the main listener's, and the
+   * public edge's for the API.
+   */
+  public targetGroupProps(healthPath = this.mode.healthPath): TargetGroupSettings {
+    return {
+      port: MEMBRANE_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service.loadBalancerTarget({ containerName: this.mode.name, containerPort: MEMBRANE_PORT })],
+      deregistrationDelay: DEREGISTRATION_DELAY,
+      // The API answers 200 on `/` ("Service Deployment"); the Next.js front ends may redirect to sign-in.
+      healthCheck: { path: healthPath, healthyHttpCodes: this.mode.key === 'api' ? '200' : '200-399', ...TARGET_HEALTH_CHECK },
+    };
   }
 
   public autoScaleTaskCount(props: appscaling.EnableScalingProps): MembraneTaskCountScaling {
@@ -204,12 +218,6 @@ function serviceConnect(mode: ModeSpec, timeout: Duration): ecs.ServiceConnectPr
     };
   }
   return mode.kind === 'engine' ? {} : undefined;
-}
-
-/** The load balancer's health check of a public service's targets. */
-export function targetHealthCheck(mode: ModeSpec, path: string): elbv2.HealthCheck {
-  // The API answers 200 on `/` ("Service Deployment"); the Next.js front ends may redirect to sign-in.
-  return { path, healthyHttpCodes: mode.key === 'api' ? '200' : '200-399', ...TARGET_HEALTH_CHECK };
 }
 
 /** `GET http://127.0.0.1:5000<path>` with Node.js, which every Membrane image has; exit 0 on 2xx. */
