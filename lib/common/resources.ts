@@ -1,10 +1,20 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
+
+/**
+ * A token that differs for every creation of the stack and stays the same through its updates: the UUID that ends
+ * `AWS::StackId` (`arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<uuid>`). A physical name that
+ * includes it does not collide with a retained resource of an earlier creation of the same stack (a rolled-back first
+ * create, or a deleted stack), which fails a fixed name with "already exists".
+ */
+export function creationUniqueSuffix(scope: Construct): string {
+  return Fn.select(2, Fn.split('/', Stack.of(scope).stackId));
+}
 
 /**
  * A log group (retained unless told otherwise), encrypted with `encryptionKey` when given (whose key policy then admits the regional
