@@ -31,15 +31,17 @@ function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }
 }
 
 const ENGINE_COMMON = [
-  'AUTH0_CLIENT_ID', 'AUTH0_DOMAIN', 'AWS_REGION', 'BASE_STATIC_URI', 'BASE_URI', 'BASE_URI_INTERNAL', 'CONNECTORS_STORAGE_BUCKET',
-  'CUSTOM_CODE_RUNNER_URI', 'HEALTH_CHECK_MAX_RETRY_DELAY_MS', 'HEALTH_CHECK_RETRIES', 'HEALTH_CHECK_RETRY_DELAY_MS',
-  'MONGO_SERVER_SELECTION_TIMEOUT_MS', 'NODE_ENV', 'PORT', 'REDIS_CONNECT_TIMEOUT_MS', 'REDIS_DISABLE_TLS_VERIFICATION', 'STATIC_STORAGE_BUCKET',
-  'STORAGE_PROVIDER', 'TMP_STORAGE_BUCKET',
+  'AUTH0_CLIENT_ID', 'AUTH0_DOMAIN', 'AWS_REGION', 'BASE_STATIC_URI', 'BASE_URI', 'BASE_URI_INTERNAL', 'CONNECTORS_S3_BUCKET',
+  'CONNECTORS_STORAGE_BUCKET', 'CUSTOM_CODE_RUNNER_URI', 'HEALTH_CHECK_MAX_RETRY_DELAY_MS', 'HEALTH_CHECK_RETRIES', 'HEALTH_CHECK_RETRY_DELAY_MS',
+  'HOST', 'MONGO_SERVER_SELECTION_TIMEOUT_MS', 'NODE_ENV', 'NODE_OPTIONS', 'PORT', 'REDIS_CONNECT_TIMEOUT_MS', 'REDIS_DISABLE_TLS_VERIFICATION',
+  'STATIC_S3_BUCKET', 'STATIC_STORAGE_BUCKET', 'STORAGE_PROVIDER', 'TMP_S3_BUCKET', 'TMP_STORAGE_BUCKET',
 ];
+const ENGINES = ['api', 'instantTasksWorker', 'queuedTasksWorker', 'orchestrator'] as const;
+const NOT_ENGINES = ['ui', 'console', 'customCodeRunner'] as const;
 const ENGINE_SECRETS = ['AUTH0_CLIENT_SECRET', 'ENCRYPTION_SECRET', 'MONGO_URI', 'REDIS_URI', 'SECRET', 'SELF_HOSTING_TOKEN'];
 
 describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-hosting on AWS", "Self-hosting")', () => {
-  const { stack, services } = buildServices();
+  const { stack, services, storage } = buildServices();
 
   test('api: common variables, IS_API=1 and the 61 s header/keep-alive timeouts', () => {
     const { environment } = container(stack, services.api);
@@ -75,6 +77,33 @@ describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-ho
     expect(queued).toMatchObject({ IS_QUEUED_TASKS_WORKER: '1', MAX_QUEUED_TASKS_MEMORY_MB: '1024', MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: '3000' });
     expect(container(stack, services.instantTasksWorker).environment.IS_INSTANT_TASKS_WORKER).toBe('1');
     expect(container(stack, services.orchestrator).environment.IS_ORCHESTRATOR).toBe('1');
+  });
+
+  test('the api-image services listen on every interface (HOST=0.0.0.0), as in Membrane\'s own ECS deployments; the others get no HOST', () => {
+    for (const key of ENGINES) expect([key, container(stack, services[key]).environment.HOST]).toEqual([key, '0.0.0.0']);
+    for (const key of NOT_ENGINES) expect([key, container(stack, services[key]).environment.HOST]).toEqual([key, undefined]);
+  });
+
+  test('the buckets are also under TMP_S3_BUCKET, CONNECTORS_S3_BUCKET and STATIC_S3_BUCKET, the names Membrane\'s own deployments read', () => {
+    for (const key of ENGINES) {
+      const { environment } = container(stack, services[key]);
+      expect(environment.TMP_S3_BUCKET).toEqual(environment.TMP_STORAGE_BUCKET);
+      expect(environment.CONNECTORS_S3_BUCKET).toEqual(environment.CONNECTORS_STORAGE_BUCKET);
+      expect(environment.STATIC_S3_BUCKET).toEqual(environment.STATIC_STORAGE_BUCKET);
+      expect(environment.TMP_S3_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.tmpBucket.node.defaultChild as ecs.CfnService) });
+    }
+  });
+
+  test('Node.js heap limit: NODE_OPTIONS gives 75 % of the Membrane container\'s memory to the heap, so a large job fails inside Node.js', () => {
+    // api 4096 MiB; workers and orchestrator 2048 MiB; the queued worker's container shares its task with the 128 MiB sidecar.
+    const heap = Object.fromEntries(ENGINES.map(key => [key, container(stack, services[key]).environment.NODE_OPTIONS]));
+    expect(heap).toEqual({
+      api: '--max-old-space-size=3072',
+      instantTasksWorker: '--max-old-space-size=1536',
+      queuedTasksWorker: '--max-old-space-size=1440',
+      orchestrator: '--max-old-space-size=1536',
+    });
+    for (const key of NOT_ENGINES) expect(container(stack, services[key]).environment.NODE_OPTIONS).toBeUndefined();
   });
 
   test('api-image services receive every credential as an ECS secret', () => {
@@ -765,6 +794,70 @@ describeCdkTest('MembraneEcsServices alarms (with or without autoscaling)', () =
     const statements = Object.values(template.findResources('AWS::SNS::TopicPolicy'))
       .flatMap(p => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string }>);
     expect(statements.filter(st => st.Sid === 'MembraneAlarms')).toHaveLength(1);
+  });
+});
+
+describeCdkTest('MembraneEcsServices Node.js heap limit', () => {
+  test('follows the task memory and the sidecar: more memory, a larger heap; no sidecar, no deduction', () => {
+    const { stack, services } = buildServices({
+      services: { api: { cpu: 2048, memoryLimitMiB: 8192 }, queuedTasksWorker: { memoryLimitMiB: 4096 } },
+      queuedTaskProtection: false,
+    });
+    expect(container(stack, services.api).environment.NODE_OPTIONS).toBe('--max-old-space-size=6144');
+    expect(container(stack, services.queuedTasksWorker).environment.NODE_OPTIONS).toBe('--max-old-space-size=3072');
+  });
+
+  test('NODE_OPTIONS given for a service or in sharedEngineEnvironment wins; without a heap limit it warns', () => {
+    const own = buildServices({ services: { api: { environment: { NODE_OPTIONS: '--max-old-space-size=2500' } } } });
+    expect(container(own.stack, own.services.api).environment.NODE_OPTIONS).toBe('--max-old-space-size=2500');
+    expect(container(own.stack, own.services.orchestrator).environment.NODE_OPTIONS).toBe('--max-old-space-size=1536');
+    Annotations.fromStack(own.stack).hasNoWarning('/Test/Membrane', Match.stringLikeRegexp('NODE_OPTIONS'));
+
+    const shared = buildServices({ sharedEngineEnvironment: { environment: { NODE_OPTIONS: '--enable-source-maps' } } });
+    for (const key of ENGINES) expect(container(shared.stack, shared.services[key]).environment.NODE_OPTIONS).toBe('--enable-source-maps');
+    Annotations.fromStack(shared.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp(
+      'sharedEngineEnvironment.environment.NODE_OPTIONS replaces the heap limit membrane-cdk sets and has no --max-old-space-size'));
+  });
+
+  test('a task memory known only at deploy time sets no heap limit (no arithmetic on a token)', () => {
+    const stack = testStack();
+    const memory = new CfnParameter(stack, 'Memory', { type: 'Number' }).valueAsNumber;
+    const { services } = buildServices({ services: { orchestrator: { memoryLimitMiB: memory } } }, stack);
+    expect(container(stack, services.orchestrator).environment.NODE_OPTIONS).toBeUndefined();
+    expect(container(stack, services.api).environment.NODE_OPTIONS).toBe('--max-old-space-size=3072');
+  });
+});
+
+describeCdkTest('MembraneEcsServices cache endpoints roll the services that read them', () => {
+  const endpoint = (stack: Stack, cache: MembraneCache) =>
+    ({ 'Fn::GetAtt': [stack.getLogicalId(cache.replicationGroup), 'PrimaryEndPoint.Address'] });
+
+  test('the task definitions that read REDIS_URI and WORKER_REDIS_URI reference the replication groups\' endpoints; the others do not', () => {
+    const f = servicesFixture();
+    const workerCache = new MembraneCache(f.stack, 'WorkerCache', { vpc: f.network.vpc, role: MembraneCacheRole.WORKER });
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { workerCache }));
+    const template = Template.fromStack(f.stack);
+    for (const key of ENGINES) {
+      template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+        ContainerDefinitions: Match.arrayWith([Match.objectLike({
+          Name: services[key].serviceName,
+          DockerLabels: {
+            'membrane-cdk.cache-endpoint': endpoint(f.stack, f.cache),
+            'membrane-cdk.worker-cache-endpoint': endpoint(f.stack, workerCache),
+          },
+        })]),
+      });
+    }
+    for (const key of NOT_ENGINES) expect(container(f.stack, services[key]).def.DockerLabels).toBeUndefined();
+  });
+
+  test('in cluster mode the configuration endpoint (REDIS_CLUSTER_URI_1)', () => {
+    const f = servicesFixture();
+    const cache = new MembraneCache(f.stack, 'ClusterCache', { vpc: f.network.vpc, clusterMode: { shards: 2 } });
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { cache }));
+    expect(container(f.stack, services.api).def.DockerLabels).toEqual({
+      'membrane-cdk.cache-endpoint': { 'Fn::GetAtt': [f.stack.getLogicalId(cache.replicationGroup), 'ConfigurationEndPoint.Address'] },
+    });
   });
 });
 

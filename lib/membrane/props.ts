@@ -139,7 +139,8 @@ export interface MembraneProps {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * NAT gateways of the new VPC (1 is cheaper, one per AZ survives an AZ outage). Ignored with `vpc`.
+   * NAT gateways of the VPC this construct creates (1 is cheaper, one per AZ survives an AZ outage). Only for that
+   * VPC: refused with `vpc` or `cache` (the network is then theirs; size its NAT gateways where it is created).
    *
    * @default 2
    */

@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE } from './defaults';
-import { startupBudget } from './environment';
+import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE, TASK_PROTECTION_SIZE } from './defaults';
+import { NODE_HEAP_RATIO, nodeHeapMiB, startupBudget } from './environment';
 import { ModeSpec } from './modes';
 import { MembraneEcsServicesProps } from './props';
 import { Routes } from './routing';
@@ -36,6 +36,49 @@ export function cachesContract(main: IMembraneCache, worker?: IMembraneCache): M
     { environment: { ...a.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: a.secrets },
     { environment: { ...b.environment, REDIS_CONNECT_TIMEOUT_MS: timeout }, secrets: b.secrets },
   );
+}
+
+/** Docker label with the main cache's endpoint on every container that reads REDIS_URI / REDIS_CLUSTER_URI_N. */
+export const CACHE_ENDPOINT_LABEL = 'membrane-cdk.cache-endpoint';
+/** Docker label with the worker cache's endpoint on every container that reads WORKER_REDIS_URI. */
+export const WORKER_CACHE_ENDPOINT_LABEL = 'membrane-cdk.worker-cache-endpoint';
+
+/**
+ * Docker labels of the containers that read a cache URI: each cache's endpoint address. ECS reads REDIS_URI and
+ * WORKER_REDIS_URI from Secrets Manager only when a task starts, and a replaced cache keeps the ARN of its URI secret, so
+ * no task definition would change and running tasks would keep the old endpoint. With the address in a label, a new
+ * endpoint is a new task definition revision, which ECS rolls out like any other deployment.
+ */
+export function cacheEndpointLabels(main: IMembraneCache, worker?: IMembraneCache): { [label: string]: string } {
+  return {
+    [CACHE_ENDPOINT_LABEL]: main.endpointAddress,
+    ...(worker ? { [WORKER_CACHE_ENDPOINT_LABEL]: worker.endpointAddress } : {}),
+  };
+}
+
+/**
+ * The Node.js heap limit (MiB) of an api-image service: NODE_HEAP_RATIO of the memory its Membrane container may use,
+ * which is the task's memory less the task-protection sidecar's hard limit on the queued worker. None for the other
+ * services, with a task memory known only at deploy time, or when the user sets NODE_OPTIONS for the service or in
+ * sharedEngineEnvironment: theirs wins (a warning says so when it sets no heap limit).
+ */
+export function engineHeapMiB(scope: Construct, mode: ModeSpec, props: MembraneEcsServicesProps): number | undefined {
+  if (mode.kind !== 'engine') return undefined;
+  const sources = [[`services.${mode.key}`, props.services?.[mode.key]], ['sharedEngineEnvironment', props.sharedEngineEnvironment]] as const;
+  for (const [source, extra] of sources) {
+    const own = extra?.environment?.NODE_OPTIONS;
+    if (extra?.secrets?.NODE_OPTIONS === undefined && own === undefined) continue;
+    if (known(own) && !/--max[-_]old[-_]space[-_]size=/.test(own)) {
+      warn(scope, 'nodeOptionsWithoutHeapLimit', `${source}.environment.NODE_OPTIONS replaces the heap limit membrane-cdk sets and has no `
+        + '--max-old-space-size: a job that outgrows the memory is then killed with the whole task instead of failing inside Node.js. Add '
+        + `--max-old-space-size=<about ${NODE_HEAP_RATIO * 100} % of the container memory in MiB>.`);
+    }
+    return undefined;
+  }
+  const memory = props.services?.[mode.key]?.memoryLimitMiB ?? mode.size.memoryMiB;
+  if (!known(memory)) return undefined;
+  const sidecar = mode.protectWhileBusy && (props.queuedTaskProtection ?? true) ? TASK_PROTECTION_SIZE.memoryLimitMiB : 0;
+  return nodeHeapMiB(memory - sidecar);
 }
 
 /** The load balancer's idle timeout by default: one second below the API's 61 s keep-alive ("Self-hosting"). */

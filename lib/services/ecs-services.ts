@@ -14,11 +14,13 @@ import {
   DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, LOAD_BALANCER_LOG_EXPIRATION,
 } from './defaults';
 import {
-  cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, keepAliveMs, publicRoute, queuedTaskTime, serviceConnectTimeout, startupGrace,
+  cacheEndpointLabels, cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, engineHeapMiB, keepAliveMs, publicRoute, queuedTaskTime,
+  serviceConnectTimeout, startupGrace,
 } from './derived';
 import { MembranePublicEdge } from './edge';
 import {
-  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
+  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, runtimeBucketEnvironment,
+  uiEnvironment,
 } from './environment';
 import { MembraneExposureMode } from './exposure';
 import { resolveExposure, ResolvedExposure } from './exposure-resolution';
@@ -205,6 +207,7 @@ export class MembraneEcsServices extends Construct {
       mode,
       options: props.services?.[mode.key] ?? {},
       contract: contracts[mode.key],
+      dockerLabels: mode.kind === 'engine' ? cacheEndpointLabels(props.cache, props.workerCache) : undefined,
       context,
       route: publicRoute(mode, routes),
       listener: this.httpsListener,
@@ -289,6 +292,7 @@ export class MembraneEcsServices extends Construct {
     const engineShared = mergeEnvironmentContracts(
       { environment: engineEnvironment(settings, urls, customCodeRunnerUri, x86), secrets: {} },
       props.storage.environmentContract,
+      { environment: runtimeBucketEnvironment(props.storage.environmentContract.environment), secrets: {} },
       cachesContract(props.cache, props.workerCache),
       auth.engine,
       {
@@ -305,7 +309,7 @@ export class MembraneEcsServices extends Construct {
       const debug = settings.debug ?? false;
       switch (mode.kind) {
         case 'engine': return mergeEnvironmentContracts(engineShared,
-          { environment: engineModeEnvironment(mode, settings, keepAliveMs(props)), secrets: {} });
+          { environment: engineModeEnvironment(mode, settings, keepAliveMs(props), engineHeapMiB(this, mode, props)), secrets: {} });
         case 'ui': return { environment: uiEnvironment(urls, routes.ui.basePath, debug), secrets: {} };
         case 'console': return { environment: consoleEnvironment(urls, routes.console.basePath, settings, auth.consoleEnvironment), secrets: {} };
         case 'runner': return { environment: customCodeRunnerEnvironment(debug), secrets: {} };

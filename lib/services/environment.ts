@@ -17,6 +17,31 @@ export const X86_CUSTOM_CODE_MEMORY_LIMIT = '21474836480';
 const PORT = String(MEMBRANE_PORT);
 
 /**
+ * The address the api-image services listen on: every interface, as in Membrane's own ECS deployments (awsvpc gives
+ * each task its own network interface; the load balancer, Service Connect and the health checks reach the task on it).
+ */
+export const LISTEN_HOST = '0.0.0.0';
+
+/**
+ * The bucket variables Membrane's own ECS deployments read, beside the documented `*_STORAGE_BUCKET` ones ("Self-hosting"),
+ * each with the same bucket.
+ */
+const RUNTIME_BUCKET_NAMES: { readonly [documented: string]: string } = {
+  TMP_STORAGE_BUCKET: 'TMP_S3_BUCKET',
+  CONNECTORS_STORAGE_BUCKET: 'CONNECTORS_S3_BUCKET',
+  STATIC_STORAGE_BUCKET: 'STATIC_S3_BUCKET',
+};
+
+/**
+ * Share of an api-image container's memory given to Node.js's old space (`--max-old-space-size`): Node.js's own
+ * guidance is 1536 MiB on a 2 GiB machine, "to leave some memory for other uses" (its CLI documentation). The other
+ * quarter holds what the limit does not cover: the young generation, code, buffers and WebAssembly memory outside the
+ * heap, native allocations and thread stacks. A job that outgrows the heap then fails inside Node.js (a JavaScript
+ * out-of-memory error Membrane reports for that job) instead of the kernel killing the whole task.
+ */
+export const NODE_HEAP_RATIO = 0.75;
+
+/**
  * The plain environment every api-image service shares ("Service Deployment", "Self-hosting on AWS",
  * "Self-hosting"). Storage, cache, auth and secrets are merged in by the caller from their own contracts.
  */
@@ -24,6 +49,7 @@ export function engineEnvironment(settings: MembraneApplicationSettings, urls: M
   customCodeRunnerUri: string, x86: boolean): { [name: string]: string } {
   const env: { [name: string]: string } = {
     NODE_ENV: 'production',
+    HOST: LISTEN_HOST,
     PORT,
     BASE_URI: urls.api,
     BASE_URI_INTERNAL: settings.baseUriInternal ?? urls.api,
@@ -67,16 +93,40 @@ export function startupBudget(settings: MembraneApplicationSettings, redisConnec
   return Duration.millis(delays + mongo.toMilliseconds() + redisConnectTimeoutMs);
 }
 
-/** Mode switch and mode-specific variables of an api-image service ("Self-hosting"). */
-export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings, keepAliveMs: number): { [name: string]: string } {
+/**
+ * `TMP_S3_BUCKET`, `CONNECTORS_S3_BUCKET` and `STATIC_S3_BUCKET` from the storage's documented bucket variables: the
+ * names Membrane's own ECS deployments read, so the api-image services find their buckets under either name.
+ */
+export function runtimeBucketEnvironment(storage: { [name: string]: string }): { [name: string]: string } {
+  return Object.fromEntries(Object.entries(RUNTIME_BUCKET_NAMES)
+    .filter(([documented]) => storage[documented] !== undefined)
+    .map(([documented, runtime]) => [runtime, storage[documented]]));
+}
+
+/**
+ * The Node.js heap limit for a container with `memoryMiB` of memory (`NODE_HEAP_RATIO` of it, whole MiB). Undefined when
+ * the memory is a token: the arithmetic cannot be done at synth time.
+ */
+export function nodeHeapMiB(memoryMiB: number): number | undefined {
+  return Token.isUnresolved(memoryMiB) ? undefined : Math.floor(memoryMiB * NODE_HEAP_RATIO);
+}
+
+/**
+ * Mode switch and mode-specific variables of an api-image service ("Self-hosting"), and its Node.js heap limit
+ * (`NODE_OPTIONS`) when one is given.
+ */
+export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings, keepAliveMs: number,
+  heapMiB?: number): { [name: string]: string } {
+  const heap = heapMiB === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapMiB}` };
   switch (mode.key) {
-    case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: String(keepAliveMs), KEEPALIVE_TIMEOUT_MS: String(keepAliveMs) };
+    case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: String(keepAliveMs), KEEPALIVE_TIMEOUT_MS: String(keepAliveMs), ...heap };
     case 'queuedTasksWorker': return {
       IS_QUEUED_TASKS_WORKER: '1',
       MAX_QUEUED_TASKS_MEMORY_MB: String(settings.maxQueuedTasksMemoryMb ?? 1024),
       MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: String((settings.maxQueuedTasksProcessTime ?? DEFAULT_QUEUED_TASK_TIME).toSeconds()),
+      ...heap,
     };
-    default: return { [mode.modeFlag!]: '1' };
+    default: return { [mode.modeFlag!]: '1', ...heap };
   }
 }
 

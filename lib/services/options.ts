@@ -33,7 +33,10 @@ export interface MembraneServiceOptions extends MembraneExtraEnvironment {
   readonly cpu?: number;
 
   /**
-   * Task memory in MiB; must be a Fargate size for the CPU.
+   * Task memory in MiB; must be a Fargate size for the CPU. The api-image services (api, workers, orchestrator) give
+   * 75 % of what their Membrane container may use to the Node.js heap (`NODE_OPTIONS=--max-old-space-size=<MiB>`, the
+   * queued worker's sidecar deducted first), so a job that outgrows it fails inside Node.js rather than by the task being
+   * killed; a `NODE_OPTIONS` of your own (here or in `sharedEngineEnvironment`) replaces it.
    *
    * @default - per service: api 4096, other api-image services 2048, custom-code-runner 2048, ui/console 1024
    */

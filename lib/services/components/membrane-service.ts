@@ -53,6 +53,11 @@ export interface MembraneServiceProps {
   readonly mode: ModeSpec;
   readonly options: MembraneServiceOptions;
   readonly contract: MembraneEnvironmentContract;
+  /**
+   * Docker labels of the Membrane container: values whose change must roll the service (the endpoints of the caches
+   * whose URIs ECS injects only at task start).
+   */
+  readonly dockerLabels?: { [label: string]: string };
   readonly context: MembraneServiceContext;
   /** The public route, for the services behind the load balancer. */
   readonly route?: Route;
@@ -101,6 +106,7 @@ export class MembraneService extends Construct implements IMembraneService {
         { credentials: context.registryCredentials }),
       environment: contract.environment,
       secrets: contract.secrets,
+      dockerLabels: props.dockerLabels,
       portMappings: [{ containerPort: MEMBRANE_PORT, name: 'http', appProtocol: ecs.AppProtocol.http }],
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: mode.name }),
       // Everything not behind the load balancer runs jobs (or leads them): the longest graceful stop Fargate allows.
