@@ -106,7 +106,8 @@ export class MembraneDevelopmentStack extends Stack {
         password: secret('smtp'),
         emailFrom: `noreply@${props.zoneName}`,
       }),
-      domain: { zone, apiHost: 'membrane-dev', uiBasePath: '/ui-app', consoleBasePath: '/console-app' },
+      // Host names of its own: the production example claims api, ui, console and static in the same zone.
+      domain: { zone, apiHost: 'membrane-dev', uiBasePath: '/ui-app', consoleBasePath: '/console-app', staticHost: 'membrane-dev-static' },
       natGateways: 1,
       cacheOptions: { multiAz: false, replicasPerShard: 0, cacheNodeType: 'cache.t4g.micro', snapshotRetentionDays: 0 },
       autoscaling: false,

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -1114,6 +1114,17 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
     ['a negative 5xx threshold', { http5xxAlarmThreshold: -1 }, /invalid 'http5xxAlarmThreshold': -1 is outside 0 to 1000000/],
   ])('%s', (_name, props, message) => {
     expect(() => buildServices(props)).toThrow(message);
+  });
+
+  test('a host another MembraneEcsServices of the app creates records for is refused, naming both', () => {
+    const app = new App();
+    const env = { account: '123456789012', region: 'eu-central-1' };
+    const [first, second] = [new Stack(app, 'First', { env }), new Stack(app, 'Second', { env })];
+    buildServices({}, first);
+    const f = servicesFixture(second);
+    const props = servicesProps(f);
+    expect(() => new MembraneEcsServices(second, 'Membrane', { ...props, domain: { ...props.domain, apiDomainName: 'dev.example.com' } }))
+      .toThrow(/Second\/Membrane: invalid 'domain.uiDomainName': 'ui.example.com' is also claimed by First\/Membrane \('domain.uiDomainName'\)/);
   });
 
   test('a region-agnostic stack', () => {

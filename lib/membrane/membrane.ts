@@ -9,6 +9,7 @@ import { validateMembraneProps } from './validation';
 import { MembraneBackup } from '../backup';
 import { MembraneCache, MembraneCacheRole } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
+import { claimHost, claimHosts } from '../common/host-claims';
 import { propError, warn } from '../common/validation';
 import { MembraneMongo } from '../mongo';
 import { MembraneNetwork } from '../network';
@@ -96,6 +97,7 @@ export class Membrane extends Construct {
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const zoneName = props.domain.zone.zoneName.replace(/\.$/, '');
     const host = (relative: string) => `${relative}.${zoneName}`;
+    this.claimHosts(props, host);
 
     // Storage, with the static files on static.<zone> when a us-east-1 certificate is available.
     const staticCert = props.storage || props.domain.staticCertificate ? undefined : this.staticCertificate(props, host);
@@ -220,9 +222,23 @@ export class Membrane extends Construct {
     }
   }
 
+  /**
+   * Claims the API, UI and Console host names in the app, for the services to take over: a name claimed twice (by another
+   * Membrane, another stack, or this one's static host) fails with both props named instead of at deployment.
+   */
+  private claimHosts(props: MembraneProps, host: (relative: string) => string): void {
+    const domain = props.domain;
+    claimHosts(this, [
+      ['domain.apiHost', host(domain.apiHost ?? 'api')],
+      ...(domain.uiBasePath ? [] : [['domain.uiHost', host(domain.uiHost ?? 'ui')] as const]),
+      ...(domain.consoleBasePath ? [] : [['domain.consoleHost', host(domain.consoleHost ?? 'console')] as const]),
+    ], { delegate: true });
+  }
+
   /** A new MembraneStorage whose static files are served from `domain.staticHost`. */
   private createStorage(props: MembraneProps, removalPolicy: RemovalPolicy, host: (relative: string) => string,
     certificate: acm.ICertificate | undefined): MembraneStorage {
+    if (certificate) claimHost(this, 'domain.staticHost', host(props.domain.staticHost ?? 'static'), { delegate: true });
     return new MembraneStorage(this, 'Storage', {
       removalPolicy,
       encryptionKey: props.encryptionKey,

@@ -20,7 +20,10 @@ import { MembraneStorageOptions } from '../storage';
 
 /**
  * Where Membrane is reached: host names in one public hosted zone. Names ending in `Host` are relative to
- * the zone; the building blocks take full names (`...DomainName`).
+ * the zone; the building blocks take full names (`...DomainName`). Each name gets a DNS record (the static host also
+ * a CloudFront alias), so a name may be used once in an app: a second Membrane, a `MembraneStorage` or a
+ * `MembraneEcsServices` anywhere in the app with the same name, even in another hosted zone of that name, is refused at
+ * synth, since whichever stack deploys second would fail.
  */
 export interface MembraneDomain {
   /** Public hosted zone; the host names below are created in it, with a DNS-validated certificate. */

@@ -35,6 +35,7 @@ import { MembraneRegistry } from './version';
 import { MEMBRANE_PORT } from '../common/constants';
 import { mergeEnvironmentContracts } from '../common/contract';
 import { MembraneEnvironmentContract } from '../common/environment';
+import { claimHosts } from '../common/host-claims';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledge } from '../common/nag';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
@@ -402,7 +403,10 @@ export class MembraneEcsServices extends Construct {
         + 'serves no content.',
     });
 
-    if (exposure.recordsZone) aliasRecords(this, this.loadBalancer, exposure.recordsZone, routes.hosts);
+    if (exposure.recordsZone) {
+      claimHosts(this, (['api', 'ui', 'console'] as const).map(key => [`domain.${key}DomainName`, routes[key].host] as const));
+      aliasRecords(this, this.loadBalancer, exposure.recordsZone, routes.hosts);
+    }
     return listener;
   }
 

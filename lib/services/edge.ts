@@ -10,6 +10,7 @@ import { createFirewall, FirewallLogs } from './firewall';
 import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener } from './load-balancer';
 import { checkHostName } from './routing';
 import { EDGE_TAG } from '../common/constants';
+import { claimHosts } from '../common/host-claims';
 import { acknowledge } from '../common/nag';
 import { known, propError } from '../common/validation';
 
@@ -145,6 +146,9 @@ export class MembranePublicEdge extends Construct {
       subject: 'Membrane public edge, webhooks and OAuth callbacks', prop: 'exposure.firewall',
     });
     attachWebAcl(this, this.loadBalancer, firewall.webAcl.attrArn);
-    if (zone) aliasRecords(this, this.loadBalancer, zone, names);
+    if (zone) {
+      claimHosts(scope, hosts.map(h => [h.prop, h.host] as const));
+      aliasRecords(this, this.loadBalancer, zone, names);
+    }
   }
 }

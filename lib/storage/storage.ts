@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { grantStorageReadWrite, storageContract } from './grants';
 import { MembraneStorageBuckets, MembraneStorageProps } from './props';
 import { IMembraneStorage, MembraneEnvironmentContract } from '../common/environment';
+import { claimHost } from '../common/host-claims';
 import { createLogBucket, SECURE_BUCKET_DEFAULTS } from '../common/log-bucket';
 import { acknowledge } from '../common/nag';
 import { propError, requireWholeDays } from '../common/validation';
@@ -69,6 +70,8 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       throw propError(this, 'domain.domainName', `'${props.domain.domainName}' is not a domain name`,
         'Give a fully qualified host name without scheme or path, e.g. static.example.com.');
     }
+    // A CloudFront alias is global: the name is claimed in the app whether or not its records are created here.
+    if (props.domain) claimHost(this, 'domain.domainName', props.domain.domainName);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const bucketName = (suffix: string) => (prefix === undefined ? undefined : `${prefix}-${suffix}`);
