@@ -1,7 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { MembraneCache, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from '../lib';
 import { describeCdkTest, expectFindings } from './harness';
 import { acknowledgements, expectNoNagFindings, ownAcknowledgements, testStack } from './nag';
@@ -25,6 +26,16 @@ function build(props: Partial<MembraneCacheProps> = {}) {
   return { stack, vpc, cache, template: Template.fromStack(stack) };
 }
 
+/** The UUID of the stack's id: differs for every creation of the stack. */
+const STACK_UUID = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+
+/** The CacheClusterId of every node the memory alarms watch, in order. */
+function alarmedNodes(template: Template): unknown[] {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+    .flatMap(alarm => alarm.Properties.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat))
+    .map((m: { MetricStat: { Metric: { Dimensions: Array<{ Value: unknown }> } } }) => m.MetricStat.Metric.Dimensions[0].Value);
+}
+
 describeCdkTest('MembraneCache defaults', () => {
   const { template, stack, cache, vpc } = build();
 
@@ -32,7 +43,7 @@ describeCdkTest('MembraneCache defaults', () => {
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
       Engine: 'valkey',
       EngineVersion: '8.0',
-      CacheParameterGroupName: 'default.valkey8',
+      CacheParameterGroupName: { Ref: Match.stringLikeRegexp('^CacheParameters') },
       CacheNodeType: 'cache.t4g.small',
       TransitEncryptionEnabled: true,
       TransitEncryptionMode: 'required',
@@ -85,13 +96,64 @@ describeCdkTest('MembraneCache defaults', () => {
     expect(json).not.toMatch(/rediss:\/\/:[A-Za-z0-9]{16,}@/);
   });
 
-  test('secrets and log groups are retained', () => {
+  test('secrets are retained; log groups are retained except when their own creation fails', () => {
     for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
       expect(secret.DeletionPolicy).toBe('Retain');
     }
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.map(g => [g.DeletionPolicy, g.UpdateReplacePolicy]))
+      .toEqual([['RetainExceptOnCreate', 'Retain'], ['RetainExceptOnCreate', 'Retain']]);
+  });
+
+  // A retained group with a fixed name fails the next creation of the stack (a retry after a rolled-back first create,
+  // or a re-create after deleting the stack) with "already exists".
+  test('no retained log group has a fixed name: the names carry the stack creation UUID', () => {
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
-      expect(group.DeletionPolicy).toBe('Retain');
+      expect(typeof group.Properties.LogGroupName).not.toBe('string');
+      expect(JSON.stringify(group.Properties.LogGroupName)).toContain(JSON.stringify(STACK_UUID));
     }
+  });
+
+  test('maxmemory-policy noeviction in its own parameter group of the engine family, used by the replication group', () => {
+    template.resourceCountIs('AWS::ElastiCache::ParameterGroup', 1);
+    template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
+      CacheParameterGroupFamily: 'valkey8',
+      Properties: { 'maxmemory-policy': 'noeviction' },
+    });
+    const group = Object.values(template.findResources('AWS::ElastiCache::ReplicationGroup'))[0];
+    expect(group.Properties.CacheParameterGroupName).toEqual({ Ref: stack.getLogicalId(cache.parameterGroup) });
+  });
+
+  test('a memory alarm over both nodes: DatabaseMemoryUsagePercentage above 80 % for 5 minutes', () => {
+    expect(cache.alarms.map(a => a.node.id)).toEqual(['MemoryAlarm']);
+    const groupId = { Ref: stack.getLogicalId(cache.replicationGroup) };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 80,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'MAX([m0, m1])', ReturnData: true }),
+        Match.objectLike({
+          Id: 'm0',
+          ReturnData: false,
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'AWS/ElastiCache',
+              MetricName: 'DatabaseMemoryUsagePercentage',
+              Dimensions: [{ Name: 'CacheClusterId', Value: { 'Fn::Join': ['', [groupId, '-001']] } }],
+            },
+            Period: 60,
+            Stat: 'Maximum',
+          }),
+        }),
+      ]),
+    });
+    expect(alarmedNodes(template)).toEqual([
+      { 'Fn::Join': ['', [groupId, '-001']] },
+      { 'Fn::Join': ['', [groupId, '-002']] },
+    ]);
   });
 
   test('its own subnet group in the isolated subnets', () => {
@@ -115,7 +177,7 @@ describeCdkTest('MembraneCache defaults', () => {
     // Vended-log groups need no entry in the account's 5,120-character CloudWatch Logs resource policy.
     for (const type of ['slow-log', 'engine-log']) {
       template.hasResourceProperties('AWS::Logs::LogGroup', {
-        LogGroupName: Match.stringLikeRegexp(`^/aws/vendedlogs/membrane/Test-Cache-[0-9A-F]{8}/${type}$`),
+        LogGroupName: { 'Fn::Join': ['', ['/aws/vendedlogs/membrane/', STACK_UUID, Match.stringLikeRegexp(`^/Test-Cache-[0-9A-F]{8}/${type}$`)]] },
       });
     }
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
@@ -143,11 +205,12 @@ describeCdkTest('MembraneCache defaults', () => {
     expect(stack.resolve(contract.secrets.REDIS_URI.arn)).toEqual({ Ref: stack.getLogicalId(cache.connectionSecret.node.defaultChild as any) });
   });
 
-  test('passes AwsSolutions and NIST 800-53 R5; acknowledgements sit on the secrets and log groups only', () => {
+  test('passes AwsSolutions and NIST 800-53 R5; acknowledgements sit on the secrets, log groups and the alarm without a topic', () => {
     expectNoNagFindings(cache);
     expect(ownAcknowledgements(cache).map(a => a.split(': ')[0])).toEqual([
       'AwsSolutions-SMG4 at Test/Cache/AuthToken',
       'AwsSolutions-SMG4 at Test/Cache/ConnectionUri',
+      'NIST.800.53.R5-CloudWatchAlarmAction at Test/Cache/MemoryAlarm',
       'NIST.800.53.R5-CloudWatchLogGroupEncrypted at Test/Cache/EngineLog',
       'NIST.800.53.R5-CloudWatchLogGroupEncrypted at Test/Cache/SlowLog',
       'NIST.800.53.R5-SecretsManagerRotationEnabled at Test/Cache/AuthToken',
@@ -187,10 +250,19 @@ describeCdkTest('MembraneCache options', () => {
       NumNodeGroups: 3,
       ReplicasPerNodeGroup: 2,
       NumCacheClusters: Match.absent(),
-      CacheParameterGroupName: 'default.valkey8.cluster.on',
+      CacheParameterGroupName: { Ref: Match.stringLikeRegexp('^CacheParameters') },
       AutomaticFailoverEnabled: true,
       TransitEncryptionEnabled: true,
     });
+    template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
+      CacheParameterGroupFamily: 'valkey8',
+      Properties: { 'maxmemory-policy': 'noeviction', 'cluster-enabled': 'yes' },
+    });
+    // 3 shards x (1 primary + 2 replicas): <group>-000S-00N, one alarm (at most 10 metrics).
+    const groupId = { Ref: stack.getLogicalId(cache.replicationGroup) };
+    expect(alarmedNodes(template)).toEqual(['0001', '0002', '0003'].flatMap(shard => ['001', '002', '003']
+      .map(node => ({ 'Fn::Join': ['', [groupId, `-${shard}-${node}`]] }))));
+    expect(cache.alarms).toHaveLength(1);
     expect(Object.keys(cache.environmentContract.secrets)).toEqual(['REDIS_CLUSTER_URI_1']);
     const uri = Object.values(template.findResources('AWS::SecretsManager::Secret', { Properties: { SecretString: Match.anyValue() } }))[0];
     expect(uri.Properties.SecretString['Fn::Join'][1]).toEqual(expect.arrayContaining([
@@ -204,9 +276,44 @@ describeCdkTest('MembraneCache options', () => {
       .toEqual(['WORKER_REDIS_CLUSTER_URI_1']);
   });
 
-  test('Redis OSS 7.1 when Redis is chosen (an existing cache keeps its engine this way)', () => {
-    build({ engine: MembraneCacheEngine.REDIS }).template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
-      Engine: 'redis', EngineVersion: '7.1', CacheParameterGroupName: 'default.redis7',
+  test('Redis OSS 7.1 when Redis is chosen (an existing cache keeps its engine this way), with a warning on how to switch', () => {
+    const { template, stack } = build({ engine: MembraneCacheEngine.REDIS });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'redis', EngineVersion: '7.1', CacheParameterGroupName: { Ref: Match.stringLikeRegexp('^CacheParameters') },
+    });
+    template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { CacheParameterGroupFamily: 'redis7' });
+    Annotations.fromStack(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp(
+      'engine is Redis OSS: Valkey nodes cost about 20 % less.*remove engine.*CloudFormation upgrades the replication group in place'));
+    expect(JSON.stringify(Annotations.fromStack(stack).findWarning('/Test/Cache', Match.anyValue()))).toContain('@org/membrane-cdk:redisEngine');
+  });
+
+  test('more than 10 nodes: one memory alarm per 10 nodes (an alarm on metric math takes at most 10 metrics)', () => {
+    const { template, cache } = build({ clusterMode: { shards: 4 }, replicasPerShard: 2 });
+    expect(cache.alarms.map(a => a.node.id)).toEqual(['MemoryAlarm1', 'MemoryAlarm2']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'MAX([m0, m1, m2, m3, m4, m5, m6, m7, m8, m9])' })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: 'MAX([m0, m1])' })]) });
+    expect(alarmedNodes(template)).toHaveLength(12);
+  });
+
+  test('the memory alarm notifies alarmTopic (ALARM and OK)', () => {
+    const stack = testStack();
+    const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true });
+    const cache = new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), alarmTopic: topic });
+    const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] });
+    expect(ownAcknowledgements(cache).some(a => a.startsWith('NIST.800.53.R5-CloudWatchAlarmAction'))).toBe(false);
+  });
+
+  test('log groups removed with the stack when logRemovalPolicy is DESTROY', () => {
+    const groups = Object.values(build({ logRemovalPolicy: RemovalPolicy.DESTROY }).template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.map(g => g.DeletionPolicy)).toEqual(['Delete', 'Delete']);
+  });
+
+  test('Valkey-only node families (m8g, r8g, c8gn) are accepted with Valkey', () => {
+    build({ cacheNodeType: 'cache.r8g.large' }).template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      CacheNodeType: 'cache.r8g.large',
     });
   });
 
@@ -262,18 +369,62 @@ describeCdkTest('MembraneCache options', () => {
   });
 });
 
-describeCdkTest('MembraneCache default parameter groups', () => {
-  // ElastiCache names the 6.x family 'redis6.x'; 'default.redis6' does not exist and fails the deployment.
-  test.each<[string, Partial<MembraneCacheProps>, string]>([
-    ['Redis 6.2', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2' }, 'default.redis6.x'],
-    ['Redis 6.2 in cluster mode', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2', clusterMode: { shards: 2 } },
-      'default.redis6.x.cluster.on'],
-    ['Redis 7.0', { engine: MembraneCacheEngine.REDIS, engineVersion: '7.0' }, 'default.redis7'],
-    ['Valkey 7.2', { engine: MembraneCacheEngine.VALKEY, engineVersion: '7.2' }, 'default.valkey7'],
-    ['Valkey 8.1 in cluster mode', { engine: MembraneCacheEngine.VALKEY, engineVersion: '8.1', clusterMode: { shards: 2 } },
-      'default.valkey8.cluster.on'],
-  ])('%s uses %p', (_name, props, group) => {
-    build(props).template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheParameterGroupName: group });
+describeCdkTest('MembraneCache parameter groups', () => {
+  // ElastiCache names the 6.x family 'redis6.x'; 'redis6' does not exist and fails the deployment.
+  test.each<[string, Partial<MembraneCacheProps>, string, Record<string, string>]>([
+    ['Redis 6.2', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2' }, 'redis6.x', {}],
+    ['Redis 6.2 in cluster mode', { engine: MembraneCacheEngine.REDIS, engineVersion: '6.2', clusterMode: { shards: 2 } }, 'redis6.x',
+      { 'cluster-enabled': 'yes' }],
+    ['Redis 7.0', { engine: MembraneCacheEngine.REDIS, engineVersion: '7.0' }, 'redis7', {}],
+    ['Valkey 7.2', { engine: MembraneCacheEngine.VALKEY, engineVersion: '7.2' }, 'valkey7', {}],
+    ['Valkey 8.1 in cluster mode', { engine: MembraneCacheEngine.VALKEY, engineVersion: '8.1', clusterMode: { shards: 2 } }, 'valkey8',
+      { 'cluster-enabled': 'yes' }],
+  ])('%s: family %p, noeviction', (_name, props, family, extra) => {
+    const { template } = build(props);
+    template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
+      CacheParameterGroupFamily: family,
+      Properties: { 'maxmemory-policy': 'noeviction', ...extra },
+    });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      CacheParameterGroupName: { Ref: Match.stringLikeRegexp('^CacheParameters') },
+    });
+  });
+});
+
+describeCdkTest('MembraneCache accepts tokens', () => {
+  test('engine and version as tokens: the family comes from a mapping of <engine><major version>', () => {
+    const stack = testStack();
+    const engine = new CfnParameter(stack, 'Engine', { default: 'valkey' }).valueAsString as MembraneCacheEngine;
+    const version = new CfnParameter(stack, 'EngineVersion', { default: '8.0' }).valueAsString;
+    new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), engine, engineVersion: version });
+    // cdk-nag cannot tell the engine's default port without the engine: the finding stays for the user to see.
+    expectFindings(stack, 'AwsSolutions-AEC5');
+    const template = Template.fromStack(stack);
+    const mapping = Object.values(template.findMappings('*'))[0];
+    expect(mapping).toEqual({
+      redis6: { family: 'redis6.x' }, redis7: { family: 'redis7' }, valkey7: { family: 'valkey7' }, valkey8: { family: 'valkey8' },
+    });
+    const key = { 'Fn::Join': ['', [{ Ref: 'Engine' }, { 'Fn::Select': [0, { 'Fn::Split': ['.', { Ref: 'EngineVersion' }] }] }]] };
+    template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', {
+      CacheParameterGroupFamily: { 'Fn::FindInMap': [Match.anyValue(), key, 'family'] },
+    });
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { Engine: { Ref: 'Engine' }, EngineVersion: { Ref: 'EngineVersion' } });
+  });
+
+  test('a node type as a token', () => {
+    const stack = testStack();
+    const nodeType = new CfnParameter(stack, 'NodeType', { default: 'cache.t4g.small' }).valueAsString;
+    new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), cacheNodeType: nodeType });
+    Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: { Ref: 'NodeType' } });
+  });
+
+  test('shards as a token: no memory alarm (the nodes are unknown), with a warning saying so', () => {
+    const stack = testStack();
+    const shards = Token.asNumber(new CfnParameter(stack, 'Shards', { type: 'Number', default: 2 }).value);
+    const cache = new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), clusterMode: { shards } });
+    expect(cache.alarms).toEqual([]);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    Annotations.fromStack(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp('no memory alarm'));
   });
 });
 
@@ -293,8 +444,26 @@ describeCdkTest('MembraneCache rejects bad input', () => {
       /invalid 'engineVersion': ElastiCache does not offer valkey '7.1'. Use one of 7.2, 8.0, 8.1/],
     ['a node type without the cache. prefix', { cacheNodeType: 'm5.large' }, /invalid 'cacheNodeType': 'm5.large' is not a cache node type/],
     ['a previous-generation node type', { cacheNodeType: 'cache.t2.micro' }, /invalid 'cacheNodeType': 'cache.t2.micro'/],
+    // ElastiCache creates r6gd only with DataTieringEnabled; without it CreateReplicationGroup fails at deployment.
+    ['a data-tiering node type', { cacheNodeType: 'cache.r6gd.xlarge' },
+      /invalid 'cacheNodeType': 'cache.r6gd.xlarge' is a data-tiering node type.*DataTieringEnabled.*Use a node type of the same memory without SSD, e.g. 'cache.r7g.xlarge'/],
+    ['a size the family does not come in', { cacheNodeType: 'cache.t4g.large' },
+      /invalid 'cacheNodeType': ElastiCache has no 'cache.t4g.large': t4g comes in micro, small, medium/],
+    ['a Valkey-only family with Redis OSS', { engine: MembraneCacheEngine.REDIS, cacheNodeType: 'cache.m8g.large' },
+      /invalid 'cacheNodeType': ElastiCache offers m8g nodes for valkey only, not for redis. Use engine MembraneCacheEngine.VALKEY/],
+    ['memcached, which a replication group cannot run', { engine: 'memcached' as MembraneCacheEngine },
+      /invalid 'engine': 'memcached' is not an engine of an ElastiCache replication group \(redis, valkey\). Use MembraneCacheEngine.VALKEY/],
+    ['an engine name with a typo (JavaScript)', { engine: 'valky' as MembraneCacheEngine }, /invalid 'engine': 'valky'/],
+    ['an engine in capitals', { engine: 'Redis' as MembraneCacheEngine }, /invalid 'engine': 'Redis'/],
     ['sub-second connect timeout', { connectTimeout: Duration.millis(100) }, /invalid 'connectTimeout'/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('an engine token without a version', () => {
+    const stack = testStack();
+    const engine = new CfnParameter(stack, 'Engine').valueAsString as MembraneCacheEngine;
+    expect(() => new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), engine }))
+      .toThrow(/invalid 'engineVersion': engine is a token, so the default version of the engine cannot be chosen. Give engineVersion too/);
   });
 });

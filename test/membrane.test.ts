@@ -112,21 +112,24 @@ describeCdkTest('Membrane with minimal props', () => {
     expectNoNagFindings(stack);
   });
 
-  test('without autoscaling the 5xx and no-healthy-target alarms still notify the alarm topic', () => {
+  test('without autoscaling the 5xx, no-healthy-target and cache memory alarms still notify the alarm topic', () => {
     const dev = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
     const alarmTopic = new sns.Topic(dev, 'Alerts', { enforceSSL: true });
     const unscaled = new Membrane(dev, 'Membrane', { ...inputs(dev), autoscaling: false, alarmTopic });
     expect(unscaled.scaling).toBeUndefined();
     const topicRef = { Ref: dev.getLogicalId(alarmTopic.node.defaultChild as sns.CfnTopic) };
-    Template.fromStack(dev).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 4);
+    Template.fromStack(dev).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 5);
     expect(unscaled.services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets']);
+    expect((unscaled.cache as MembraneCache).alarms.map(a => a.node.path)).toEqual(['Test/Membrane/Cache/MemoryAlarm']);
   });
 
   test('by default every stateful resource is retained (buckets, secrets, log groups) and the cache snapshots', () => {
     const policies = (type: string) => Object.values(template.findResources(type)).map(r => r.DeletionPolicy);
-    for (const type of ['AWS::S3::Bucket', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+    for (const type of ['AWS::S3::Bucket', 'AWS::SecretsManager::Secret']) {
       expect(new Set(policies(type))).toEqual(new Set(['Retain']));
     }
+    // Log groups with a name unique per stack creation are kept except when their own creation fails (RetainExceptOnCreate).
+    expect(policies('AWS::Logs::LogGroup').every(p => p === 'Retain' || p === 'RetainExceptOnCreate')).toBe(true);
     expect(policies('AWS::ElastiCache::ReplicationGroup')).toEqual(['Snapshot']);
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });

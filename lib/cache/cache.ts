@@ -1,4 +1,5 @@
-import { Names, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { CfnMapping, Fn, Names, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -6,11 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MembraneCacheBase } from './cache-base';
-import { defaultParameterGroup, engineVersions, isSupportedNodeType, SUPPORTED_NODE_FAMILIES } from './engines';
+import { ENGINE_NAMES, engineVersions, familiesByMajorVersion, isEngine, nodeTypeProblem, parameterGroupFamily } from './engines';
 import { cacheEnvironment, DEFAULT_CONNECT_TIMEOUT } from './environment';
 import { MembraneCacheAttributes, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from './props';
+import { notify } from '../common/alarms';
+import { METRIC_PERIOD } from '../common/constants';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
-import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup } from '../common/resources';
+import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup, creationUniqueSuffix } from '../common/resources';
 import { known, propError, requireInteger, warn } from '../common/validation';
 
 const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with '
@@ -31,10 +34,17 @@ const DEFAULT_ENGINE_VERSION: Record<MembraneCacheEngine, string> = {
   [MembraneCacheEngine.VALKEY]: '8.0',
 };
 
+/** `DatabaseMemoryUsagePercentage` above which the memory alarm fires (after 5 minutes). */
+const MEMORY_ALARM_PERCENT = 80;
+
+/** A CloudWatch alarm on metric math may use at most 10 metrics. */
+const METRICS_PER_ALARM = 10;
+
 /**
  * An ElastiCache (Redis OSS or Valkey) replication group for Membrane: TLS in transit, encryption at
  * rest, an AUTH token generated in Secrets Manager, Multi-AZ with automatic failover, its own subnet
- * group and security group, and slow/engine logs in CloudWatch.
+ * group and security group, slow/engine logs in CloudWatch, `maxmemory-policy noeviction` (its own parameter
+ * group: BullMQ's queues must never lose keys) and an alarm before memory runs out.
  *
  * The connection URI contains the AUTH token, so it is only handed out as an ECS secret.
  */
@@ -65,11 +75,29 @@ export class MembraneCache extends MembraneCacheBase {
   public readonly port: number;
   /** The cache part of the Membrane environment (URI as a secret; TLS flag and timeout as plain values). */
   public readonly environmentContract: MembraneEnvironmentContract;
+  /** The parameter group: the engine family's defaults with `maxmemory-policy noeviction` (and `cluster-enabled yes` in cluster mode). */
+  public readonly parameterGroup: elasticache.CfnParameterGroup;
+  /**
+   * `DatabaseMemoryUsagePercentage` above 80 % for 5 minutes on any node (one alarm per 10 nodes). With `noeviction` a full
+   * cache refuses writes, so this warns first. Empty when the node count is a token.
+   */
+  public readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: MembraneCacheProps) {
     super(scope, id);
 
     const engine = props.engine ?? DEFAULT_ENGINE;
+    if (known(engine) && !isEngine(engine)) {
+      throw propError(this, 'engine', `'${engine}' is not an engine of an ElastiCache replication group (${ENGINE_NAMES.join(', ')})`,
+        'Use MembraneCacheEngine.VALKEY (the default) or MembraneCacheEngine.REDIS; Memcached has no replication or AUTH token, and '
+        + 'ElastiCache Serverless does not work with Membrane ("Frequently Asked Questions").');
+    }
+    const knownEngine = known(engine) ? engine : undefined;
+    if (knownEngine === undefined && props.engineVersion === undefined) {
+      throw propError(this, 'engineVersion', 'engine is a token, so the default version of the engine cannot be chosen',
+        `Give engineVersion too, e.g. '${DEFAULT_ENGINE_VERSION[MembraneCacheEngine.VALKEY]}' for Valkey or `
+        + `'${DEFAULT_ENGINE_VERSION[MembraneCacheEngine.REDIS]}' for Redis OSS.`);
+    }
     const engineVersion = props.engineVersion ?? DEFAULT_ENGINE_VERSION[engine];
     const replicas = props.replicasPerShard ?? 1;
     const multiAz = props.multiAz ?? true;
@@ -82,15 +110,20 @@ export class MembraneCache extends MembraneCacheBase {
     requireInteger(this, 'port', this.port, 1024, 65535);
     requireInteger(this, 'snapshotRetentionDays', props.snapshotRetentionDays, 0, 35);
     const clusterMode = shards !== undefined;
-    const parameterGroup = known(engineVersion) ? defaultParameterGroup(engine, engineVersion, clusterMode) : undefined;
-    if (known(engineVersion) && parameterGroup === undefined) {
+    const family = knownEngine !== undefined && known(engineVersion) ? parameterGroupFamily(knownEngine, engineVersion) : undefined;
+    if (knownEngine !== undefined && known(engineVersion) && family === undefined) {
       throw propError(this, 'engineVersion', `ElastiCache does not offer ${engine} '${engineVersion}'`,
-        `Use one of ${engineVersions(engine).join(', ')} (the default is '${DEFAULT_ENGINE_VERSION[engine]}').`);
+        `Use one of ${engineVersions(knownEngine).join(', ')} (the default is '${DEFAULT_ENGINE_VERSION[knownEngine]}').`);
     }
     const cacheNodeType = props.cacheNodeType ?? DEFAULT_NODE_TYPE;
-    if (known(cacheNodeType) && !isSupportedNodeType(cacheNodeType)) {
-      throw propError(this, 'cacheNodeType', `'${cacheNodeType}' is not a cache node type that runs ${engine} with TLS and Multi-AZ`,
-        `Use 'cache.<family>.<size>' with a family of ${SUPPORTED_NODE_FAMILIES.join(', ')}, e.g. '${DEFAULT_NODE_TYPE}'.`);
+    const nodeType = known(cacheNodeType) ? nodeTypeProblem(cacheNodeType, knownEngine, DEFAULT_NODE_TYPE) : undefined;
+    if (nodeType) {
+      throw propError(this, 'cacheNodeType', nodeType.problem, nodeType.fix);
+    }
+    if (knownEngine === MembraneCacheEngine.REDIS) {
+      warn(this, 'redisEngine', 'engine is Redis OSS: Valkey nodes cost about 20 % less and AWS documents Valkey as a drop-in replacement. '
+        + 'To switch, remove engine (or set MembraneCacheEngine.VALKEY) and deploy: CloudFormation upgrades the replication group in place '
+        + '(same endpoint, keys and AUTH token); see the README\'s migration notes.');
     }
     if (multiAz && known(replicas) && replicas < 1) {
       throw propError(this, 'multiAz', 'Multi-AZ with automatic failover needs a replica to fail over to, but replicasPerShard is 0',
@@ -135,11 +168,17 @@ export class MembraneCache extends MembraneCacheBase {
     const authToken = authTokenSecret.secretValueFromJson('authToken');
 
     // ElastiCache delivers its logs as vended logs: a group under /aws/vendedlogs/ needs no entry in the account's
-    // CloudWatch Logs resource policy, which is limited to 5,120 characters and fills up with many caches.
-    const vendedPrefix = `/aws/vendedlogs/membrane/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
+    // CloudWatch Logs resource policy, which is limited to 5,120 characters and fills up with many caches. The name has
+    // the stack's creation UUID: a retained group of an earlier creation (a rolled-back first create, a deleted stack)
+    // would otherwise fail the next create with "already exists". Retained groups are kept except when their own
+    // creation fails (RetainExceptOnCreate), so a failed first create leaves nothing behind.
+    const uniqueName = Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
+    const vendedPrefix = `/aws/vendedlogs/membrane/${creationUniqueSuffix(this)}/${uniqueName}`;
+    const logRemovalPolicy = (props.logRemovalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN
+      ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : props.logRemovalPolicy;
     const logGroups = ['slow-log', 'engine-log'].map(type => {
       const group = createLogGroup(this, type === 'slow-log' ? 'SlowLog' : 'EngineLog', props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-        `these ${type}s (command timings, no data)`, props.encryptionKey, props.logRemovalPolicy, `${vendedPrefix}/${type}`);
+        `these ${type}s (command timings, no data)`, props.encryptionKey, logRemovalPolicy, `${vendedPrefix}/${type}`);
       return {
         logType: type,
         logFormat: 'json',
@@ -148,12 +187,21 @@ export class MembraneCache extends MembraneCacheBase {
       };
     });
 
+    const role = props.role ?? MembraneCacheRole.MAIN;
+    // BullMQ's production guide: maxmemory-policy must be noeviction, the only setting under which queue keys are never
+    // evicted (ElastiCache's default is volatile-lru). The policy takes effect immediately, without a reboot.
+    this.parameterGroup = new elasticache.CfnParameterGroup(this, 'Parameters', {
+      cacheParameterGroupFamily: family ?? this.familyOfTokens(engine, engineVersion),
+      description: `Membrane ${role} cache: maxmemory-policy noeviction, as BullMQ requires`,
+      properties: { 'maxmemory-policy': 'noeviction', ...(clusterMode ? { 'cluster-enabled': 'yes' } : {}) },
+    });
+
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
-      replicationGroupDescription: `Membrane ${props.role ?? MembraneCacheRole.MAIN} cache`,
+      replicationGroupDescription: `Membrane ${role} cache`,
       engine,
       engineVersion,
       cacheNodeType,
-      cacheParameterGroupName: parameterGroup,
+      cacheParameterGroupName: this.parameterGroup.ref,
       port: this.port,
       cacheSubnetGroupName: subnetGroup.ref,
       securityGroupIds: [securityGroup.securityGroupId],
@@ -193,11 +241,65 @@ export class MembraneCache extends MembraneCacheBase {
     acknowledgeSecretFindings(connectionSecret, NO_ROTATION_REASON, props.encryptionKey !== undefined);
 
     this.environmentContract = cacheEnvironment({
-      role: props.role ?? MembraneCacheRole.MAIN,
+      role,
       clusterMode: shards !== undefined,
       uri: ecs.Secret.fromSecretsManager(connectionSecret),
       connectTimeoutMs: connectTimeout.toMilliseconds(),
     });
+
+    this.alarms = this.memoryAlarms(role, replicas, shards);
+    notify(this.alarms, props.alarmTopic);
+  }
+
+  /**
+   * The parameter group family when the engine or its version is a token: a CloudFormation mapping from
+   * `<engine><major version>` (only the major version decides the family).
+   */
+  private familyOfTokens(engine: string, engineVersion: string): string {
+    const families = Object.entries(familiesByMajorVersion()).map(([key, family]) => [key, { family }]);
+    const mapping = new CfnMapping(this, 'ParameterGroupFamilies', { mapping: Object.fromEntries(families) });
+    return mapping.findInMap(Fn.join('', [engine, Fn.select(0, Fn.split('.', engineVersion))]), 'family');
+  }
+
+  /**
+   * ElastiCache publishes `DatabaseMemoryUsagePercentage` per node only (`CacheClusterId` = `<group>-00N`, in cluster
+   * mode `<group>-000S-00N`), and alarms cannot use SEARCH: so the alarms name every node, the fullest one counting,
+   * at most 10 nodes per alarm.
+   */
+  private memoryAlarms(role: MembraneCacheRole, replicas: number, shards: number | undefined): cloudwatch.Alarm[] {
+    if (!known(replicas) || (shards !== undefined && !known(shards))) {
+      warn(this, 'noMemoryAlarm', 'replicasPerShard or clusterMode.shards is a token, so the cache nodes are unknown at synth time and the '
+        + 'cache has no memory alarm: alarm on DatabaseMemoryUsagePercentage of each node yourself.');
+      return [];
+    }
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    const perShard = (prefix: string) => Array.from({ length: 1 + replicas }, (_, n) => `${prefix}-${pad(n + 1, 3)}`);
+    const nodes = shards === undefined
+      ? perShard(this.replicationGroupId)
+      : Array.from({ length: shards }, (_, s) => perShard(`${this.replicationGroupId}-${pad(s + 1, 4)}`)).flat();
+    const chunks = Array.from({ length: Math.ceil(nodes.length / METRICS_PER_ALARM) },
+      (_, i) => nodes.slice(i * METRICS_PER_ALARM, (i + 1) * METRICS_PER_ALARM));
+    return chunks.map((chunk, i) => new cloudwatch.Alarm(this, chunks.length === 1 ? 'MemoryAlarm' : `MemoryAlarm${i + 1}`, {
+      alarmDescription: `Membrane ${role} cache: a node has used over ${MEMORY_ALARM_PERCENT} % of its memory for 5 minutes. With `
+        + 'maxmemory-policy noeviction a full cache refuses writes, and Membrane\'s queues stop: choose a larger cacheNodeType (or more shards).',
+      metric: new cloudwatch.MathExpression({
+        expression: `MAX([${chunk.map((_, j) => `m${j}`).join(', ')}])`,
+        usingMetrics: Object.fromEntries(chunk.map((node, j) => [`m${j}`, new cloudwatch.Metric({
+          namespace: 'AWS/ElastiCache',
+          metricName: 'DatabaseMemoryUsagePercentage',
+          dimensionsMap: { CacheClusterId: node },
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: METRIC_PERIOD,
+        })])),
+        label: 'memory of the fullest node (%)',
+        period: METRIC_PERIOD,
+      }),
+      threshold: MEMORY_ALARM_PERCENT,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
   }
 }
 

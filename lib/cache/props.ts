@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 
 /**
  * Cache engine. ElastiCache Serverless is not offered: Membrane does not support it ("Frequently Asked Questions").
@@ -69,7 +70,9 @@ export interface MembraneCacheOptions {
   readonly engineVersion?: string;
 
   /**
-   * Node type.
+   * Node type, `cache.<family>.<size>` of a current-generation family the engine runs: t3, t4g, m5, r5, m6g, r6g, m7g, r7g
+   * and c7gn for both engines, m8g, r8g and c8gn for Valkey only. Data-tiering r6gd nodes are refused: ElastiCache creates
+   * them only with data tiering, which moves values to SSD when memory is full.
    *
    * @default 'cache.t4g.small' (two of them match the ~$50/month Redis budget in the "Frequently Asked Questions")
    */
@@ -145,7 +148,9 @@ export interface MembraneCacheOptions {
   readonly removalPolicy?: RemovalPolicy;
 
   /**
-   * What happens to the log groups when they leave the stack.
+   * What happens to the log groups when they leave the stack. RETAIN is applied as retain-except-on-create
+   * (`DeletionPolicy: RetainExceptOnCreate`): a stack whose first create fails deletes the groups it made. The group names
+   * carry the stack's creation UUID, so retained groups never block a later creation of the stack.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -167,6 +172,14 @@ export interface MembraneCacheProps extends MembraneCacheOptions {
    * The VPC to place the cache in.
    */
   readonly vpc: ec2.IVpc;
+
+  /**
+   * Topic for the memory alarm (ALARM and OK): a node above 80 % `DatabaseMemoryUsagePercentage` for 5 minutes. With
+   * `maxmemory-policy noeviction` a full cache refuses writes instead of dropping queue keys, so the alarm warns first.
+   *
+   * @default - the alarm has no action (it still shows in CloudWatch)
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**

@@ -125,6 +125,7 @@ export class Membrane extends Construct {
       encryptionKey: props.encryptionKey,
       ...props.cacheOptions,
       vpc,
+      alarmTopic: props.alarmTopic,
     });
     if (props.workerCacheOptions) {
       this.workerCache = new MembraneCache(this, 'WorkerCache', {
@@ -135,6 +136,7 @@ export class Membrane extends Construct {
         ...props.workerCacheOptions,
         vpc,
         role: MembraneCacheRole.WORKER,
+        alarmTopic: props.alarmTopic,
       });
     }
 

@@ -231,7 +231,8 @@ export interface MembraneProps {
   readonly scaling?: MembraneScalingOptions;
 
   /**
-   * Topic for the alarms: 5xx and no healthy task (always), Membrane's queues and job spaces (with autoscaling).
+   * Topic for the alarms: 5xx and no healthy task (always), cache memory (caches created here), Membrane's queues and job spaces (with
+   * autoscaling).
    *
    * @default - alarms without actions
    */
