@@ -1,26 +1,32 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
+import { exampleContext, PRODUCTION_KEYS } from './context';
 import { MembraneDevelopmentStack, MembraneProductionStack } from './stacks';
 
 const app = new App();
-// Override with `cdk synth -c zoneName=... -c hostedZoneId=...` (or in cdk.context.json).
-const context = (key: string, fallback: string): string => app.node.tryGetContext(key) ?? fallback;
+// `cdk synth -c zoneName=... -c hostedZoneId=... -c region=...` (or cdk.context.json): every key, or none for an offline
+// synth with placeholders (the keys: bin/context.ts and the README's "Example app context").
+const context = exampleContext(app.node.getAllContext());
+if (context.placeholders) {
+  process.stderr.write('No context given: placeholder zone, Auth0 application and certificate, for an offline synth only (not deployable).\n');
+}
 // The region is needed (ALB log delivery); the account stays unresolved so synth needs no credentials.
-const env = { region: context('region', 'eu-central-1') };
 const shared = {
-  env,
-  zoneName: context('zoneName', 'example.com'),
-  hostedZoneId: context('hostedZoneId', 'Z0000000000EXAMPLE'),
-  version: context('membraneVersion', '2026-01-14'),
+  env: { region: context.region },
+  zoneName: context.zoneName,
+  hostedZoneId: context.hostedZoneId,
+  version: context.membraneVersion,
 };
 
-new MembraneProductionStack(app, 'Membrane', {
-  ...shared,
-  description: 'Membrane self-hosted on AWS, production (membrane-cdk example)',
-  auth0Domain: context('auth0Domain', 'login.example.com'),
-  auth0ClientId: context('auth0ClientId', 'example-client-id'),
-  staticCertificateArn: context('staticCertificateArn', 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000'),
-});
+if (context.production) {
+  new MembraneProductionStack(app, 'Membrane', {
+    ...shared,
+    description: 'Membrane self-hosted on AWS, production (membrane-cdk example)',
+    ...context.production,
+  });
+} else {
+  process.stderr.write(`The production stack 'Membrane' is not synthesized: give ${PRODUCTION_KEYS.join(', ')} for it.\n`);
+}
 
 new MembraneDevelopmentStack(app, 'MembraneDev', {
   ...shared,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'aws-cdk-lib';
+import { exampleContext } from '../bin/context';
 import { MembraneDevelopmentStack, MembraneProductionStack } from '../bin/stacks';
 import { MembraneScalingOptions } from '../lib';
 
@@ -12,14 +13,12 @@ export function exampleApp(scaling?: MembraneScalingOptions): {
   app: App; production: MembraneProductionStack; development: MembraneDevelopmentStack;
 } {
   const app = new App({ context: JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf-8')).context });
-  const shared = { env: { region: 'eu-central-1' }, zoneName: 'example.com', hostedZoneId: 'Z0000000000EXAMPLE', version: '2026-01-14' };
-  const production = new MembraneProductionStack(app, 'Membrane', {
-    ...shared,
-    auth0Domain: 'login.example.com',
-    auth0ClientId: 'example-client-id',
-    staticCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
-    scaling,
-  });
+  // As bin/app.ts reads it: with only the feature flags, the placeholders of an offline `cdk synth`.
+  const context = exampleContext(app.node.getAllContext());
+  const shared = {
+    env: { region: context.region }, zoneName: context.zoneName, hostedZoneId: context.hostedZoneId, version: context.membraneVersion,
+  };
+  const production = new MembraneProductionStack(app, 'Membrane', { ...shared, ...context.production!, scaling });
   const development = new MembraneDevelopmentStack(app, 'MembraneDev', shared);
   return { app, production, development };
 }
