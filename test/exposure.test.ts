@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -170,7 +170,7 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
     ]);
     template.hasResourceProperties('AWS::ECS::Service', {
       LoadBalancers: Match.arrayWith([
-        Match.objectLike({ ContainerName: 'api', TargetGroupArn: { Ref: Match.stringLikeRegexp('LoadBalancerHttpsApiGroup') } }),
+        Match.objectLike({ ContainerName: 'api', TargetGroupArn: { Ref: Match.stringLikeRegexp('LoadBalancerHttpsApiInternalGroup') } }),
         Match.objectLike({ ContainerName: 'api', TargetGroupArn: { Ref: Match.stringLikeRegexp('EdgeApiTargetGroup') } }),
       ]),
     });
@@ -238,11 +238,24 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
     const [aclId, acl] = Object.entries(acls).find(([, a]) => String(a.Properties.Description).startsWith('Membrane public edge'))!;
     expect(acl.Properties.Description).toMatch(/^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]{1,256}$/);
     expect(acl.Properties.Rules).toEqual(expect.arrayContaining([expect.objectContaining({
-      Name: 'RateLimitPerIp', Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP' } }, Action: { Block: {} },
+      Name: 'RateLimitPerIp',
+      Statement: { RateBasedStatement: expect.objectContaining({ Limit: 3000, AggregateKeyType: 'IP' }) },
+      Action: { Block: {} },
     })]));
+    // Membrane's own calls to the edge (a flow calling a webhook URL) leave through the NAT gateways: not counted.
+    const exempt = Object.entries(template.findResources('AWS::WAFv2::IPSet') as Record<string, Resource>)
+      .find(([id]) => id.startsWith('MembraneEdgeFirewall'))!;
+    expect(JSON.stringify(exempt[1].Properties.Addresses)).toMatch(/publicSubnet1EIP.*publicSubnet2EIP/);
+    const rate = (acl.Properties.Rules as Array<{ Name: string; Statement: { RateBasedStatement: { ScopeDownStatement: unknown } } }>)
+      .find(r => r.Name === 'RateLimitPerIp')!;
+    expect(rate.Statement.RateBasedStatement.ScopeDownStatement).toEqual({
+      NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [exempt[0], 'Arn'] } } } },
+    });
     expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: edgeId }, WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] } });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-.*Edge') });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^aws-waf-logs-.*Edge'), Match.objectLike({ 'Fn::Select': Match.anyValue() })]] },
+    });
   });
 
   test('the edge reaches only the API on 5000; its access logs go to the log bucket under edge/', () => {
@@ -256,6 +269,91 @@ describeCdkTest('MembraneEcsServices exposure: internal with a public edge', () 
       { Key: 'access_logs.s3.enabled', Value: 'true' }, { Key: 'access_logs.s3.prefix', Value: 'edge' },
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }, { Key: 'deletion_protection.enabled', Value: 'true' },
       { Key: 'idle_timeout.timeout_seconds', Value: '60' },
+    ]));
+  });
+});
+
+describeCdkTest('MembraneEcsServices exposure: a change of scheme on a live stack', () => {
+  type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const resources = (exposure?: MembraneExposure): Resources => build(exposure ? { exposure } : {}).template.toJSON().Resources;
+  const ids = (r: Resources, type: string) => Object.keys(r).filter(id => r[id].Type === type).sort();
+  const TARGET_GROUP = 'AWS::ElasticLoadBalancingV2::TargetGroup';
+  const internetFacing = resources();
+  const internal = resources(MembraneExposure.internal());
+  const withEdge = resources(MembraneExposure.internalWithPublicEdge(EDGE));
+
+  test('the internet-facing target groups keep the logical ids they always had', () => {
+    expect(ids(internetFacing, TARGET_GROUP)).toEqual([
+      'MembraneLoadBalancerHttpsApiGroup1F942469', 'MembraneLoadBalancerHttpsConsoleGroupBDF349FC', 'MembraneLoadBalancerHttpsUiGroup1C23AECB',
+    ]);
+  });
+
+  test('the load balancer is replaced (its Scheme is create-only), and every target group of it with it', () => {
+    const lb = ids(internetFacing, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(lb.map(id => [internetFacing[id].Properties.Scheme, internal[id]?.Properties.Scheme])).toEqual([['internet-facing', 'internal']]);
+    const before = ids(internetFacing, TARGET_GROUP);
+    const after = ids(internal, TARGET_GROUP);
+    expect(after).toHaveLength(before.length);
+    expect(after.filter(id => before.includes(id))).toEqual([]);
+  });
+
+  test('no listener rule of the new load balancer forwards to a target group the old one still uses', () => {
+    for (const [from, to] of [[internetFacing, internal], [internal, internetFacing]]) {
+      const forwarded = ids(to, 'AWS::ElasticLoadBalancingV2::ListenerRule')
+        .flatMap(id => JSON.stringify(to[id].Properties.Actions).match(/"Ref":"[A-Za-z0-9]+"/g) ?? []).map(ref => ref.slice(7, -1));
+      expect(forwarded.length).toBeGreaterThan(0);
+      expect(forwarded.filter(id => from[id]?.Type === TARGET_GROUP)).toEqual([]);
+    }
+  });
+
+  test('the services keep their logical ids: ECS updates their target groups in place, with a rolling deployment', () => {
+    expect(ids(internal, 'AWS::ECS::Service')).toEqual(ids(internetFacing, 'AWS::ECS::Service'));
+  });
+
+  test('nothing stateful changes', () => {
+    for (const type of ['AWS::S3::Bucket', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup', 'AWS::ElastiCache::ReplicationGroup',
+      'AWS::KMS::Key']) {
+      expect(ids(internal, type)).toEqual(ids(internetFacing, type));
+      for (const id of ids(internal, type)) expect(internal[id].Properties).toEqual(internetFacing[id].Properties);
+    }
+  });
+
+  test('adding the public edge to an internal deployment keeps the main target groups (same scheme)', () => {
+    const main = (r: Resources) => ids(r, TARGET_GROUP).filter(id => !id.includes('Edge'));
+    expect(main(withEdge)).toEqual(main(internal));
+  });
+});
+
+describeCdkTest('MembraneEcsServices exposure: values known only at deploy time', () => {
+  test('an idle timeout from a parameter: the load balancer takes it, the API keeps connections 999 ms longer', () => {
+    const stack = testStack();
+    const idle = new CfnParameter(stack, 'IdleSeconds', { type: 'Number', minValue: 1, maxValue: 4000 });
+    const { template, lbId, services } = build({ loadBalancerIdleTimeout: Duration.seconds(idle.valueAsNumber) }, stack);
+    expect((template.toJSON().Resources[lbId] as Resource).Properties.LoadBalancerAttributes)
+      .toEqual(expect.arrayContaining([{ Key: 'idle_timeout.timeout_seconds', Value: { Ref: 'IdleSeconds' } }]));
+    const { environment } = containerOf(stack, services.api);
+    expect(environment.KEEPALIVE_TIMEOUT_MS).toEqual({ 'Fn::Join': ['', [{ Ref: 'IdleSeconds' }, '999']] });
+    expect(environment.HEADERS_TIMEOUT_MS).toEqual(environment.KEEPALIVE_TIMEOUT_MS);
+  });
+
+  test('an edge certificate from a parameter is accepted as it is', () => {
+    const stack = testStack();
+    const arn = new CfnParameter(stack, 'EdgeCertificateArn', { type: 'String' }).valueAsString;
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'EdgeCertificate', arn);
+    const { template } = build({ exposure: MembraneExposure.internalWithPublicEdge({ ...EDGE, certificate }) }, stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Certificates: [{ CertificateArn: { Ref: 'EdgeCertificateArn' } }] });
+  });
+});
+
+// Outside the rule-pack harness: the packs cannot read a CIDR block that is a parameter (it could be 0.0.0.0/0) and
+// rightly report it to the user who passes one.
+describe('MembraneEcsServices exposure: an allow-list block from a parameter', () => {
+  test('is accepted as it is', () => {
+    const stack = testStack();
+    const cidr = new CfnParameter(stack, 'VpnCidr', { type: 'String' }).valueAsString;
+    const { template, lbId } = build({ exposure: MembraneExposure.internal({ allowFrom: [ec2.Peer.ipv4(cidr)] }) }, stack);
+    expect(ingressOf(template, loadBalancerGroup(template, lbId))).toEqual(expect.arrayContaining([
+      expect.objectContaining({ CidrIp: { Ref: 'VpnCidr' }, FromPort: 443 }),
     ]));
   });
 });
@@ -295,8 +393,27 @@ describe('MembraneEcsServices exposure: rejected input', () => {
     ['an edge rate limit below 10', { exposure: edge({ firewall: { rateLimit: 5 } }) }, /invalid 'exposure.firewall.rateLimit'/],
     ['a plain object instead of a MembraneExposure', { exposure: { mode: 'internal' } as unknown as MembraneExposure },
       /invalid 'exposure': it is not a MembraneExposure/],
+    ['an allow-list block with a /33 mask', { exposure: MembraneExposure.internetFacing({ allowFrom: [ec2.Peer.ipv4('203.0.113.0/33')] }) },
+      /invalid 'exposure.allowFrom': '203.0.113.0\/33' is not a CIDR block/],
+    ['an allow-list block with an octet above 255', { exposure: MembraneExposure.internal({ allowFrom: [ec2.Peer.ipv4('10.300.0.0/16')] }) },
+      /invalid 'exposure.allowFrom': '10.300.0.0\/16' is not a CIDR block/],
+    ['an IPv6 allow-list block with a /129 mask', { exposure: edge({ allowFrom: [ec2.Peer.ipv6('2001:db8::/129')] }) },
+      /invalid 'exposure.allowFrom': '2001:db8::\/129' is not a CIDR block/],
+    ['a load balancer idle timeout known at deploy time in minutes', {
+      loadBalancerIdleTimeout: Duration.minutes(Token.asNumber({ Ref: 'IdleMinutes' })),
+    }, /invalid 'loadBalancerIdleTimeout': a value known only at deploy time can be converted to seconds only when it is given in seconds/],
   ])('%s', (_name, overrides, error) => {
     expect(() => buildServices(overrides)).toThrow(error);
+  });
+
+  test.each([
+    ['not an ACM certificate ARN', 'arn:aws:iam::123456789012:server-certificate/edge', /invalid 'exposure.certificate': '.*' is not an ACM certificate ARN/],
+    ['a certificate of another region (CloudFront\'s us-east-1)', 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123',
+      /invalid 'exposure.certificate': the certificate is in us-east-1, but a load balancer only uses certificates of its own region/],
+  ])('an edge certificate that is %s', (_name, arn, error) => {
+    const stack = testStack();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'EdgeCertificate', arn);
+    expect(() => buildServices({ exposure: edge({ certificate }) }, stack)).toThrow(error);
   });
 
   test('an edge without a zone needs its own certificate', () => {

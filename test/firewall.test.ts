@@ -1,22 +1,27 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { buildServices, membraneInputs } from './fixtures';
 import { describeCdkTest } from './harness';
 import { testStack } from './nag';
-import { Membrane, MembraneEcsServicesProps, MembraneFirewallMode, MembraneProps } from '../lib';
+import { Membrane, MembraneEcsServicesProps, MembraneExposure, MembraneFirewallMode, MembraneProps } from '../lib';
+import { COUNTED_COMMON_RULE_REASONS } from '../lib/services/firewall';
 
 interface Rule {
   Name: string;
   Priority: number;
   Statement: {
     ManagedRuleGroupStatement?: { VendorName: string; Name: string; RuleActionOverrides?: Array<{ Name: string; ActionToUse: object }> };
-    RateBasedStatement?: { Limit: number; AggregateKeyType: string };
+    RateBasedStatement?: { Limit: number; AggregateKeyType: string; ScopeDownStatement?: object };
   };
   OverrideAction?: object;
   Action?: object;
 }
 
-function webAcl(overrides: Partial<MembraneEcsServicesProps>) {
-  const { stack } = buildServices(overrides);
+function webAcl(overrides: Partial<MembraneEcsServicesProps>, own?: Stack) {
+  const { stack } = buildServices(overrides, own);
   const template = Template.fromStack(stack);
   const acls = Object.entries(template.findResources('AWS::WAFv2::WebACL'));
   expect(acls).toHaveLength(1);
@@ -50,28 +55,85 @@ describeCdkTest('MembraneEcsServices firewall (AWS WAF on the load balancer)', (
     }
   });
 
-  test('the common rules that Membrane\'s own traffic matches (large bodies, code, relative paths) only count', () => {
-    expect(rules[2].Statement.ManagedRuleGroupStatement!.RuleActionOverrides).toEqual([
-      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
-      { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
-      { Name: 'GenericLFI_BODY', ActionToUse: { Count: {} } },
-    ]);
+  // "Baseline rule groups" (AWS WAF Developer Guide): what each rule of the common rule set inspects.
+  test.each([
+    ['NoUserAgent_HEADER', 'webhook senders without a User-Agent'],
+    ['SizeRestrictions_QUERYSTRING', 'OAuth callbacks with a query string over 2,048 bytes'],
+    ['SizeRestrictions_BODY', 'webhook payloads and uploads over 8 KB'],
+    ['GenericLFI_BODY', 'relative paths in connector code'],
+    ['GenericRFI_QUERYARGUMENTS', 'URLs in OAuth callback query arguments'],
+    ['GenericRFI_BODY', 'URLs in webhook payloads'],
+    ['CrossSiteScripting_BODY', 'JavaScript and HTML in connector code'],
+  ])('the common rule %s only counts (%s), with its reason in the code and the README', rule => {
+    expect(rules[2].Statement.ManagedRuleGroupStatement!.RuleActionOverrides).toContainEqual({ Name: rule, ActionToUse: { Count: {} } });
+    expect(COUNTED_COMMON_RULE_REASONS.find(r => r.rule === rule)?.reason.length).toBeGreaterThan(40);
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8');
+    expect(readme).toMatch(new RegExp(`^\\| \`${rule}\` \\| \\w`, 'm'));
+  });
+
+  test('the other common rules block, and only the common rule set has overrides', () => {
+    const counted = rules[2].Statement.ManagedRuleGroupStatement!.RuleActionOverrides!.map(o => o.Name);
+    expect(counted).toHaveLength(COUNTED_COMMON_RULE_REASONS.length);
+    for (const blocking of ['UserAgent_BadBots_HEADER', 'SizeRestrictions_Cookie_HEADER', 'SizeRestrictions_URIPATH', 'EC2MetaDataSSRF_BODY',
+      'EC2MetaDataSSRF_QUERYARGUMENTS', 'GenericLFI_QUERYARGUMENTS', 'GenericLFI_URIPATH', 'GenericRFI_URIPATH', 'RestrictedExtensions_URIPATH',
+      'CrossSiteScripting_QUERYARGUMENTS', 'CrossSiteScripting_COOKIE']) {
+      expect(counted).not.toContain(blocking);
+    }
     expect(rules[0].Statement.ManagedRuleGroupStatement!.RuleActionOverrides).toBeUndefined();
+    expect(rules[1].Statement.ManagedRuleGroupStatement!.RuleActionOverrides).toBeUndefined();
   });
 
   test('blocks an IP above 3000 requests in 5 minutes', () => {
     expect(rules[3]).toMatchObject({ Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP' } }, Action: { Block: {} } });
   });
 
+  test('the rate limit does not count the NAT gateways, through which every worker calls the API (BASE_URI_INTERNAL)', () => {
+    const sets = Object.entries(template.findResources('AWS::WAFv2::IPSet'));
+    expect(sets).toHaveLength(1);
+    const [setId, set] = sets[0];
+    expect(set.Properties).toMatchObject({ Scope: 'REGIONAL', IPAddressVersion: 'IPV4' });
+    expect(set.Properties.Addresses).toEqual([1, 2].map(n => ({
+      'Fn::Join': ['', [{ Ref: expect.stringMatching(new RegExp(`^NetworkVpcpublicSubnet${n}EIP`)) }, '/32']],
+    })));
+    expect(rules[3].Statement.RateBasedStatement!.ScopeDownStatement).toEqual({
+      NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [setId, 'Arn'] } } } },
+    });
+  });
+
   test('logs requests to a log group named aws-waf-logs-*, by its ARN without the :* suffix AWS WAF refuses', () => {
     const group = Object.values(template.findResources('AWS::Logs::LogGroup'))
-      .find(g => String(g.Properties.LogGroupName).startsWith('aws-waf-logs-'))!;
+      .find(g => JSON.stringify(g.Properties.LogGroupName ?? '').includes('aws-waf-logs-'))!;
     expect(group).toBeDefined();
     const logging = Object.values(template.findResources('AWS::WAFv2::LoggingConfiguration'))[0].Properties;
     expect(logging.ResourceArn).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
-    const arn = JSON.stringify(logging.LogDestinationConfigs);
-    expect(arn).toContain(`:log-group:${group.Properties.LogGroupName}`);
-    expect(arn).not.toContain(':*');
+    const [prefix, suffix] = group.Properties.LogGroupName['Fn::Join'][1];
+    expect(logging.LogDestinationConfigs[0]['Fn::Join'][1]).toEqual([
+      'arn:', { Ref: 'AWS::Partition' }, `:logs:eu-central-1:123456789012:log-group:${prefix}`, suffix,
+    ]);
+    expect(JSON.stringify(logging.LogDestinationConfigs)).not.toContain(':*');
+  });
+
+  test('the log group\'s name is unique per creation of the stack (the UUID of AWS::StackId): a retry or re-creation finds no namesake', () => {
+    const [groupId, group] = Object.entries(template.findResources('AWS::Logs::LogGroup'))
+      .find(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('aws-waf-logs-'))!;
+    expect(group.Properties.LogGroupName).toEqual({
+      'Fn::Join': ['', [expect.stringMatching(/^aws-waf-logs-Test-Membrane-Firewall-[0-9A-F]{8}-$/),
+        { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }]],
+    });
+    // Retained on update and delete, deleted when the creation that made it rolls back.
+    expect(group).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+    expect(groupId).toMatch(/^MembraneFirewallLogGroup/);
+  });
+
+  test('logRemovalPolicy: DESTROY deletes the log group with the stack', () => {
+    const destroyed = Object.values(webAcl({ firewall: {}, logRemovalPolicy: RemovalPolicy.DESTROY }).template.findResources('AWS::Logs::LogGroup'))
+      .find(g => JSON.stringify(g.Properties.LogGroupName ?? '').includes('aws-waf-logs-'))!;
+    expect(destroyed).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+
+  test('the logs leave out the Authorization and Cookie headers (the users\' bearer tokens and sessions)', () => {
+    const logging = Object.values(template.findResources('AWS::WAFv2::LoggingConfiguration'))[0].Properties;
+    expect(logging.RedactedFields).toEqual([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]);
   });
 
   test('COUNT mode counts everything, for a first rollout; the rate limit is configurable', () => {
@@ -115,7 +177,59 @@ describeCdkTest('MembraneEcsServices firewall rejects bad input', () => {
     ['a rate limit below what AWS WAF accepts', { firewall: { rateLimit: 5 } }, /invalid 'firewall.rateLimit'/],
     ['a fractional rate limit', { firewall: { rateLimit: 99.5 } }, /invalid 'firewall.rateLimit'/],
     ['an unknown mode', { firewall: { mode: 'monitor' as MembraneFirewallMode } }, /invalid 'firewall.mode': 'monitor' is not a firewall mode/],
+    ['an exempt block with a /33 mask', { firewall: { rateLimitExemptCidrs: ['203.0.113.7/33'] } },
+      /invalid 'firewall.rateLimitExemptCidrs': '203.0.113.7\/33' is not an IPv4 CIDR block/],
+    ['an exempt block of everything, which AWS WAF refuses', { firewall: { rateLimitExemptCidrs: ['0.0.0.0/0'] } },
+      /invalid 'firewall.rateLimitExemptCidrs': '0.0.0.0\/0'/],
+    ['an exempt address without its mask', { firewall: { rateLimitExemptCidrs: ['203.0.113.7'] } }, /invalid 'firewall.rateLimitExemptCidrs'/],
+    ['a web ACL ARN from another region', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/own/abc-123' },
+      /invalid 'webAclArn': the web ACL is in us-east-1, but a load balancer only takes a web ACL of its own region/],
+    ['a CloudFront web ACL ARN', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/own/abc-123' },
+      /invalid 'webAclArn': .* is not the ARN of a regional AWS WAF web ACL/],
   ])('%s', (_name, overrides, message) => {
     expect(() => buildServices(overrides)).toThrow(message);
+  });
+});
+
+describeCdkTest('MembraneEcsServices firewall: the rate limit per IP and the workers', () => {
+  const rateRule = (rules: Rule[]) => rules.find(r => r.Name === 'RateLimitPerIp')!;
+
+  test('internal: the workers reach the API from their own private addresses (one per task), so nothing is exempt', () => {
+    const { rules, template, stack } = webAcl({ firewall: {}, exposure: MembraneExposure.internal() });
+    expect(rateRule(rules).Statement.RateBasedStatement).toEqual({ Limit: 3000, AggregateKeyType: 'IP' });
+    template.resourceCountIs('AWS::WAFv2::IPSet', 0);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('rateLimitCountsNat'))).toEqual([]);
+  });
+
+  test('internal with your exemptions (a VPN that reaches the load balancer from one address): only those', () => {
+    const { rules, template } = webAcl({ firewall: { rateLimitExemptCidrs: ['10.100.0.5/32'] }, exposure: MembraneExposure.internal() });
+    template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['10.100.0.5/32'] });
+    expect(rateRule(rules).Statement.RateBasedStatement!.ScopeDownStatement).toBeDefined();
+  });
+
+  test('an imported VPC hides its NAT gateways: a warning asks for their addresses, which are then exempt', () => {
+    const imported = () => {
+      const stack = testStack();
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+        vpcId: 'vpc-1', availabilityZones: ['eu-central-1a', 'eu-central-1b'], publicSubnetIds: ['s-1', 's-2'], privateSubnetIds: ['s-3', 's-4'],
+      });
+      return { stack, vpc };
+    };
+    const bare = imported();
+    const warned = webAcl({ firewall: {}, vpc: bare.vpc }, bare.stack);
+    warned.template.resourceCountIs('AWS::WAFv2::IPSet', 0);
+    expect(Annotations.fromStack(bare.stack).findWarning('*', Match.stringLikeRegexp('rateLimitExemptCidrs.*rateLimitCountsNat'))).toHaveLength(1);
+
+    const listed = imported();
+    const exempt = webAcl({ firewall: { rateLimitExemptCidrs: ['198.51.100.1/32', '198.51.100.2/32'] }, vpc: listed.vpc }, listed.stack);
+    exempt.template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['198.51.100.1/32', '198.51.100.2/32'] });
+    expect(Annotations.fromStack(listed.stack).findWarning('*', Match.stringLikeRegexp('rateLimitCountsNat'))).toEqual([]);
+  });
+
+  test('exempt blocks given as tokens are accepted', () => {
+    const stack = testStack();
+    const address = new CfnParameter(stack, 'NatAddress', { type: 'String' }).valueAsString;
+    const { template } = webAcl({ firewall: { rateLimitExemptCidrs: [address] } }, stack);
+    template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: Match.arrayWith([{ Ref: 'NatAddress' }]) });
   });
 });

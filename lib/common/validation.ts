@@ -86,3 +86,24 @@ export function warnOnSuffixLikeSecretName(scope: IConstruct, prop: string, secr
       + 'with secretsmanager.Secret.fromSecretCompleteArn.');
   }
 }
+
+/**
+ * Whether `cidr` is an IPv4 CIDR block: four octets from 0 to 255 and a mask from `minMask` to 32, e.g. '203.0.113.0/24'.
+ * (ec2.Peer.ipv4 accepts any mask, e.g. /33, which EC2 refuses at deployment.)
+ */
+export function isIpv4Cidr(cidr: string, minMask = 0): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!match) return false;
+  const mask = Number(match[5]);
+  return match.slice(1, 5).every(octet => Number(octet) <= 255) && mask >= minMask && mask <= 32;
+}
+
+/** Whether `cidr` is an IPv6 CIDR block: up to eight groups of hexadecimal digits (one `::` at most) and a mask from 0 to 128. */
+export function isIpv6Cidr(cidr: string): boolean {
+  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(cidr);
+  if (!match || Number(match[2]) > 128) return false;
+  const halves = match[1].split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap(half => (half === '' ? [] : half.split(':')));
+  return groups.every(group => /^[0-9a-fA-F]{1,4}$/.test(group)) && (halves.length === 2 ? groups.length < 8 : groups.length === 8);
+}

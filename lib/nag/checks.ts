@@ -215,11 +215,20 @@ const loadBalancerIdleTimeoutBelowKeepAlive: Rule = (r, stack) => {
   if (r.type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer' || r.properties.Type === 'network') return NA;
   const apis = stack.ofType('AWS::ECS::TaskDefinition').flatMap(containers).filter(c => envValue(c, 'IS_API') === '1');
   if (apis.length === 0) return NA;
-  const keepAliveMs = Math.min(...apis.map(c => Number(envValue(c, 'KEEPALIVE_TIMEOUT_MS') ?? API_KEEPALIVE_MS)));
   const attributes = (r.properties.LoadBalancerAttributes as Array<{ Key?: string; Value?: unknown }>) ?? [];
-  const idle = Number(attributes.find(a => a.Key === 'idle_timeout.timeout_seconds')?.Value ?? 60);
-  return idle * 1000 < keepAliveMs ? OK : NON;
+  const idle = attributes.find(a => a.Key === 'idle_timeout.timeout_seconds')?.Value ?? '60';
+  return apis.every(c => keepAliveAbove(envValue(c, 'KEEPALIVE_TIMEOUT_MS') ?? String(API_KEEPALIVE_MS), idle)) ? OK : NON;
 };
+
+/**
+ * Whether a keep-alive (ms) is above an idle timeout (s): both literal, or the idle timeout known at deploy time only
+ * and the keep-alive `<the same seconds>999` (how membrane-cdk writes it then).
+ */
+function keepAliveAbove(keepAliveMs: unknown, idleSeconds: unknown): boolean {
+  if (typeof keepAliveMs !== 'object' || typeof idleSeconds !== 'object') return Number(idleSeconds) * 1000 < Number(keepAliveMs);
+  const join = (keepAliveMs as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
+  return !!join && join[0] === '' && join[1].length === 2 && join[1][1] === '999' && JSON.stringify(join[1][0]) === JSON.stringify(idleSeconds);
+}
 
 /** The public edge of a private deployment, by its tag. */
 function isPublicEdge(loadBalancer: Rendered | undefined): boolean {

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE, TASK_PROTECTION_SIZE } from './defaults';
 import { NODE_HEAP_RATIO, nodeHeapMiB, startupBudget } from './environment';
@@ -84,9 +84,15 @@ export function engineHeapMiB(scope: Construct, mode: ModeSpec, props: MembraneE
 /** The load balancer's idle timeout by default: one second below the API's 61 s keep-alive ("Self-hosting"). */
 export const DEFAULT_IDLE_TIMEOUT = Duration.millis(API_KEEPALIVE_MS - KEEPALIVE_MARGIN_MS);
 
-/** The API's keep-alive and headers timeout: always one second above the load balancer's idle timeout. */
-export function keepAliveMs(props: MembraneEcsServicesProps): number {
-  return (props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT).toMilliseconds() + KEEPALIVE_MARGIN_MS;
+/**
+ * The API's keep-alive and headers timeout in milliseconds, as the variable's text: one second above the load balancer's
+ * idle timeout. An idle timeout known only at deploy time (`Duration.seconds(<token>)`) gets `<seconds>999`:
+ * CloudFormation cannot add, and 999 ms above is still above.
+ */
+export function keepAliveMs(props: MembraneEcsServicesProps): string {
+  const idle = props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT;
+  if (idle.isUnresolved()) return Fn.join('', [Token.asString(idle.toSeconds()), '999']);
+  return String(idle.toMilliseconds() + KEEPALIVE_MARGIN_MS);
 }
 
 /**

@@ -25,9 +25,9 @@ import {
 import { MembraneExposureMode } from './exposure';
 import { resolveExposure, ResolvedExposure } from './exposure-resolution';
 import { createFirewall, FirewallLogs } from './firewall';
-import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener } from './load-balancer';
+import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener, targetsId } from './load-balancer';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
-import { IMembraneService, MembraneEcsServicesProps } from './props';
+import { IMembraneService, MembraneEcsServicesProps, MembraneFirewallOptions } from './props';
 import { resolveRoutes, Routes } from './routing';
 import { MembraneApplicationSettings } from './settings';
 import { checkedExtras, validateProps, validateSettings } from './validation';
@@ -39,7 +39,7 @@ import { claimHosts } from '../common/host-claims';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledge } from '../common/nag';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
-import { propError } from '../common/validation';
+import { propError, warn } from '../common/validation';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '
@@ -212,6 +212,7 @@ export class MembraneEcsServices extends Construct {
       context,
       route: publicRoute(mode, routes),
       listener: this.httpsListener,
+      targetsId: targetsId(mode.id, !exposure.internal),
     }));
     this.api = this.byMode.api;
     this.instantTasksWorker = this.byMode.instantTasksWorker;
@@ -233,6 +234,7 @@ export class MembraneEcsServices extends Construct {
         deletionProtection: props.loadBalancerDeletionProtection ?? true,
         logsBucket,
         logs: this.firewallLogs(props),
+        natAddresses: exposure.natAddresses,
       });
       this.edgeLoadBalancer = edge.loadBalancer;
       this.edgeListener = edge.listener;
@@ -361,7 +363,7 @@ export class MembraneEcsServices extends Construct {
     if (props.firewall && props.webAclArn) {
       throw propError(this, 'firewall', 'webAclArn brings a web ACL, and the load balancer takes one', 'Give firewall or webAclArn, not both.');
     }
-    const webAclArn = props.firewall ? createFirewall(this, props.firewall, this.firewallLogs(props)).webAcl.attrArn : props.webAclArn;
+    const webAclArn = props.firewall ? this.createFirewall(props, props.firewall, exposure).webAcl.attrArn : props.webAclArn;
     if (webAclArn) {
       attachWebAcl(this, loadBalancer, webAclArn);
     } else {
@@ -371,6 +373,21 @@ export class MembraneEcsServices extends Construct {
       });
     }
     return loadBalancer;
+  }
+
+  /**
+   * The main load balancer's web ACL. Behind an internet-facing load balancer the workers' calls to BASE_URI_INTERNAL
+   * arrive from the NAT gateways, one address for all of them: the rate limit does not count those addresses.
+   */
+  private createFirewall(props: MembraneEcsServicesProps, options: MembraneFirewallOptions, exposure: ResolvedExposure) {
+    const natAddresses = exposure.internal ? [] : exposure.natAddresses;
+    if (!exposure.internal && natAddresses.length === 0 && !options.rateLimitExemptCidrs && !props.settings?.baseUriInternal) {
+      warn(this, 'rateLimitCountsNat', 'The workers call the API at its public URL (BASE_URI_INTERNAL) through the VPC\'s NAT gateways, '
+        + 'whose addresses this VPC does not show: the web ACL\'s rate limit per IP counts all workers as one client and blocks them above '
+        + 'the rate limit. List the NAT gateways\' public IPs in rateLimitExemptCidrs (\'<ip>/32\') of firewall (firewallOptions on Membrane).');
+    }
+    return createFirewall(this, options, this.firewallLogs(props),
+      { subject: 'Membrane API, UI and Console', prop: 'firewall', natAddresses });
   }
 
   /** Where the web ACLs log requests. */

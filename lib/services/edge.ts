@@ -85,6 +85,8 @@ export interface PublicEdgeProps {
   readonly deletionProtection: boolean;
   readonly logsBucket: s3.IBucket;
   readonly logs: FirewallLogs;
+  /** The VPC's NAT gateway addresses: Membrane's own calls to the edge (a flow calling a webhook URL) come from them. */
+  readonly natAddresses: string[];
 }
 
 /**
@@ -143,7 +145,7 @@ export class MembranePublicEdge extends Construct {
     }
 
     const firewall = createFirewall(this, options.firewall ?? {}, props.logs, {
-      subject: 'Membrane public edge, webhooks and OAuth callbacks', prop: 'exposure.firewall',
+      subject: 'Membrane public edge, webhooks and OAuth callbacks', prop: 'exposure.firewall', natAddresses: props.natAddresses,
     });
     attachWebAcl(this, this.loadBalancer, firewall.webAcl.attrArn);
     if (zone) {

@@ -115,11 +115,11 @@ export function nodeHeapMiB(memoryMiB: number): number | undefined {
  * Mode switch and mode-specific variables of an api-image service ("Self-hosting"), and its Node.js heap limit
  * (`NODE_OPTIONS`) when one is given.
  */
-export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings, keepAliveMs: number,
+export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings, keepAliveMs: string,
   heapMiB?: number): { [name: string]: string } {
   const heap = heapMiB === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapMiB}` };
   switch (mode.key) {
-    case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: String(keepAliveMs), KEEPALIVE_TIMEOUT_MS: String(keepAliveMs), ...heap };
+    case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: keepAliveMs, KEEPALIVE_TIMEOUT_MS: keepAliveMs, ...heap };
     case 'queuedTasksWorker': return {
       IS_QUEUED_TASKS_WORKER: '1',
       MAX_QUEUED_TASKS_MEMORY_MB: String(settings.maxQueuedTasksMemoryMb ?? 1024),

@@ -6,8 +6,9 @@ import { edgeHosts } from './edge';
 import { MembraneExposure, MembraneExposureMode, MembranePublicEdgeOptions } from './exposure';
 import { MembraneEcsServicesProps } from './props';
 import { checkHostName, Routes } from './routing';
+import { checkLoadBalancerCertificate } from './validation';
 import { natGatewayIps } from '../common/nat';
-import { propError, warn } from '../common/validation';
+import { isIpv4Cidr, isIpv6Cidr, known, propError, warn } from '../common/validation';
 
 /** A source admitted by the load balancer's security group. */
 export interface LoadBalancerSource {
@@ -30,6 +31,11 @@ export interface ResolvedExposure {
   readonly edgeHosts: ReturnType<typeof edgeHosts>;
   /** `BASE_WEBHOOKS_URI` and `BASE_OAUTH_CALLBACK_URI` of the public edge. */
   readonly edgeUrls?: { readonly webhooks: string; readonly oauthCallback: string };
+  /**
+   * Public IPs of the VPC's NAT gateways (attributes), where the tasks' calls to an internet-facing load balancer come
+   * from; empty when the VPC does not show them (imported).
+   */
+  readonly natAddresses: string[];
 }
 
 /** Checks `exposure` against the other props and derives the load balancer's sources and the records' zone. */
@@ -44,11 +50,13 @@ export function resolveExposure(scope: Construct, props: MembraneEcsServicesProp
     throw propError(scope, 'exposure.allowFrom', 'it is empty, so nobody could reach the load balancer',
       'List at least one CIDR block or prefix list, or leave allowFrom unset.');
   }
+  exposure.allowFrom?.forEach(peer => checkPeer(scope, 'exposure.allowFrom', peer));
   if (exposure.privateZone) {
     if (!exposure.privateZone.zoneName) throw propError(scope, 'exposure.privateZone', 'it has no zone name', 'Give a hosted zone.');
     for (const host of routes.hosts) checkHostName(scope, 'exposure.privateZone', host, exposure.privateZone, 'api.example.internal');
   }
   if (exposure.edge) {
+    checkLoadBalancerCertificate(scope, 'exposure.certificate', exposure.edge.certificate, 'leave it out to get a DNS-validated one in domain.zone');
     for (const prop of ['baseWebhooksUri', 'baseOauthCallbackUri'] as const) {
       if (props.settings?.[prop] !== undefined) {
         throw propError(scope, `settings.${prop}`, 'the public edge sets it to its own host name',
@@ -63,10 +71,11 @@ export function resolveExposure(scope: Construct, props: MembraneEcsServicesProp
         'Give the edge host names of their own (e.g. webhooks.example.com): the private names must not resolve to the public edge.');
     }
   }
+  const natAddresses = natGatewayIps(vpc);
   return {
     mode: exposure.mode,
     internal,
-    sources: sources(scope, props, exposure, internal, vpc),
+    sources: sources(scope, props, exposure, internal, vpc, natAddresses),
     recordsZone: exposure.privateZone ?? props.domain.zone,
     edge: exposure.edge,
     edgeHosts: hosts,
@@ -74,6 +83,7 @@ export function resolveExposure(scope: Construct, props: MembraneEcsServicesProp
       webhooks: `https://${exposure.edge.webhooksDomainName}`,
       oauthCallback: `https://${exposure.edge.oauthCallbackDomainName}`,
     },
+    natAddresses,
   };
 }
 
@@ -83,11 +93,10 @@ export function resolveExposure(scope: Construct, props: MembraneEcsServicesProp
  * allow-list or the VPC's range for an internal one (the api-image services are admitted by security group).
  */
 function sources(scope: Construct, props: MembraneEcsServicesProps, exposure: MembraneExposure, internal: boolean,
-  vpc: ec2.IVpc): LoadBalancerSource[] | undefined {
+  vpc: ec2.IVpc, nat: string[]): LoadBalancerSource[] | undefined {
   const given = exposure.allowFrom?.map((peer, index) => ({ peer, description: `exposure.allowFrom[${index}]` }));
   if (internal) return given ?? [{ peer: ec2.Peer.ipv4(vpcCidr(scope, vpc)), description: 'the VPC' }];
   if (!given) return undefined;
-  const nat = natGatewayIps(vpc);
   if (nat.length === 0 && !props.settings?.baseUriInternal) {
     warn(scope, 'allowListWithoutNat', 'exposure.allowFrom limits the load balancer, and the workers call the API at its public URL '
       + '(BASE_URI_INTERNAL) through the VPC\'s NAT gateways, whose addresses this VPC does not show: add their public IPs to allowFrom.');
@@ -95,6 +104,17 @@ function sources(scope: Construct, props: MembraneEcsServicesProps, exposure: Me
   return [...given, ...nat.map((ip, index) => ({
     peer: ec2.Peer.ipv4(`${ip}/32`), description: `NAT gateway ${index + 1} (BASE_URI_INTERNAL)`, attribute: true,
   }))];
+}
+
+/** Fails on a CIDR block EC2 would refuse at deployment (ec2.Peer accepts any mask); tokens, prefix lists and groups pass. */
+function checkPeer(scope: Construct, prop: string, peer: ec2.IPeer): void {
+  const rule: { cidrIp?: string; cidrIpv6?: string } = peer.toIngressRuleConfig();
+  const bad = [rule.cidrIp && !isIpv4Cidr(rule.cidrIp) && rule.cidrIp, rule.cidrIpv6 && !isIpv6Cidr(rule.cidrIpv6) && rule.cidrIpv6]
+    .find((cidr): cidr is string => !!cidr && known(cidr));
+  if (bad) {
+    throw propError(scope, prop, `'${bad}' is not a CIDR block`,
+      'Give IPv4 blocks with octets up to 255 and a mask up to /32, e.g. ec2.Peer.ipv4(\'203.0.113.0/24\'), or IPv6 blocks with a mask up to /128.');
+  }
 }
 
 /** The VPC's range as a literal (the rule packs and readers of the template cannot resolve an attribute). */

@@ -77,7 +77,8 @@ export interface MembranePublicEdgeOptions extends MembraneInternalOptions {
   readonly oauthCallbackPaths: string[];
 
   /**
-   * Certificate covering both edge host names.
+   * Certificate covering both edge host names, in the stack's region (a load balancer only uses certificates of its own
+   * region).
    *
    * @default - a DNS-validated certificate in `domain.zone`
    */

@@ -4,20 +4,57 @@ import * as cwlogs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { MembraneFirewallMode, MembraneFirewallOptions } from './props';
-import { createLogGroup } from '../common/resources';
-import { propError, requireInteger } from '../common/validation';
+import { createLogGroup, creationUniqueSuffix } from '../common/resources';
+import { isIpv4Cidr, known, propError, requireInteger } from '../common/validation';
 
 /** Requests per 5 minutes from one IP address before the rate rule acts. */
 export const DEFAULT_RATE_LIMIT = 3000;
 
 /**
- * Rules of AWS's common rule set that legitimate Membrane traffic matches, counted instead of blocked:
- * - SizeRestrictions_BODY blocks bodies over 8 KB: connector uploads and webhook payloads are larger.
- * - CrossSiteScripting_BODY matches `<script>`-like text: connector code and integration configurations sent to the
- *   API contain JavaScript and HTML templates.
- * - GenericLFI_BODY matches `../`: relative paths in connector code and file-based integrations.
+ * Rules of AWS's common rule set that legitimate Membrane traffic on the API matches, counted instead of blocked, each with
+ * the reason. What each rule inspects: "Baseline rule groups" in the AWS WAF Developer Guide (on a load balancer the body
+ * rules see the first 8 KB only).
  */
-export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'GenericLFI_BODY'] as const;
+export const COUNTED_COMMON_RULE_REASONS: ReadonlyArray<{ readonly rule: string; readonly reason: string }> = [
+  {
+    rule: 'NoUserAgent_HEADER',
+    reason: 'blocks requests without a User-Agent header; webhook senders and the HTTP clients of third-party services do not always send one',
+  },
+  {
+    rule: 'SizeRestrictions_QUERYSTRING',
+    reason: 'blocks query strings over 2,048 bytes; OAuth callbacks carry the provider\'s `code`, the `state` and often the granted `scope`, '
+      + 'which together can be longer',
+  },
+  {
+    rule: 'SizeRestrictions_BODY',
+    reason: 'blocks bodies over 8 KB; webhook payloads, connector uploads and integration configurations are larger',
+  },
+  {
+    rule: 'GenericLFI_BODY',
+    reason: 'matches `../`; relative paths in connector code and file-based integrations',
+  },
+  {
+    rule: 'GenericRFI_QUERYARGUMENTS',
+    reason: 'matches URLs in query arguments; OAuth callbacks carry them (Google sends the granted scopes as https:// URLs)',
+  },
+  {
+    rule: 'GenericRFI_BODY',
+    reason: 'matches URLs in the body; webhook payloads and integration configurations are full of them',
+  },
+  {
+    rule: 'CrossSiteScripting_BODY',
+    reason: 'matches `<script>`-like text; connector code and integration configurations sent to the API contain JavaScript and HTML templates',
+  },
+];
+
+/** The names of the counted common rules. */
+export const COUNTED_COMMON_RULES: readonly string[] = COUNTED_COMMON_RULE_REASONS.map(r => r.rule);
+
+/**
+ * Request headers kept out of the firewall's logs: the users' bearer tokens and session cookies. Membrane's documentation
+ * names no token header of its own (API calls authenticate with `Authorization: Bearer`).
+ */
+export const REDACTED_HEADERS = ['authorization', 'cookie'] as const;
 
 /** The managed rule groups, in priority order. */
 const MANAGED_GROUPS = ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesCommonRuleSet'] as const;
@@ -29,25 +66,46 @@ export interface FirewallLogs {
   readonly encryptionKey?: kms.IKey;
 }
 
+/** Which load balancer the firewall protects. */
+export interface FirewallUse {
+  /** What the web ACL's description names. */
+  readonly subject: string;
+  /** The prop of the options, for errors. */
+  readonly prop: string;
+  /**
+   * Public addresses of the app's own NAT gateways (attributes), which the rate limit does not count: the workers' calls
+   * leave through them.
+   */
+  readonly natAddresses: string[];
+}
+
 /** What the firewall gives the load balancer. */
 export interface Firewall {
   readonly webAcl: wafv2.CfnWebACL;
   readonly logGroup: cwlogs.ILogGroup;
+  /** The addresses the rate limit does not count; none when nothing is exempt. */
+  readonly rateLimitExemptions?: wafv2.CfnIPSet;
 }
 
 /**
  * A regional web ACL for the load balancer: AWS's IP reputation list, known bad inputs and common rule set (the
- * rules that match Membrane's own traffic counted), and a rate limit per IP. COUNT mode counts every match, for a
- * first rollout. Requests are logged to a log group (names must start with `aws-waf-logs-`).
+ * rules that match Membrane's own traffic counted), and a rate limit per IP that does not count the app's own NAT
+ * gateways. COUNT mode counts every match, for a first rollout. Requests are logged, without credentials, to a log
+ * group (names must start with `aws-waf-logs-`).
  */
-export function createFirewall(scope: Construct, options: MembraneFirewallOptions, logs: FirewallLogs,
-  use: { readonly subject: string; readonly prop: string } = { subject: 'Membrane API, UI and Console', prop: 'firewall' }): Firewall {
+export function createFirewall(scope: Construct, options: MembraneFirewallOptions, logs: FirewallLogs, use: FirewallUse): Firewall {
   const construct = new Construct(scope, 'Firewall');
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   requireInteger(scope, `${use.prop}.rateLimit`, rateLimit, 10, 2_000_000_000);
   if (options.mode !== undefined && !Object.values(MembraneFirewallMode).includes(options.mode)) {
     throw propError(scope, `${use.prop}.mode`, `'${options.mode}' is not a firewall mode`,
       'Use MembraneFirewallMode.BLOCK or MembraneFirewallMode.COUNT.');
+  }
+  for (const cidr of (options.rateLimitExemptCidrs ?? []).filter(known)) {
+    if (!isIpv4Cidr(cidr, 1)) {
+      throw propError(scope, `${use.prop}.rateLimitExemptCidrs`, `'${cidr}' is not an IPv4 CIDR block with a mask from 1 to 32`,
+        'Give blocks such as \'203.0.113.7/32\' (AWS WAF IP sets take any IPv4 range but /0).');
+    }
   }
   const count = options.mode === MembraneFirewallMode.COUNT;
   const name = Names.uniqueResourceName(construct, { maxLength: 100, separator: '-' });
@@ -68,6 +126,14 @@ export function createFirewall(scope: Construct, options: MembraneFirewallOption
     overrideAction: count ? { count: {} } : { none: {} },
     visibilityConfig: visibility(`${name}-${group}`.slice(0, 128)),
   }));
+
+  const exempt = [...use.natAddresses.map(ip => `${ip}/32`), ...(options.rateLimitExemptCidrs ?? [])];
+  const rateLimitExemptions = exempt.length === 0 ? undefined : new wafv2.CfnIPSet(construct, 'RateLimitExemptions', {
+    scope: 'REGIONAL',
+    ipAddressVersion: 'IPV4',
+    addresses: exempt,
+    description: 'Sources the rate limit per IP does not count: the NAT gateways the workers call the API through',
+  });
   const webAcl = new wafv2.CfnWebACL(construct, 'WebAcl', {
     scope: 'REGIONAL',
     // AWS WAF allows only letters, digits, whitespace and +=:#@/-,. in a description (no parentheses).
@@ -79,24 +145,38 @@ export function createFirewall(scope: Construct, options: MembraneFirewallOption
       {
         name: 'RateLimitPerIp',
         priority: managed.length,
-        statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP' } },
+        statement: {
+          rateBasedStatement: {
+            limit: rateLimit,
+            aggregateKeyType: 'IP',
+            // Every worker behind a NAT gateway shares its address: counted together they would be one client.
+            scopeDownStatement: rateLimitExemptions && {
+              notStatement: { statement: { ipSetReferenceStatement: { arn: rateLimitExemptions.attrArn } } },
+            },
+          },
+        },
         action: count ? { count: {} } : { block: {} },
         visibilityConfig: visibility(`${name}-RateLimitPerIp`.slice(0, 128)),
       },
     ],
   });
 
-  // AWS WAF delivers logs only to groups named aws-waf-logs-*, and adds its own entry to the account's Logs policy.
+  // AWS WAF delivers logs only to groups named aws-waf-logs-*, and adds its own entry to the account's Logs policy. The
+  // name ends with the stack's creation id: a retained group of an earlier creation of this stack (a rolled-back
+  // first deployment, a deleted stack) would otherwise fail the deployment with "already exists".
   const stack = Stack.of(construct);
-  const logGroupName = `aws-waf-logs-${Names.uniqueResourceName(construct, { maxLength: 200, separator: '-' })}`;
+  const logGroupName = `aws-waf-logs-${Names.uniqueResourceName(construct, { maxLength: 200, separator: '-' })}-${creationUniqueSuffix(construct)}`;
+  const removalPolicy = logs.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : logs.removalPolicy;
   const logGroup = createLogGroup(construct, 'LogGroup', logs.retention, 'the web ACL\'s request logs', logs.encryptionKey,
-    logs.removalPolicy, logGroupName);
+    removalPolicy, logGroupName);
   new wafv2.CfnLoggingConfiguration(construct, 'Logging', {
     resourceArn: webAcl.attrArn,
     // The group's ARN without the `:*` that its Arn attribute ends with: AWS WAF refuses that form.
     logDestinationConfigs: [stack.formatArn({
       service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     })],
+    // SingleHeader is an untyped property in aws-cdk-lib: CloudFormation's own spelling.
+    redactedFields: REDACTED_HEADERS.map(header => ({ singleHeader: { Name: header } })),
   }).node.addDependency(logGroup);
-  return { webAcl, logGroup };
+  return { webAcl, logGroup, rateLimitExemptions };
 }

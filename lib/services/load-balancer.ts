@@ -48,6 +48,16 @@ export function createMembraneLoadBalancer(scope: Construct, props: MembraneLoad
   return loadBalancer;
 }
 
+/**
+ * Construct id of a service's target group (and its listener rule) on the main HTTPS listener. The load balancer's Scheme
+ * is create-only, so a change of `exposure` replaces the load balancer, its listeners and rules; a target group serves one
+ * load balancer only, so it must be replaced too, or the new rules cannot forward to it while the old load balancer still
+ * does. The internet-facing target groups keep the ids they always had; the internal ones get their own.
+ */
+export function targetsId(serviceId: string, internetFacing: boolean): string {
+  return internetFacing ? serviceId : `${serviceId}Internal`;
+}
+
 /** A DNS-validated certificate, `Certificate` in `scope`, for `hosts` (the first is the domain name, the others alternatives). */
 export function hostsCertificate(scope: Construct, hosts: string[], zone: route53.IHostedZone | undefined): acm.Certificate {
   return new acm.Certificate(scope, 'Certificate', {

@@ -63,6 +63,13 @@ export interface MembraneServiceProps {
   readonly route?: Route;
   /** The HTTPS listener, for the services behind the load balancer. */
   readonly listener?: elbv2.ApplicationListener;
+  /**
+   * Construct id of the target group and listener rule on `listener` (`targetsId` in load-balancer.ts: it changes with the load
+   * balancer's scheme).
+   *
+   * @default - the service's id
+   */
+  readonly targetsId?: string;
 }
 
 /**
@@ -170,7 +177,8 @@ export class MembraneService extends Construct implements IMembraneService {
     }
 
     if (behindLoadBalancer && props.listener && props.route) {
-      this.targetGroup = props.listener.addTargets(mode.id, { ...listenerRule(mode, props.route), ...this.targetGroupProps(healthPath) });
+      this.targetGroup = props.listener.addTargets(props.targetsId ?? mode.id,
+        { ...listenerRule(mode, props.route), ...this.targetGroupProps(healthPath) });
     }
   }
 
