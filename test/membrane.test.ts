@@ -2,7 +2,9 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { exampleApp } from './example-app';
 import { containerOf, membraneInputs } from './fixtures';
@@ -403,8 +405,8 @@ describeCdkTest('Membrane rejects incoherent input', () => {
 describeCdkTest('Membrane host names: each claimed once in the app', () => {
   const twoStacks = () => {
     const app = new App();
-    const env = { account: '123456789012', region: 'eu-central-1' };
-    return { first: new Stack(app, 'First', { env }), second: new Stack(app, 'Second', { env }) };
+    const where = { account: '123456789012', region: 'eu-central-1' };
+    return { first: new Stack(app, 'First', { env: where }), second: new Stack(app, 'Second', { env: where }) };
   };
 
   test('two Membranes in one app with the same zone are refused, naming both, the prop and the fix', () => {
@@ -455,8 +457,10 @@ describeCdkTest('Membrane host names: each claimed once in the app', () => {
   test('a public edge host equal to the static host is refused', () => {
     expect(() => build({
       exposure: MembraneExposure.internalWithPublicEdge({
-        webhooksDomainName: 'static.example.com', webhookPaths: ['/webhooks/*'],
-        oauthCallbackDomainName: 'oauth.example.com', oauthCallbackPaths: ['/oauth-callback'],
+        webhooksDomainName: 'static.example.com',
+        webhookPaths: ['/webhooks/*'],
+        oauthCallbackDomainName: 'oauth.example.com',
+        oauthCallbackPaths: ['/oauth-callback'],
       }),
     })).toThrow(/Test\/Membrane\/Services: invalid 'exposure.webhooksDomainName': 'static.example.com' is also claimed by Test\/Membrane \('domain.staticHost'\)/);
   });
@@ -476,5 +480,69 @@ describe('the example app (bin/) claims each host once', () => {
     expect([...prod].sort()).toEqual(['api.example.com.', 'console.example.com.', 'static.example.com.', 'ui.example.com.']);
     expect([...dev].sort()).toEqual(['membrane-dev-static.example.com.', 'membrane-dev.example.com.']);
     expect([...prod].filter(name => dev.has(name))).toEqual([]);
+  });
+});
+
+describeCdkTest('Membrane: plain JavaScript input gets the library\'s errors, not a TypeError from inside aws-cdk-lib', () => {
+  const rejected = (props: (stack: Stack) => unknown, message: RegExp) => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    let error: unknown;
+    try {
+      new Membrane(stack, 'Membrane', { ...inputs(stack), ...(props(stack) as Partial<MembraneProps>) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect(String(error)).toMatch(message);
+  };
+
+  test.each<[string, (stack: Stack) => unknown, RegExp]>([
+    ['a secret name as a string', () => ({ registryCredentials: 'membrane/registry' }),
+      /invalid 'registryCredentials': the string 'membrane\/registry' is not a Secrets Manager secret. Give the secret itself/],
+    ['an ecs.Secret where a secret goes', s => ({
+      selfHostingToken: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(s, 'T', 't')),
+    }),
+    /invalid 'selfHostingToken': an ecs.Secret \(a container's reference to a secret\) is not a Secrets Manager secret/],
+    ['auth as a plain object', () => ({ auth: { domain: 'login.example.com', clientId: 'x', clientSecret: 'y' } }),
+      /invalid 'auth': a plain object is not a MembraneAuth/],
+    ['the zone as its name', () => ({ domain: { zone: 'example.com' } }),
+      /invalid 'domain.zone': the string 'example.com' is not a hosted zone. Import it: route53.HostedZone.fromHostedZoneAttributes/],
+    ['a string where a number goes', () => ({ natGateways: '1' }), /invalid 'natGateways': the string '1' is not a number/],
+    ['a number where a Duration goes', () => ({ loadBalancerIdleTimeout: 60 }), /invalid 'loadBalancerIdleTimeout': the number 60 is not a Duration/],
+    ['a string service size', () => ({ services: { orchestrator: { memoryLimitMiB: '4096' } } }),
+      /invalid 'services.orchestrator.memoryLimitMiB': the string '4096' is not a number/],
+  ])('%s', (_name, props, message) => rejected(props, message));
+
+  test('an unknown prop warns with its name and the prop it probably is', () => {
+    const { stack } = build({ natGateway: 1, cacheOption: {}, somethingElse: true } as unknown as Partial<MembraneProps>);
+    const warnings = Annotations.fromStack(stack).findWarning('/Test/Membrane', Match.stringLikeRegexp('membrane-cdk:unknownProp'))
+      .map(w => String(w.entry.data));
+    expect(warnings).toEqual([
+      expect.stringMatching(/'natGateway' is not a prop of Membrane and is ignored. Did you mean 'natGateways'\?/),
+      expect.stringMatching(/'cacheOption' is not a prop of Membrane and is ignored. Did you mean 'cacheOptions'\?/),
+      expect.stringMatching(/'somethingElse' is not a prop of Membrane and is ignored. See MembraneProps/),
+    ]);
+  });
+});
+
+describeCdkTest('Membrane tags AWS would refuse', () => {
+  const tags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`tag-${i}`, 'x']));
+  const membrane = (props: Partial<MembraneProps>) => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    return () => new Membrane(stack, 'Membrane', { ...inputs(stack), ...props });
+  };
+
+  test('more than 47 tags: AWS allows 50 per resource and aws-cdk-lib puts 3 of its own on the subnets', () => {
+    expect(membrane({ tags: tags(48) })).toThrow(/invalid 'tags': 48 tags are more than 47: AWS allows 50 per resource/);
+    expect(membrane({ tags: tags(47) })).not.toThrow();
+  });
+
+  test.each<[string, { [key: string]: string }, RegExp]>([
+    ['a key of 129 characters', { ['k'.repeat(129)]: 'x' }, /invalid 'tags.k+': the key 'k+' is 129 characters long, not 1 to 128/],
+    ['a value of 257 characters', { team: 'v'.repeat(257) }, /invalid 'tags.team': the value 'v{40}...' is 257 characters long, more than 256/],
+    ['an empty key', { '': 'x' }, /invalid 'tags.': the key '' is 0 characters long, not 1 to 128/],
+    ['a value that is not a string (JavaScript)', { team: 7 as unknown as string }, /invalid 'tags.team': the number 7 is not a string/],
+  ])('%s', (_name, given, message) => {
+    expect(membrane({ tags: given })).toThrow(message);
   });
 });

@@ -1,3 +1,4 @@
+import { CfnParameter } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneNetwork, MembraneNetworkProps } from '../lib';
@@ -74,9 +75,32 @@ describeCdkTest('MembraneNetwork', () => {
     ['one AZ', { maxAzs: 1 }, /invalid 'maxAzs': 1 is not a whole number from 2 to 3/],
     ['no NAT gateway', { natGateways: 0 }, /invalid 'natGateways': 0 is not a whole number from 1 to 2/],
     ['more NAT gateways than AZs', { natGateways: 3 }, /invalid 'natGateways'/],
+    ['a CIDR that is not one', { cidr: 'abc' }, /invalid 'cidr': 'abc' is not an IPv4 CIDR block/],
+    ['a CIDR of three octets', { cidr: '10.0.0/16' }, /invalid 'cidr': '10.0.0\/16' is not an IPv4 CIDR block/],
+    ['an octet above 255', { cidr: '10.256.0.0/16' }, /invalid 'cidr': '10.256.0.0\/16' is not an IPv4 CIDR block/],
+    ['a /33 mask', { cidr: '10.0.0.0/33' }, /invalid 'cidr': \/33 is not a VPC size. A VPC's mask is \/16 to \/28/],
+    ['a /8 mask, larger than a VPC', { cidr: '10.0.0.0/8' }, /invalid 'cidr': \/8 is not a VPC size/],
+    ['host bits set', { cidr: '10.0.0.1/16' }, /invalid 'cidr': '10.0.0.1\/16' has host bits set.*Give the network address: '10.0.0.0\/16'/],
+    ['a range too small for the subnets of 2 AZs', { cidr: '10.0.0.0/19' },
+      /invalid 'cidr': \/19 has 8192 addresses, too few for the subnets of 2 Availability Zones \(public \/24, app \/20, data \/24 in each\). Give a \/18/],
+    ['a /18 with 3 AZs', { cidr: '10.0.0.0/18', maxAzs: 3 }, /invalid 'cidr': \/18 has 16384 addresses, too few .* 3 Availability Zones.*Give a \/17/],
+    ['a string NAT gateway count (JavaScript)', { natGateways: '1' as unknown as number }, /invalid 'natGateways': the string '1' is not a number/],
   ])('rejects %s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
+
+  test('a range known only at deploy time is refused: the subnets are carved at synth time', () => {
+    const own = testStack();
+    expect(() => new MembraneNetwork(own, 'Network', { cidr: new CfnParameter(own, 'Cidr').valueAsString }))
+      .toThrow(/invalid 'cidr': a range known only at deploy time cannot be split into subnets at synth time/);
+  });
+
+  test.each([['10.0.0.0/18', 2], ['172.16.0.0/17', 3]] as const)('the smallest ranges that hold the subnets synthesize: %s with %d AZs',
+    (cidr, maxAzs) => {
+      const t = build({ cidr, maxAzs }).template;
+      t.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: cidr });
+      t.resourceCountIs('AWS::EC2::Subnet', 3 * maxAzs);
+    });
 });
 
 describeCdkTest('MembraneNetwork VPC endpoints', () => {

@@ -1112,8 +1112,67 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
       /invalid 'loadBalancerIdleTimeout': 1 second 500 millis is not a whole number of seconds from 1 to 4000/],
     ['a load balancer idle timeout above 4000 s', { loadBalancerIdleTimeout: Duration.hours(2) }, /invalid 'loadBalancerIdleTimeout'/],
     ['a negative 5xx threshold', { http5xxAlarmThreshold: -1 }, /invalid 'http5xxAlarmThreshold': -1 is outside 0 to 1000000/],
+    ['a first retry delay above the default maximum (30 s)', { settings: { startupCheckRetryDelay: Duration.seconds(40) } },
+      /invalid 'settings.startupCheckRetryDelay': 40 seconds is above startupCheckMaxRetryDelay 30 seconds \(its default\).*Raise settings.startupCheckMaxRetryDelay/],
+    ['a maximum retry delay below the default first delay (2 s)', { settings: { startupCheckMaxRetryDelay: Duration.seconds(1) } },
+      /invalid 'settings.startupCheckMaxRetryDelay': 1 second is below startupCheckRetryDelay 2 seconds \(its default\)/],
+    ['a retry delay in fractions of a millisecond', { settings: { startupCheckRetryDelay: Duration.millis(1.5) } },
+      /invalid 'settings.startupCheckRetryDelay': 1.5 millis is not a whole number of milliseconds/],
+    ['a 1 ms MongoDB server-selection timeout', { settings: { mongoServerSelectionTimeout: Duration.millis(1) } },
+      /invalid 'settings.mongoServerSelectionTimeout': 1 milli is shorter than 1 second.*at least Duration.seconds\(1\); "Self-hosting" recommends/],
+    ['a MongoDB idle time in fractions of a millisecond', { settings: { mongoMaxIdleTime: Duration.millis(0.5) } },
+      /invalid 'settings.mongoMaxIdleTime': 0.5 millis is not a whole number of milliseconds/],
+    ['an empty health check command', { services: { orchestrator: { healthCheckCommand: [] } } },
+      /invalid 'services.orchestrator.healthCheckCommand': \[\] runs no command, so the check would never pass/],
+    ['a health check command of CMD-SHELL and a blank', { services: { customCodeRunner: { healthCheckCommand: ['CMD-SHELL', ' '] } } },
+      /invalid 'services.customCodeRunner.healthCheckCommand': \["CMD-SHELL"," "\] runs no command/],
+    ['a health check command on the API, which the load balancer checks', { services: { api: { healthCheckCommand: ['CMD', 'true'] } } },
+      /invalid 'services.api.healthCheckCommand': api is behind the load balancer/],
   ])('%s', (_name, props, message) => {
     expect(() => buildServices(props)).toThrow(message);
+  });
+
+  test.each<[string, (stack: Stack) => Partial<MembraneEcsServicesProps>, RegExp]>([
+    ['a secret name as a string (JavaScript)', () => ({ jwtSecret: 'membrane/jwt' as unknown as secretsmanager.ISecret }),
+      /invalid 'jwtSecret': the string 'membrane\/jwt' is not a Secrets Manager secret. Give the secret itself: secretsmanager.Secret.fromSecretNameV2/],
+    ['an ecs.Secret where a secret goes (JavaScript)', s => ({
+      mongoUri: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(s, 'M', 'membrane/mongo')) as unknown as secretsmanager.ISecret,
+    }), /invalid 'mongoUri': an ecs.Secret \(a container's reference to a secret\) is not a Secrets Manager secret/],
+    ['the Auth0 client secret as a string (JavaScript)', () => ({
+      auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'x', clientSecret: 'membrane/auth0' as unknown as secretsmanager.ISecret }),
+    }), /invalid 'auth.clientSecret': the string 'membrane\/auth0' is not a Secrets Manager secret/],
+    ['auth as a plain object (JavaScript)', () => ({ auth: { domain: 'login.example.com', clientId: 'x' } as unknown as MembraneAuth }),
+      /invalid 'auth': a plain object is not a MembraneAuth. Use MembraneAuth.auth0/],
+    ['the zone as its name (JavaScript)', () => ({
+      domain: {
+        zone: 'example.com' as never, apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com',
+      },
+    }), /invalid 'domain.zone': the string 'example.com' is not a hosted zone. Import it: route53.HostedZone.fromHostedZoneAttributes/],
+    ['a string where a number goes (JavaScript)', () => ({ services: { api: { cpu: '1024' as unknown as number } } }),
+      /invalid 'services.api.cpu': the string '1024' is not a number/],
+    ['a string count (JavaScript)', () => ({ services: { ui: { desiredCount: '2' as unknown as number } } }),
+      /invalid 'services.ui.desiredCount': the string '2' is not a number/],
+    ['milliseconds as a number where a Duration goes (JavaScript)', () => ({
+      settings: { mongoServerSelectionTimeout: 60000 as unknown as Duration },
+    }),
+    /invalid 'settings.mongoServerSelectionTimeout': the number 60000 is not a Duration/],
+    ['an encryption key of another region', s => ({
+      encryptionKey: kms.Key.fromKeyArn(s, 'Imported', 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555'),
+    }), /invalid 'encryptionKey': the key is in us-east-1, but KMS keys are regional .* in eu-central-1. Give a key of eu-central-1/],
+    ['an asymmetric key', s => ({ encryptionKey: new kms.Key(s, 'Signing', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.SIGN_VERIFY }) }),
+      /invalid 'encryptionKey': the key is a RSA_2048 key, but S3, Secrets Manager, CloudWatch Logs and ElastiCache encrypt with symmetric/],
+    ['an HMAC key', s => ({ encryptionKey: new kms.Key(s, 'Mac', { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC }) }),
+      /invalid 'encryptionKey': the key is a HMAC_256 key/],
+  ])('%s', (_name, props, message) => {
+    const stack = testStack();
+    let error: unknown;
+    try {
+      buildServices(props(stack), stack);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect(String(error)).toMatch(message);
   });
 
   test('a host another MembraneEcsServices of the app creates records for is refused, naming both', () => {

@@ -2,6 +2,7 @@ import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { buildServices, membraneInputs } from './fixtures';
 import { testStack } from './nag';
@@ -135,6 +136,30 @@ describe('token-valued props are accepted as they are', () => {
         domain: {
           ...inputs.domain,
           uiHost: str(s, 'UiHost'),
+          staticCertificate: acm.Certificate.fromCertificateArn(s, 'Static', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+        },
+      });
+    }],
+    ['start-up delays and Mongo timeouts, each given alone', s => buildServices({
+      settings: {
+        startupCheckRetryDelay: Duration.millis(num(s, 'FirstDelay')),
+        mongoServerSelectionTimeout: Duration.millis(num(s, 'MongoSelection')),
+        mongoMaxIdleTime: Duration.millis(num(s, 'MongoIdle')),
+      },
+    }, s)],
+    ['an encryption key imported from an ARN parameter', s => buildServices({
+      encryptionKey: kms.Key.fromKeyArn(s, 'ImportedKey', str(s, 'KeyArn')),
+    }, s)],
+    ['a health check command with a parameter in it', s => buildServices({
+      services: { orchestrator: { healthCheckCommand: ['CMD-SHELL', str(s, 'Check')] } },
+    }, s)],
+    ['Membrane tag values', s => {
+      const inputs = membraneInputs(s);
+      new Membrane(s, 'Membrane', {
+        ...inputs,
+        tags: { team: str(s, 'Team') },
+        domain: {
+          ...inputs.domain,
           staticCertificate: acm.Certificate.fromCertificateArn(s, 'Static', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
         },
       });

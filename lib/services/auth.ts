@@ -2,7 +2,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { MembraneEnvironmentContract } from '../common/environment';
-import { known, warnOnSuffixLikeSecretName } from '../common/validation';
+import { known, requireSecrets, warnOnSuffixLikeSecretName } from '../common/validation';
 
 /**
  * Auth0 settings ("Self-hosting": Single-page Application; callback URL and web origin = the Console URL).
@@ -90,6 +90,7 @@ class Auth0 extends MembraneAuth {
 
   public bind(scope: Construct): MembraneAuthConfig {
     const { domain, clientId, clientSecret } = this.settings;
+    requireSecrets(scope, { 'auth.clientSecret': clientSecret });
     warnOnSuffixLikeSecretName(scope, 'auth0.clientSecret', clientSecret);
     return {
       engine: {
@@ -121,6 +122,7 @@ class UsernamePassword extends MembraneAuth {
 
   public bind(scope: Construct): MembraneAuthConfig {
     const { host, port, user, password, emailFrom } = this.smtp;
+    requireSecrets(scope, { 'auth.password': password });
     warnOnSuffixLikeSecretName(scope, 'usernamePassword.password', password);
     const fromSecret = user === undefined;
     return {

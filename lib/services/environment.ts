@@ -117,7 +117,7 @@ export function nodeHeapMiB(memoryMiB: number): number | undefined {
  */
 export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings, keepAliveMs: string,
   heapMiB?: number): { [name: string]: string } {
-  const heap = heapMiB === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapMiB}` };
+  const heap: { [name: string]: string } = heapMiB === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapMiB}` };
   switch (mode.key) {
     case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: keepAliveMs, KEEPALIVE_TIMEOUT_MS: keepAliveMs, ...heap };
     case 'queuedTasksWorker': return {

@@ -60,7 +60,8 @@ export interface MembraneServiceOptions extends MembraneExtraEnvironment {
 
   /**
    * Container health check command, for the services that are not behind the load balancer (the workers,
-   * orchestrator and custom code runner). It runs every 30 s with a 5 s timeout, 3 retries, and 5 minutes to
+   * orchestrator and custom code runner); refused for the API, UI and Console, whose health the load balancer checks,
+   * and when it runs no command. It runs every 30 s with a 5 s timeout, 3 retries, and 5 minutes to
    * start (ECS's maximum).
    *
    * @default - `node -e "fetch('http://127.0.0.1:5000<health path>')..."`: an HTTP GET of the service's health path

@@ -2,6 +2,8 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { MembraneAuth } from './auth';
+import { STARTUP_DEFAULTS } from './defaults';
 import { isFargateSize, modeOf, ModeSpec } from './modes';
 import { MembraneExtraEnvironment, MembraneServiceOptions } from './options';
 import { MembraneEcsServicesProps } from './props';
@@ -10,8 +12,12 @@ import { MembraneRegistry, MembraneVersion } from './version';
 import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../common/constants';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 import {
-  known, propError, requireInteger, requireOrdered, requireProps, requireRange, warn, warnOnSuffixLikeSecretName,
+  describeValue, known, propError, requireDurations, requireHostedZone, requireInteger, requireNumber, requireOrdered, requireProps, requireRange,
+  requireSecrets, requireUsableKey, requireWholeDuration, warn, warnOnSuffixLikeSecretName,
 } from '../common/validation';
+
+/** The shortest MONGO_SERVER_SELECTION_TIMEOUT_MS accepted: one second. */
+const MIN_MONGO_SELECTION_MS = 1000;
 
 /** Values that are credentials whatever their variable is called. */
 const CREDENTIAL_VALUES = [
@@ -31,6 +37,17 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
     throw propError(scope, 'version', `${JSON.stringify(props.version)} is not a MembraneVersion`,
       "Use MembraneVersion.of('2026-01-14') (a plain string gives no image tag).");
   }
+  requireAuth(scope, props.auth);
+  requireSecrets(scope, {
+    registryCredentials: props.registryCredentials,
+    mongoUri: props.mongoUri,
+    selfHostingToken: props.selfHostingToken,
+    jwtSecret: props.jwtSecret,
+    encryptionSecret: props.encryptionSecret,
+  });
+  requireHostedZone(scope, 'domain.zone', props.domain.zone);
+  requireDurations(scope, { loadBalancerIdleTimeout: props.loadBalancerIdleTimeout });
+  requireUsableKey(scope, 'encryptionKey', props.encryptionKey);
   for (const prop of ['registryCredentials', 'mongoUri', 'selfHostingToken', 'jwtSecret', 'encryptionSecret'] as const) {
     warnOnSuffixLikeSecretName(scope, prop, props[prop]);
   }
@@ -169,6 +186,9 @@ export function validateServiceOptions(scope: Construct, serviceScope: Construct
   size: { cpu: number; memoryLimitMiB: number; desiredCount: number }): void {
   const { cpu, memoryLimitMiB, desiredCount } = size;
   const prop = `services.${mode.key}`;
+  requireNumber(scope, `${prop}.cpu`, cpu, mode.size.cpu);
+  requireNumber(scope, `${prop}.memoryLimitMiB`, memoryLimitMiB, mode.size.memoryMiB);
+  validateHealthCheckCommand(scope, mode, options.healthCheckCommand);
   if (known(cpu) && known(memoryLimitMiB) && !isFargateSize(cpu, memoryLimitMiB)) {
     throw propError(scope, `${prop}.cpu/memoryLimitMiB`, `${cpu} CPU units with ${memoryLimitMiB} MiB is not a Fargate task size`,
       'See the Fargate task size table; e.g. 512 CPU allows 1024-4096 MiB, 1024 CPU allows 2048-8192 MiB.');
@@ -221,6 +241,19 @@ export function checkedExtras(scope: Construct, mode: ModeSpec, options: Membran
 
 /** Cross-field checks of the application settings. */
 export function validateSettings(scope: Construct, settings: MembraneApplicationSettings): void {
+  requireDurations(scope, {
+    'settings.mongoServerSelectionTimeout': settings.mongoServerSelectionTimeout,
+    'settings.mongoMaxIdleTime': settings.mongoMaxIdleTime,
+    'settings.startupCheckRetryDelay': settings.startupCheckRetryDelay,
+    'settings.startupCheckMaxRetryDelay': settings.startupCheckMaxRetryDelay,
+    'settings.maxQueuedTasksProcessTime': settings.maxQueuedTasksProcessTime,
+  });
+  // "Self-hosting": MongoDB's own default is 30 s and 60 s is recommended where start-up name resolution is slow; below a
+  // second, no server is ever selected and the start-up check fails at every retry.
+  requireWholeDuration(scope, 'settings.mongoServerSelectionTimeout', settings.mongoServerSelectionTimeout, 'milliseconds', MIN_MONGO_SELECTION_MS,
+    'MONGO_SERVER_SELECTION_TIMEOUT_MS must leave time to find a server: give at least Duration.seconds(1); "Self-hosting" recommends '
+    + 'Duration.seconds(60) in containers (MongoDB\'s default is 30 s).');
+  requireWholeDuration(scope, 'settings.mongoMaxIdleTime', settings.mongoMaxIdleTime, 'milliseconds');
   const external = settings.connectionCredentialsStorage === MembraneCredentialsStorage.EXTERNAL_API;
   if (external && !settings.connectionCredentialsEndpointUrl) {
     throw propError(scope, 'settings.connectionCredentialsEndpointUrl', 'it is required when connectionCredentialsStorage is EXTERNAL_API',
@@ -244,12 +277,7 @@ export function validateSettings(scope: Construct, settings: MembraneApplication
   requireOrdered(scope, 'settings.mongoMinPoolSize', settings.mongoMinPoolSize, 'mongoMaxPoolSize', settings.mongoMaxPoolSize,
     'Keep the minimum pool size at or below the maximum.');
   requireInteger(scope, 'settings.startupCheckRetries', settings.startupCheckRetries, 0, 100);
-  const first = settings.startupCheckRetryDelay;
-  const most = settings.startupCheckMaxRetryDelay;
-  if (first && most && !first.isUnresolved() && !most.isUnresolved() && first.toMilliseconds() > most.toMilliseconds()) {
-    throw propError(scope, 'settings.startupCheckRetryDelay', `${first.toHumanString()} is above startupCheckMaxRetryDelay ${most.toHumanString()}`,
-      'The first delay of the back-off must not exceed its cap ("Self-hosting on AWS": 2 s and 30 s).');
-  }
+  validateStartupDelays(scope, settings);
   const processTime = settings.maxQueuedTasksProcessTime;
   if (processTime && !processTime.isUnresolved() && (processTime.toMilliseconds() % 1000 !== 0 || processTime.toMilliseconds() < 1000)) {
     throw propError(scope, 'settings.maxQueuedTasksProcessTime', `${processTime.toHumanString()} is not a whole number of seconds`,
@@ -265,5 +293,55 @@ export function validateSettings(scope: Construct, settings: MembraneApplication
   if (skip.length > 0) {
     warn(scope, 'skipStartupChecks', `Start-up checks skipped (${skip.join(',')}): "Self-hosting on AWS" calls this a last resort; prefer longer `
       + 'retries.');
+  }
+}
+
+/** Fails unless `auth` is a `MembraneAuth` (a plain object of Auth0 or SMTP settings is not one). */
+export function requireAuth(scope: Construct, auth: unknown): void {
+  if (auth instanceof MembraneAuth) return;
+  throw propError(scope, 'auth', `${describeValue(auth)} is not a MembraneAuth`,
+    'Use MembraneAuth.auth0({ domain, clientId, clientSecret }) or MembraneAuth.usernamePassword({ host, password, emailFrom }).');
+}
+
+/**
+ * The start-up back-off ("Self-hosting on AWS": first delay 2 s, cap 30 s): whole milliseconds, and the first delay not
+ * above the cap, also when only one of the two is given (the other then has its default).
+ */
+function validateStartupDelays(scope: Construct, settings: MembraneApplicationSettings): void {
+  requireWholeDuration(scope, 'settings.startupCheckRetryDelay', settings.startupCheckRetryDelay, 'milliseconds', 1);
+  requireWholeDuration(scope, 'settings.startupCheckMaxRetryDelay', settings.startupCheckMaxRetryDelay, 'milliseconds', 1);
+  const first = settings.startupCheckRetryDelay ?? STARTUP_DEFAULTS.retryDelay;
+  const most = settings.startupCheckMaxRetryDelay ?? STARTUP_DEFAULTS.maxRetryDelay;
+  if (first.isUnresolved() || most.isUnresolved() || first.toMilliseconds() <= most.toMilliseconds()) return;
+  const fix = 'The first delay of the back-off must not exceed its cap ("Self-hosting on AWS": 2 s and 30 s).';
+  if (settings.startupCheckRetryDelay) {
+    const cap = settings.startupCheckMaxRetryDelay ? '' : ' (its default)';
+    throw propError(scope, 'settings.startupCheckRetryDelay',
+      `${first.toHumanString()} is above startupCheckMaxRetryDelay ${most.toHumanString()}${cap}`,
+      settings.startupCheckMaxRetryDelay ? fix : `${fix} Raise settings.startupCheckMaxRetryDelay with it, or lower this.`);
+  }
+  throw propError(scope, 'settings.startupCheckMaxRetryDelay', `${most.toHumanString()} is below startupCheckRetryDelay ${first.toHumanString()} `
+    + '(its default)', `${fix} Lower settings.startupCheckRetryDelay with it, or raise this.`);
+}
+
+/**
+ * A container health check command: ECS runs it for the services not behind the load balancer. An empty command (or
+ * `CMD` / `CMD-SHELL` alone) never succeeds, so ECS would replace every task; on a service behind the load balancer it
+ * would be silently ignored (the load balancer checks its health path).
+ */
+function validateHealthCheckCommand(scope: Construct, mode: ModeSpec, command: string[] | undefined): void {
+  if (command === undefined) return;
+  const prop = `services.${mode.key}.healthCheckCommand`;
+  if (mode.exposure === 'public-alb') {
+    throw propError(scope, prop, `${mode.name} is behind the load balancer, whose health check of its path decides, so the command would be ignored`,
+      'Remove it; container health check commands apply to the workers, the orchestrator and the custom code runner.');
+  }
+  if (!Array.isArray(command)) {
+    throw propError(scope, prop, `${describeValue(command)} is not a list of strings`, 'Give e.g. [\'CMD-SHELL\', \'curl -f http://localhost:5000/ || exit 1\'].');
+  }
+  const args = ['CMD', 'CMD-SHELL'].includes(command[0]) ? command.slice(1) : command;
+  if (!args.some(arg => !known(arg) || (typeof arg === 'string' && arg.trim() !== ''))) {
+    throw propError(scope, prop, `${JSON.stringify(command)} runs no command, so the check would never pass and ECS would replace every task`,
+      'Give [\'CMD\', <program>, <args>...] or [\'CMD-SHELL\', \'<shell command>\'], or leave it out for the default HTTP check.');
   }
 }
