@@ -1,5 +1,6 @@
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { awscdk, javascript, JsonFile } from 'projen';
+import { ReleaseTrigger } from 'projen/lib/release';
 
 // Versions proven to work together offline (see docs/toolchain.md).
 const CDK_VERSION = '2.257.0';
@@ -33,7 +34,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   entrypoint: 'out/index.js',
   testdir: 'test',
   sampleCode: false,
-  eslintOptions: { dirs: ['lib'], devdirs: ['test', 'bin', 'integ', 'bench', 'projenrc', '.projenrc.ts'] },
+  eslintOptions: { dirs: ['lib'], devdirs: ['test', 'bin', 'integ', 'bench', 'upgrade', 'projenrc', '.projenrc.ts'] },
 
   jestOptions: {
     jestVersion: '^30',
@@ -50,9 +51,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsJestOptions: {},
 
-  // CI runs .ci/run on a clean clone; no hosted workflows or release automation here.
+  // CI runs .ci/run on a clean clone; no hosted workflows. Releases are cut by hand and offline: `npx projen release`
+  // bumps the 0.x version from the conventional commits (commit-and-tag-version), builds, writes CHANGELOG.md, refreshes
+  // the upgrade-check baseline, commits and tags; nothing is pushed or published (docs/upgrading.md).
   github: false,
-  release: false,
+  release: true,
+  releaseTrigger: ReleaseTrigger.manual({ changelog: false, gitPushCommand: '' }),
+  majorVersion: 0,
+  // commit-and-tag-version keeps 0.x (a breaking change bumps the minor version). The first release is 0.1.0, not 0.0.0,
+  // and migration notes under "Unreleased" in CHANGELOG.md make a release at least minor (upgrade/release.ts).
+  nextVersionCommand: 'TS_NODE_TRANSPILE_ONLY=true ts-node upgrade/release.ts next-version',
+  // commit-and-tag-version 13 (projen's default) needs Node 22; 12 runs on the Node 20 this project supports.
+  bumpPackage: 'commit-and-tag-version@^12',
   depsUpgrade: false,
   pullRequestTemplate: false,
   buildWorkflow: false,
@@ -69,6 +79,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Optional for consumers (MembraneMongo.atlas loads it only when called): see README "MongoDB in the same deployment".
     'awscdk-resources-mongodbatlas@4.0.0',
     'ts-node',
+    // The template diff of the CDK CLI (which property changes replace a resource): `npx projen upgrade-check` and the
+    // packaged membrane-upgrade-check, which loads it from the consumer's devDependencies (docs/upgrading.md).
+    '@aws-cdk/cloudformation-diff@2.187.5',
   ],
   // Integ snapshots get copies of aws-cdk-lib's and integ-tests-alpha's handler code (up to 2 MB of npm code): not
   // ours to commit, and integ-runner's offline check compares templates, not asset contents.
@@ -101,7 +114,7 @@ new JsonFile(project, 'cdk.json', {
     context: CURRENTLY_RECOMMENDED_FLAGS,
   },
 });
-for (const dir of ['bin', 'integ', 'bench']) {
+for (const dir of ['bin', 'integ', 'bench', 'upgrade']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -111,7 +124,7 @@ for (const dir of ['bin', 'integ', 'bench']) {
     },
   });
 }
-project.npmignore?.exclude('/bin/', '/integ/', '/bench/', '/cdk.json', '/cdk.out/', '/.ci/', '/docs/', '/tsconfig.typecheck.json');
+project.npmignore?.exclude('/bin/', '/integ/', '/bench/', '/upgrade/', '/cdk.json', '/cdk.out/', '/.ci/', '/docs/', '/tsconfig.typecheck.json');
 
 // Offline integ snapshot check: re-synthesizes integ/integ.*.ts and compares with the committed snapshots.
 // Integ files are type-checked by the typecheck task; ts-node only transpiles them, which is 3x faster.
@@ -134,7 +147,7 @@ new JsonFile(project, 'tsconfig.typecheck.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { noEmit: true, rootDir: '.' },
-    include: ['lib/**/*.ts', 'test/**/*.ts', 'bin/**/*.ts', 'integ/**/*.ts', 'bench/**/*.ts'],
+    include: ['lib/**/*.ts', 'test/**/*.ts', 'bin/**/*.ts', 'integ/**/*.ts', 'bench/**/*.ts', 'upgrade/**/*.ts'],
     exclude: ['node_modules', 'test/consumer-app'],
   },
 });
@@ -164,6 +177,28 @@ project.testTask.spawn(project.addTask('test:consumer', {
   description: 'Install the packed library into a fresh CDK app and check its snapshot is deterministic (needs compile)',
   exec: 'bash test/consumer-app/run.sh',
 }));
+
+// Upgrade guard (docs/upgrading.md): the example app's templates against the last release's (upgrade/baseline/), with the
+// CDK CLI's template diff; fails when a stateful resource would be replaced or removed without a changelog entry.
+// The baseline is written by the release, never by hand: review the release commit, not these files.
+project.gitattributes.addAttributes('/upgrade/baseline/*.template.json', 'linguist-generated');
+const upgradeCheck = project.addTask('upgrade-check', {
+  description: 'List the resources an upgrade from the last release replaces or removes; fail on a stateful one without a changelog entry',
+  env: { TS_NODE_TRANSPILE_ONLY: 'true' },
+  exec: 'ts-node upgrade/check.ts',
+  receiveArgs: true,
+});
+project.testTask.spawn(upgradeCheck);
+// The same comparison for consumers, against their last deployed template: `npx membrane-upgrade-check --old ... --new ...`.
+project.addBins({ 'membrane-upgrade-check': 'out/upgrade/cli.js' });
+// Last step of `npx projen release`, before the tag: the release's CHANGELOG.md section (commit-and-tag-version's
+// sections plus the notes under "Unreleased"), the example app's templates as the next baseline, one release commit.
+const releaseCommit = project.addTask('release:commit', {
+  description: 'Release step: CHANGELOG.md section, upgrade-check baseline and the chore(release) commit (run by `release`)',
+  env: { TS_NODE_TRANSPILE_ONLY: 'true' },
+  exec: 'ts-node upgrade/release.ts commit',
+});
+project.tasks.tryFind('publish:git')!.prependSpawn(releaseCommit);
 
 project.addTask('synth:example', {
   description: 'Synthesize the example app in bin/',

@@ -1,4 +1,6 @@
 // A consumer's snapshot test: the library as installed from its npm tarball, minimal props.
+const { writeFileSync } = require('fs');
+const { join } = require('path');
 const { App, Stack } = require('aws-cdk-lib');
 const { Annotations, Match, Template } = require('aws-cdk-lib/assertions');
 const route53 = require('aws-cdk-lib/aws-route53');
@@ -7,7 +9,8 @@ const { Membrane, MembraneAuth, MembraneVersion } = require('@org/membrane-cdk')
 
 /** The README's minimal Membrane in a stack of `region`. */
 function minimalMembrane(region, domainOptions = {}) {
-  const app = new App();
+  // Construct paths in the template, as `cdk synth` writes them (the upgrade check names resources by them).
+  const app = new App({ context: { 'aws:cdk:enable-path-metadata': true } });
   const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region } });
   const secret = (name) => secretsmanager.Secret.fromSecretNameV2(stack, name.replace(/\W/g, ''), name);
   new Membrane(stack, 'Membrane', {
@@ -25,7 +28,10 @@ function minimalMembrane(region, domainOptions = {}) {
 test('Membrane with minimal props synthesizes the same template every time, without warnings', () => {
   const stack = minimalMembrane('us-east-1');
   Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
-  expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+  const template = Template.fromStack(stack).toJSON();
+  expect(template).toMatchSnapshot();
+  // For the upgrade check in run.sh: this template on the lowest and on the newest aws-cdk-lib.
+  writeFileSync(join(__dirname, 'Consumer.template.json'), JSON.stringify(template, undefined, 1));
 });
 
 // Outside us-east-1 the static files' certificate is made in a companion stack in us-east-1, whose ARN crosses regions

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Consumer experience check: pack the library and install the tarball into fresh CDK apps, one on the lowest
 # and one on the newest aws-cdk-lib, constructs and cdk-nag inside the peer ranges; each runs a consumer's jest
-# snapshot test twice in separate processes (deterministic synth, no warnings).
+# snapshot test twice in separate processes (deterministic synth, no warnings). Then the tarball's upgrade check
+# (membrane-upgrade-check) runs once on a clean upgrade and once on a replaced bucket.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 [ -f "$repo/out/index.js" ] && [ -f "$repo/.jsii" ] || { echo "compile first (npx projen compile)"; exit 1; }
@@ -40,7 +41,7 @@ echo "consumer snapshots written and matched on both ends of the peer range"
 # aws-cdk-lib (an older CLI refuses its cloud assembly). `cdk synth` fails on any unacknowledged finding.
 app="$work/newest"
 cp "$repo/test/consumer-app/app/app.ts" "$repo/test/consumer-app/app/tsconfig.json" "$app/"
-(cd "$app" && npm install --no-audit --no-fund --loglevel=error "aws-cdk@^2" >/dev/null)
+(cd "$app" && npm install --no-audit --no-fund --loglevel=error "aws-cdk@^2" "@aws-cdk/cloudformation-diff@$(peer @aws-cdk/cloudformation-diff)" >/dev/null)
 "$repo/node_modules/.bin/tsc" -p "$app/tsconfig.json"
 # aws-cdk-lib also validates the templates against the CloudFormation schemas (e.g. a WAF description with
 # parentheses, which fails the deployment): any such finding fails the check.
@@ -53,3 +54,23 @@ if grep -q "Template validation found issues" "$work/synth.log"; then
 fi
 test -s "$app/cdk.out/Membrane.template.json"
 echo "strict TypeScript consumer synthesized with the rule packs attached: $(cd "$app" && ./node_modules/.bin/cdk --version)"
+
+# The upgrade check a consumer's CI runs (docs/upgrading.md), from the tarball's membrane-upgrade-check command: the
+# template the pinned app made stands for the one deployed last. A clean upgrade (aws-cdk-lib from the lowest to the
+# newest version) must pass; a replaced bucket (a BucketName set) must fail and name the bucket.
+check="$app/node_modules/.bin/membrane-upgrade-check"
+"$check" --old "$work/pinned/Consumer.template.json" --new "$app/Consumer.template.json"
+node -e "
+  const t = require('$app/Consumer.template.json');
+  const [id, bucket] = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket' && /TmpBucket/.test(r.Metadata['aws:cdk:path']));
+  bucket.Properties.BucketName = 'membrane-tmp-renamed';
+  require('fs').mkdirSync('$work/next');
+  require('fs').writeFileSync('$work/next/Consumer.template.json', JSON.stringify(t));
+  console.log('replacing ' + id);"
+set +e
+"$check" --old "$work/pinned/Consumer.template.json" --new "$work/next/Consumer.template.json" | tee "$work/upgrade-check.log"
+status="${PIPESTATUS[0]}"
+set -e
+test "$status" -eq 1 || { echo "the upgrade check should have failed on the replaced bucket (exit $status)" >&2; exit 1; }
+grep -q 'AWS::S3::Bucket replaced, Consumer/Membrane/Storage/TmpBucket' "$work/upgrade-check.log"
+echo "upgrade check from the tarball: a clean upgrade passed, a replaced bucket failed naming it"
