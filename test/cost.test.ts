@@ -1,28 +1,62 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { CostItem, costOf, costTable, exampleCosts, PRICES, total } from '../bench/cost';
+import { Duration } from 'aws-cdk-lib';
+import {
+  CostItem, costOf, costTable, emfOf, exampleCosts, GLOBAL_PRICES, KNOWN_REGIONS, pricesOf, REGION_PRICES, scaleOutOf, SOURCES, total,
+} from '../bench/cost';
+import { productionTemplate } from '../bench/scaling/run';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const item = (items: CostItem[], name: string) => items.find(i => i.item === name)!;
 
 describe('the cost script (npx projen cost)', () => {
   const costs = exampleCosts();
-  const item = (items: CostItem[], name: string) => items.find(i => i.item === name)!;
+  const eu = REGION_PRICES['eu-central-1'];
 
-  test('the README shows the current table', () => {
+  test('the README shows the current table, naming the region it priced', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8');
+    expect(costTable(costs)).toMatch(/^\| item \(eu-central-1 list prices\) \|/);
     expect(readme).toContain(`<!-- cost table (the tests check it is current) -->\n${costTable(costs)}\n<!-- end cost table -->`);
   });
 
-  test('production at minimum scale: 2 tasks of every service on ARM64, 2 NAT gateways, 4 public IPv4 addresses', () => {
-    // 8 vCPU and 28 GB on ARM64: (8 x 0.03238 + 28 x 0.00356) x 730.
-    expect(item(costs.production, 'Fargate').monthly).toBeCloseTo((8 * PRICES.fargate.ARM64.vcpuHour + 28 * PRICES.fargate.ARM64.gbHour) * 730, 1);
-    expect(item(costs.production, 'NAT gateways').detail).toBe('2');
+  test('the examples are priced where they run: eu-central-1', () => {
+    expect(costs.region).toBe('eu-central-1');
+    // 8 vCPU and 28 GB on ARM64 at Frankfurt's prices: (8 x 0.03725 + 28 x 0.00409) x 730.
+    expect(item(costs.production, 'Fargate').monthly).toBeCloseTo((8 * eu.fargate.ARM64.vcpuHour.usd + 28 * eu.fargate.ARM64.gbHour.usd) * 730, 1);
+    expect(item(costs.production, 'NAT gateways').monthly).toBeCloseTo(2 * eu.natGatewayHour.usd * 730, 1);
     expect(item(costs.production, 'Public IPv4 addresses').detail).toBe('4');
-    expect(total(costs.production)).toBeGreaterThan(0);
+    // The same stacks at us-east-1 prices cost less: the region matters.
+    expect(total(exampleCosts('us-east-1').production)).toBeLessThan(total(costs.production));
+  });
+
+  test('four regions, each price with its source and date', () => {
+    expect(KNOWN_REGIONS).toEqual(expect.arrayContaining(['us-east-1', 'eu-central-1', 'eu-west-1', 'us-west-2']));
+    const check = (value: any) => {
+      if (typeof value?.usd === 'number') {
+        expect(SOURCES[value.source as keyof typeof SOURCES]).toMatch(/^https:\/\/aws\.amazon\.com\//);
+        expect(value.asOf).toMatch(/\d{4}/);
+        expect(value.usd).toBeGreaterThan(0);
+      } else {
+        for (const v of Object.values(value)) check(v);
+      }
+    };
+    for (const region of KNOWN_REGIONS) check(REGION_PRICES[region]);
+    check(GLOBAL_PRICES);
+  });
+
+  test('another region is a clear error naming the known ones', () => {
+    expect(() => pricesOf('ap-south-1')).toThrow(/no prices for region 'ap-south-1': this script knows us-east-1, us-west-2, eu-west-1, eu-central-1/);
+    expect(() => exampleCosts('sa-east-1')).toThrow(/no prices for region 'sa-east-1'/);
+    expect(() => pricesOf(undefined)).toThrow(/the stack has no region/);
   });
 
   test('a one-task Spot service pays on demand: its base task is not on Spot', () => {
     const template = {
       Resources: {
-        Td: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: '1024', Memory: '2048', RuntimePlatform: { CpuArchitecture: 'ARM64' } } },
+        Td: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: { Cpu: '1024', Memory: '2048', RuntimePlatform: { CpuArchitecture: 'ARM64' }, ContainerDefinitions: [] },
+        },
         Svc: {
           Type: 'AWS::ECS::Service',
           Properties: {
@@ -33,10 +67,101 @@ describe('the cost script (npx projen cost)', () => {
         },
       },
     };
-    const onDemand = (PRICES.fargate.ARM64.vcpuHour + 2 * PRICES.fargate.ARM64.gbHour) * 730;
-    expect(item(costOf(template), 'Fargate').monthly).toBeCloseTo(onDemand, 1);
+    const onDemand = (eu.fargate.ARM64.vcpuHour.usd + 2 * eu.fargate.ARM64.gbHour.usd) * 730;
+    expect(item(costOf(template, 'eu-central-1'), 'Fargate').monthly).toBeCloseTo(onDemand, 1);
     const svc = template.Resources.Svc;
     const three = { Resources: { ...template.Resources, Svc: { ...svc, Properties: { ...svc.Properties, DesiredCount: 3 } } } };
-    expect(item(costOf(three), 'Fargate').monthly).toBeCloseTo(onDemand * (1 + 2 * (1 - PRICES.spotDiscount)), 1);
+    expect(item(costOf(three, 'eu-central-1'), 'Fargate').monthly).toBeCloseTo(onDemand * (1 + 2 * (1 - GLOBAL_PRICES.spotDiscount.usd)), 1);
+  });
+
+  test('alarms: every metric of an alarm, high-resolution ones at their price, target tracking\'s own alarms included', () => {
+    const metric = (period: number) => ({ MetricStat: { Period: period, Stat: 'Maximum', Metric: { MetricName: 'm' } }, ReturnData: false });
+    const template = {
+      Resources: {
+        Fast: { Type: 'AWS::CloudWatch::Alarm', Properties: { Metrics: [{ Expression: 'a - b' }, metric(10), metric(10)] } },
+        Slow: { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 60, MetricName: 'x' } },
+        Tracking: {
+          Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
+          Properties: {
+            PolicyType: 'TargetTrackingScaling',
+            TargetTrackingScalingPolicyConfiguration: { CustomizedMetricSpecification: { Metrics: [metric(60), metric(60)] } },
+          },
+        },
+        OutOnly: {
+          Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
+          Properties: { PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: { DisableScaleIn: true } },
+        },
+      },
+    };
+    const alarms = item(costOf(template, 'eu-central-1'), 'Dashboard and alarms');
+    // 2 high-resolution metrics; 1 + 2 x 2 (both tracking alarms) + 1 (scale-out alarm only) standard.
+    expect(alarms.monthly).toBeCloseTo(2 * GLOBAL_PRICES.highResolutionAlarmMetricMonth.usd + 6 * GLOBAL_PRICES.alarmMetricMonth.usd, 2);
+    expect(alarms.detail).toContain('6 alarm metrics');
+    expect(alarms.detail).toContain('2 high-resolution');
+  });
+
+  test('the collectors\' metrics and log volume follow their scrape interval', () => {
+    const fast = emfOf(productionTemplate());
+    const slow = emfOf(productionTemplate({ scrapeInterval: Duration.seconds(15) }));
+    expect(fast.metrics).toBe(9);
+    expect(fast.gb).toBeCloseTo(3 * slow.gb, 5);
+    const ingest = item(costs.production, 'Membrane metrics (EMF)');
+    expect(ingest.monthly).toBeCloseTo(fast.metrics * GLOBAL_PRICES.customMetricMonth.usd + fast.gb * eu.logsIngestGb.usd, 1);
+  });
+
+  test('the scaling changes grow the idle bill by less than $10 a month', () => {
+    // Against target tracking alone at 15 s scrapes: no burst or scale-in alarms, a third of the log volume.
+    const before = total(costOf(productionTemplate({ burstScaling: false, scrapeInterval: Duration.seconds(15) }), 'eu-central-1'));
+    const after = total(costs.production);
+    expect(after - before).toBeGreaterThan(0);
+    expect(after - before).toBeLessThan(10);
+  });
+
+  test('a scale-out pulls each new task\'s images through the NAT gateway', () => {
+    const template = {
+      Resources: {
+        Td: {
+          Type: 'AWS::ECS::TaskDefinition',
+          Properties: {
+            Cpu: '512',
+            Memory: '2048',
+            ContainerDefinitions: [
+              { Name: 'api', Image: 'harbor.getmembrane.com/core/api:2026-01-14' },
+              { Name: 'metrics-collector', Image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0' },
+            ],
+          },
+        },
+        MembraneServicesApiService4822D663: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: { Ref: 'Td' } } },
+        Target: {
+          Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
+          Properties: {
+            MinCapacity: 2,
+            MaxCapacity: 10,
+            ResourceId: { 'Fn::Join': ['', ['service/', { 'Fn::GetAtt': ['MembraneServicesApiService4822D663', 'Name'] }]] },
+          },
+        },
+      },
+    };
+    const pulls = scaleOutOf(template, 'eu-central-1');
+    expect(pulls.gbPerTask).toEqual({ Api: 1.1 });
+    expect(pulls.burstTasks).toBe(8);
+    expect(pulls.burst).toBeCloseTo(8 * 1.1 * eu.natGatewayGb.usd, 2);
+    expect(pulls.deployment).toBeCloseTo(2 * 1.1 * eu.natGatewayGb.usd, 2);
+    // The production example: the four autoscaled services.
+    expect(Object.keys(costs.scaleOut.perTask).sort()).toEqual(['Api', 'CustomCodeRunner', 'InstantTasksWorker', 'QueuedTasksWorker']);
+    expect(costs.scaleOut.burstTasks).toBe(8 + 18 + 48 + 18);
+  });
+
+  test('a dual-stack load balancer without public IPv4 pays for no public address', () => {
+    const alb = (type?: string) => ({
+      Resources: {
+        Lb: {
+          Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing', Subnets: ['a', 'b'], IpAddressType: type },
+        },
+      },
+    });
+    expect(item(costOf(alb(), 'eu-central-1'), 'Public IPv4 addresses').detail).toBe('2');
+    expect(item(costOf(alb('dualstack'), 'eu-central-1'), 'Public IPv4 addresses').detail).toBe('2');
+    expect(item(costOf(alb('dualstack-without-public-ipv4'), 'eu-central-1'), 'Public IPv4 addresses').detail).toBe('0');
   });
 });

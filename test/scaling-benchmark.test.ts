@@ -1,19 +1,24 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { simulateKeda, KEDA_SERVICES } from '../bench/scaling/keda';
 import { evaluate } from '../bench/scaling/math';
-import { Result, SCENARIOS, simulate, stepProposal, targetProposal } from '../bench/scaling/model';
-import { runBenchmark, summary } from '../bench/scaling/run';
+import {
+  DEFAULT_OPTIONS, percentAdjustment, Result, SCENARIOS, scaleIn, SENSITIVITY, simulate, stepAdjustment, stepCapacity, stepProposal, targetProposal,
+} from '../bench/scaling/model';
+import { Claims, configModels, runBenchmark, sensitivity, sensitivityTable, summary } from '../bench/scaling/run';
 import { ScaledService, ScalingModel, StepPolicy, TargetTrackingPolicy } from '../bench/scaling/template';
 
-// The scaling simulator's semantics on hand-computed cases, then the goals of burst scaling on the real template.
+// The scaling simulator's semantics on hand-computed cases, then the claims of burst scaling on the real template:
+// who is faster than the KEDA reference, by how much and why, at every reading of the delays.
 
 describe('metric math', () => {
   test.each([
-    ['CEIL((active + waiting) / 5) - desired', { active: 12, waiting: 30, desired: 4 }, 5],
+    ['CEIL((active + waiting) / 5) - running', { active: 12, waiting: 30, running: 4 }, 5],
     ['required * 1.3 / running', { required: 10, running: 13 }, 1],
     ['(total - remaining) / total', { total: 40, remaining: 30 }, 0.25],
     ['IF(remaining <= 0, 20 - desired, 1)', { remaining: 0, desired: 6 }, 14],
     ['IF(remaining <= 0, 20 - desired, 1)', { remaining: 3, desired: 6 }, 1],
+    ['samples * 5 / 10', { samples: 8 }, 4],
     ['-2 + MAX(1, FLOOR(2.7))', {}, 0],
   ])('%s with %j is %d', (expression, values, expected) => {
     expect(evaluate(expression, values)).toBeCloseTo(expected);
@@ -26,7 +31,14 @@ describe('metric math', () => {
 });
 
 const cpuPolicy: TargetTrackingPolicy = {
-  kind: 'target', name: 'cpu', target: 50, scaleOutCooldown: 60, scaleInCooldown: 300, predefined: 'ECSServiceAverageCPUUtilization', metrics: [],
+  kind: 'target',
+  name: 'cpu',
+  target: 50,
+  scaleOutCooldown: 60,
+  scaleInCooldown: 300,
+  disableScaleIn: false,
+  predefined: 'ECSServiceAverageCPUUtilization',
+  metrics: [],
 };
 
 describe('target tracking', () => {
@@ -43,89 +55,242 @@ describe('target tracking', () => {
   });
 });
 
-describe('step scaling', () => {
+describe('step scaling (StepScalingPolicyConfiguration)', () => {
   const policy: StepPolicy = {
     kind: 'step',
     name: 'burst',
-    cooldown: 120,
+    cooldown: 300,
     adjustmentType: 'ChangeInCapacity',
-    adjustments: [{ lower: 0, upper: 1, change: 1 }, { lower: 1, upper: 3, change: 3 }, { lower: 3, upper: Infinity, change: 10 }],
-    alarm: { threshold: 1, comparison: 'GreaterThanOrEqualToThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 60, metrics: [] },
+    aggregation: 'Maximum',
+    minAdjustmentMagnitude: 1,
+    adjustments: [{ lower: 0, upper: 1, change: 2 }, { lower: 1, upper: 3, change: 3 }, { lower: 3, upper: Infinity, change: 10 }],
+    alarm: { threshold: 1, comparison: 'GreaterThanOrEqualToThreshold', evaluationPeriods: 1, datapointsToAlarm: 1, period: 10, metrics: [] },
   };
+
   test('adds the adjustment of the interval the breach falls in', () => {
-    expect(stepProposal(policy, [1], 2)).toBe(3);
+    expect(stepProposal(policy, [1], 2)).toBe(4);
     expect(stepProposal(policy, [3.5], 2)).toBe(5);
     expect(stepProposal(policy, [40], 2)).toBe(12);
     expect(stepProposal(policy, [0.5], 2)).toBeUndefined();
     expect(stepProposal(policy, [undefined], 2)).toBeUndefined();
   });
+
+  test('in the cooldown a larger step adds only its difference to the step taken; the same step adds nothing', () => {
+    // The API reference's example: +2 starts the cooldown, the alarm fires again at the +3 step: only 1 is added.
+    expect(stepCapacity(policy, 3, 4, 2)).toBe(5);
+    expect(stepCapacity(policy, 2, 4, 2)).toBeUndefined();
+    expect(stepCapacity(policy, 10, 5, 3)).toBe(12);
+    // After the cooldown the whole step again.
+    expect(stepCapacity(policy, 3, 4)).toBe(7);
+  });
+
+  test('the interval is chosen on the breaching datapoints combined by MetricAggregationType', () => {
+    const measured: StepPolicy = {
+      ...policy,
+      adjustmentType: 'PercentChangeInCapacity',
+      aggregation: 'Maximum',
+      adjustments: [{ lower: -Infinity, upper: -0.4, change: -75 }, { lower: -0.4, upper: 0, change: -25 }],
+      alarm: { ...policy.alarm, threshold: 0.5, comparison: 'LessThanOrEqualToThreshold', evaluationPeriods: 3, datapointsToAlarm: 3 },
+    };
+    // The busiest of the low datapoints decides: 0.3 is in the -25 % interval although the newest is 0.
+    expect(stepAdjustment(measured, [0.3, 0.05, 0])).toBe(-25);
+    expect(stepAdjustment({ ...measured, aggregation: 'Minimum' }, [0.3, 0.05, 0])).toBe(-75);
+    expect(stepAdjustment(measured, [0.3, 0.6, 0])).toBeUndefined();
+  });
+
+  test('percentages are rounded toward zero, but at least one task', () => {
+    expect(percentAdjustment(20, -25, 1)).toBe(-5);
+    expect(percentAdjustment(5, -25, 1)).toBe(-1);
+    expect(percentAdjustment(3, -10, 1)).toBe(-1);
+    expect(percentAdjustment(7, -50, 1)).toBe(-3);
+    expect(percentAdjustment(1, 50, 1)).toBe(1);
+  });
+});
+
+describe('task protection', () => {
+  test('ECS stops only unprotected tasks and does not know which of them are busy', () => {
+    // 10 running, 6 busy; the scale-in removes 7.
+    expect(scaleIn(10, 6, 6, 7)).toEqual({ stopped: 4, kept: 3, cut: 0 });
+    expect(scaleIn(10, 6, 0, 7)).toEqual({ stopped: 7, kept: 0, cut: 7 * 6 / 10 });
+    // Two workers took their job after the sidecar's last look: they are stopped in proportion.
+    expect(scaleIn(10, 6, 4, 7)).toEqual({ stopped: 6, kept: 1, cut: 2 });
+  });
 });
 
 describe('simulation timing', () => {
-  // Scrape 15 s + batch 10 s + ingestion 60 s: a minute's datapoint is visible 85 s after it ends.
-  const model: ScalingModel = { services: [], scrapeIntervalSeconds: 15, batchTimeoutSeconds: 10 };
+  // Scrape 5 s + batch 5 s: a Membrane datapoint is complete 10 s after its period ends, then ingested.
+  const model: ScalingModel = { services: [], scrapeIntervalSeconds: 5, batchTimeoutSeconds: 5, highResolution: true };
   const api: ScaledService = { service: 'api', min: 2, max: 10, policies: [cpuPolicy], protectsBusyTasks: false };
   const steady = { name: 'steady-4', durationSeconds: 600, work: () => 4 };
+  const options = { taskStartSeconds: 90, ingestSeconds: 60, tickSeconds: 5 };
 
-  test('CPU at 100 % on 2 tasks: scale-out at minute 5, then target tracking chases the late datapoints to the maximum', () => {
-    // Minutes 0-2 are visible at 265 s; alarms are evaluated on the minute: 2 -> 4 at 300 s (running at 390 s).
-    // At 360 s and 420 s the cooldown (60 s) is over and minutes 1-3 and 2-4 still say 100 %: 4 -> 8 -> 10 (max).
-    const result = simulate('test', model, api, steady);
-    expect(result).toMatchObject({ requiredTasks: 4, secondsToCapacity: 390, scalingActions: 3, peakOverProvisioning: 6 });
-    expect(result.taskHours).toBeCloseTo((2 * 300 + 4 * 60 + 8 * 60 + 10 * 180) / 3600);
+  test('CPU at 100 % on 2 tasks: target tracking chases the late datapoints to the maximum', () => {
+    // AWS/ECS minutes 0-2 are visible at 240 s (ingestion only: not scraped): 2 -> 4 at 240 s, running at 330 s.
+    // At 300 s and 360 s the cooldown (60 s) is over and minutes 1-3, 2-4 still say 100 %: 4 -> 8 -> 10 (max).
+    const result = simulate('test', model, api, steady, options);
+    expect(result).toMatchObject({
+      requiredTasks: 4,
+      tasksReached: 4,
+      secondsToDecision: 240,
+      secondsToCapacity: 330,
+      scalingActions: 3,
+      peakOverProvisioning: 6,
+    });
+    expect(result.taskHours).toBeCloseTo((2 * 240 + 4 * 60 + 8 * 60 + 10 * 240) / 3600);
   });
 
-  test('the task start delay is a parameter', () => {
-    const result = simulate('test', model, api, steady, { taskStartSeconds: 30, ingestSeconds: 60, tickSeconds: 5 });
-    expect(result.secondsToCapacity).toBe(330);
+  test('capacity is the decision plus the task start', () => {
+    for (const taskStartSeconds of [30, 90, 180]) {
+      const result = simulate('test', model, api, steady, { ...options, taskStartSeconds });
+      expect(result.secondsToCapacity! - result.secondsToDecision!).toBe(taskStartSeconds);
+    }
   });
 });
 
 describe('the benchmark on the production example', () => {
+  let models: Record<string, ScalingModel>;
   let results: Result[];
-  const FIELDS = ['service', 'scenario', 'requiredTasks', 'secondsToCapacity', 'scalingActions', 'taskHours'];
+  let claims: Claims[];
+  const WORKERS = ['instantTasksWorker', 'queuedTasksWorker', 'customCodeRunner'];
+  const ALL = [...WORKERS, 'api'];
   beforeAll(() => {
-    results = runBenchmark();
+    models = configModels();
+    results = runBenchmark(DEFAULT_OPTIONS, models);
+    claims = sensitivity(models);
   });
-  const find = (config: string, service: string, scenario: string) =>
-    results.find(r => r.config === config && r.service === service && r.scenario === scenario)!;
+  const find = (config: string, service: string, scenario: string, from: readonly Result[] = results) =>
+    from.find(r => r.config === config && r.service === service && r.scenario === scenario)!;
+  const at = (ingestSeconds: number, taskStartSeconds: number) =>
+    claims.find(c => c.ingestSeconds === ingestSeconds && c.taskStartSeconds === taskStartSeconds)!;
 
   test('every result carries the fields other tools read', () => {
-    expect(results.length).toBeGreaterThan(0);
-    for (const r of results) {
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(FIELDS));
-    }
+    const fields = ['service', 'scenario', 'requiredTasks', 'tasksReached', 'secondsToDecision', 'secondsToCapacity', 'scalingActions', 'taskHours'];
+    for (const r of results) expect(Object.keys(r)).toEqual(expect.arrayContaining(fields));
     expect(new Set(results.map(r => r.scenario))).toEqual(new Set(SCENARIOS.map(s => s.name)));
   });
 
-  test('the queued worker reaches 50 in one burst: datapoint at 445 s, alarm at 480 s, tasks up at 570 s', () => {
-    expect(find('defaults', 'queuedTasksWorker', 'step')).toMatchObject({ requiredTasks: 50, secondsToCapacity: 270, scalingActions: 1 });
+  test('the template is read: high-resolution signals, 5 s scrapes, 5 s batches, 10-second burst alarms', () => {
+    expect(models.defaults).toMatchObject({ highResolution: true, scrapeIntervalSeconds: 5, batchTimeoutSeconds: 5 });
+    for (const key of WORKERS) {
+      const burst = models.defaults.services.find(s => s.service === key)!.policies
+        .find(p => p.kind === 'step' && p.adjustments.some(a => a.change > 0));
+      expect(burst && burst.kind === 'step' && burst.alarm.period).toBe(10);
+    }
   });
 
-  test.each(['instantTasksWorker', 'queuedTasksWorker', 'customCodeRunner'])('%s: a step to the maximum is met within 5 minutes', service => {
-    expect(find('defaults', service, 'step').secondsToCapacity).toBeLessThanOrEqual(300);
-    expect(find('target tracking only', service, 'step').secondsToCapacity).toBeGreaterThan(300);
+  test.each(WORKERS)('%s: the decision for a step to the maximum is the 10 s period plus scrape, batch and ingestion, within 90 s', service => {
+    const m = models.defaults;
+    for (const ingestSeconds of SENSITIVITY.ingestSeconds) {
+      const r = at(ingestSeconds, DEFAULT_OPTIONS.taskStartSeconds).step[service].defaults;
+      // The first 10-second period with load is complete 10 s after the load starts; its alarm evaluates every 10 s.
+      const visible = 10 + m.scrapeIntervalSeconds + m.batchTimeoutSeconds + ingestSeconds;
+      expect(r.secondsToDecision).toBe(Math.ceil(visible / 10) * 10);
+      expect(r).toMatchObject({ tasksReached: r.requiredTasks, scalingActions: 1 });
+    }
+    expect(find('defaults', service, 'step').secondsToDecision).toBeLessThanOrEqual(90);
+    // Target tracking alone needs several actions of at most 1/target each.
+    expect(find('target tracking only', service, 'step').secondsToDecision).toBeGreaterThan(3 * 90);
   });
 
-  const ALL = ['instantTasksWorker', 'queuedTasksWorker', 'customCodeRunner', 'api'];
-  test.each(ALL)('%s: the sawtooth oscillates no more than with target tracking only', service => {
-    const actions = (config: string) => find(config, service, 'sawtooth').scalingActions;
-    expect(actions('defaults')).toBeLessThanOrEqual(actions('target tracking only'));
+  test('api: one minute of saturated CPU takes it to its maximum in one action, decided within 150 s', () => {
+    const r = find('defaults', 'api', 'step');
+    expect(r).toMatchObject({ tasksReached: 10, scalingActions: 1 });
+    expect(r.secondsToDecision).toBeLessThanOrEqual(150);
+    // AWS/ECS metrics are not scraped: the minute with load, then ingestion, then the next minute's evaluation.
+    expect(r.secondsToDecision).toBe(Math.ceil((60 + DEFAULT_OPTIONS.ingestSeconds) / 60) * 60);
+    expect(find('target tracking only', 'api', 'step').scalingActions).toBeGreaterThan(1);
   });
 
-  test.each(ALL)('%s: idle cost is unchanged', service => {
+  test.each(ALL)('%s: capacity is the decision plus one task start, for us and for the KEDA reference', service => {
+    for (const c of claims) {
+      for (const r of [c.step[service].defaults, c.step[service].keda]) {
+        expect(r.secondsToDecision).not.toBeNull();
+        expect(r.secondsToCapacity! - r.secondsToDecision!).toBe(c.taskStartSeconds);
+      }
+    }
+  });
+
+  test('KEDA decides the instant worker sooner by our ingestion delay less its own staleness; with 30 s ingestion we are sooner', () => {
+    // KEDA sees a value 30 s old every 15 s and doubles (or +4) per poll: 2 -> 6 -> 12 -> 20 in 30 s after it sees the load.
+    for (const c of claims) {
+      const { defaults, keda } = c.step.instantTasksWorker;
+      expect(keda.secondsToDecision).toBe(60);
+      expect(defaults.secondsToDecision! - keda.secondsToDecision!).toBe(c.ingestSeconds - 40);
+    }
+    expect(at(60, 180).step.instantTasksWorker.defaults.secondsToCapacity! - at(60, 180).step.instantTasksWorker.keda.secondsToCapacity!).toBe(20);
+    expect(at(30, 180).step.instantTasksWorker.defaults.secondsToCapacity!).toBeLessThan(at(30, 180).step.instantTasksWorker.keda.secondsToCapacity!);
+  });
+
+  test('KEDA stops the queued worker at 48 of 50 (the last step is within the HPA\'s 10 % tolerance): reported, not "never"', () => {
+    for (const c of claims) {
+      const { defaults, keda } = c.step.queuedTasksWorker;
+      expect(keda).toMatchObject({ requiredTasks: 50, tasksReached: 48 });
+      expect(50 / 48 - 1).toBeLessThanOrEqual(0.1);
+      // Our decision is the ingestion delay plus 20 s; KEDA's 75 s (three doublings after a 30 s old value).
+      expect(keda.secondsToDecision).toBe(75);
+      expect(defaults.secondsToDecision! - keda.secondsToDecision!).toBe(c.ingestSeconds + 20 - 75);
+    }
+    // At 90 s task start KEDA has its 48 tasks after 165 s.
+    expect(at(60, 90).step.queuedTasksWorker.keda.secondsToCapacity).toBe(165);
+  });
+
+  test('KEDA never scales the custom code runner above 3 (a ratio of at most 1 against 0.45 as an average value); we reach 20', () => {
+    const { defaults, keda } = at(60, 180).step.customCodeRunner;
+    expect(keda.tasksReached).toBe(Math.ceil(1 / 0.45));
+    expect(defaults.tasksReached).toBe(20);
+  });
+
+  test('the API: KEDA waits for each doubling\'s pods before the next (CPU is bounded), so we are faster by more than a task start', () => {
+    for (const c of claims) {
+      const { defaults, keda } = c.step.api;
+      expect(keda.scalingActions).toBe(3);
+      expect(keda.secondsToCapacity!).toBeGreaterThanOrEqual(3 * c.taskStartSeconds);
+      expect(defaults.secondsToCapacity!).toBeLessThan(keda.secondsToCapacity!);
+    }
+    const slower = at(60, 180).step.api;
+    expect(slower.keda.secondsToCapacity! - slower.defaults.secondsToCapacity!).toBeGreaterThan(180);
+  });
+
+  test.each(ALL)('%s: at every reading the sawtooth takes no more scaling actions than target tracking alone', service => {
+    for (const c of claims) expect(c.sawtooth[service].defaults).toBeLessThanOrEqual(c.sawtooth[service].targetTracking);
+  });
+
+  test.each(ALL)('%s: idle cost is unchanged: no action and the same task-hours at steady low load', service => {
     expect(find('defaults', service, 'steady-low').taskHours).toBe(find('target tracking only', service, 'steady-low').taskHours);
     expect(find('defaults', service, 'steady-low').scalingActions).toBe(0);
   });
 
-  test('the README shows the current numbers', () => {
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8');
-    const block = `<!-- bench:scaling summary (the tests check it is current) -->\n${summary(results)}\n<!-- end bench:scaling summary -->`;
-    expect(readme).toContain(block);
+  test('with standard-resolution signals a 10-second alarm sees one datapoint a minute: the decision comes later', () => {
+    const standard = { ...models.defaults, highResolution: false };
+    const svc = models.defaults.services.find(s => s.service === 'instantTasksWorker')!;
+    const step = SCENARIOS.find(s => s.name === 'step')!;
+    expect(simulate('standard', standard, svc, step).secondsToDecision!)
+      .toBeGreaterThan(simulate('high', models.defaults, svc, step).secondsToDecision!);
   });
 
-  test('task protection: no busy queued worker is stopped; without it a scale-in cuts jobs', () => {
-    for (const scenario of SCENARIOS) expect(find('defaults', 'queuedTasksWorker', scenario.name).jobsInterrupted).toBe(0);
-    expect(find('defaults, no task protection', 'queuedTasksWorker', 'taper').jobsInterrupted).toBeGreaterThan(0);
+  test('task protection: scale-ins stop only idle workers; the same scale-ins without it cut jobs', () => {
+    for (const scenario of SCENARIOS) {
+      const protectedRun = find('defaults', 'queuedTasksWorker', scenario.name);
+      const unprotected = find('defaults, no task protection', 'queuedTasksWorker', scenario.name);
+      expect(protectedRun.jobsInterrupted).toBeLessThanOrEqual(unprotected.jobsInterrupted);
+      // Protection changes which tasks stop, not when the count changes.
+      expect(protectedRun.scalingActions).toBe(unprotected.scalingActions);
+    }
+    // The taper's scale-ins come while 40 % of the load keeps 17 workers busy: without protection some are stopped.
+    expect(find('defaults', 'queuedTasksWorker', 'taper').jobsInterrupted).toBe(0);
+    expect(find('defaults, no task protection', 'queuedTasksWorker', 'taper').jobsInterrupted).toBeGreaterThan(1);
+  });
+
+  test('the KEDA reference cuts jobs on scale-in too (the guide sets no protection)', () => {
+    expect(simulateKeda(KEDA_SERVICES.find(s => s.service === 'queuedTasksWorker')!, SCENARIOS.find(s => s.name === 'taper')!).jobsInterrupted)
+      .toBeGreaterThan(0);
+  });
+
+  test('the README shows the current summary and sensitivity tables', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8');
+    expect(readme).toContain(`<!-- bench:scaling summary (the tests check it is current) -->\n${summary(results)}\n`
+      + '<!-- end bench:scaling summary -->');
+    expect(readme).toContain(`<!-- bench:scaling sensitivity (the tests check it is current) -->\n${sensitivityTable(claims)}\n`
+      + '<!-- end bench:scaling sensitivity -->');
   });
 });

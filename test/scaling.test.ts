@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -75,6 +75,14 @@ function desiredTasks(policy: Policy, samples: Record<string, number>, current: 
   return Math.min(policy.max, Math.max(policy.min, desired));
 }
 
+/** The value of the policy's metric-math expression for samples by metric name (what target tracking compares with the target). */
+function metricValue(policy: Policy, samples: Record<string, number>): number {
+  const values: Record<string, number> = {};
+  for (const m of policy.metrics.filter(x => x.MetricStat)) values[m.Id] = samples[m.MetricStat!.Metric.MetricName];
+  const expression = policy.metrics.find(m => m.ReturnData !== false)!.Expression!;
+  return Function(...Object.keys(values), `return ${expression};`)(...Object.values(values)) as number;
+}
+
 const dims = (policy: Policy, name: string) => policy.metrics.find(m => m.MetricStat?.Metric.MetricName === name)!.MetricStat!;
 
 describeCdkTest('MembraneScaling policies ("Self-hosting", "Autoscaling Configuration")', () => {
@@ -92,21 +100,35 @@ describeCdkTest('MembraneScaling policies ("Self-hosting", "Autoscaling Configur
     });
   });
 
+  // In steady state every desired task runs: the documented formula, unchanged.
+  const steady = (n: number) => ({ RunningTaskCount: n, DesiredTaskCount: n });
+
   test('instant tasks worker: avg(instant_tasks_worker_utilization_rate) against 0.75, 2 to 20', () => {
     const p = policyOf(stack, template, services.instantTasksWorker);
     expect(p).toMatchObject({ min: 2, max: 20, target: 0.75, scaleOutCooldown: 60, scaleInCooldown: 300 });
     expect(dims(p, 'instant_tasks_worker_utilization_rate').Stat).toBe('Average');
     // 4 workers busy 90 % of the time: 4 * 0.9 / 0.75 = 4.8, so 5 workers.
-    expect(desiredTasks(p, { instant_tasks_worker_utilization_rate: 0.9 }, 4)).toBe(5);
-    // Idle workers scale in to the minimum.
-    expect(desiredTasks(p, { instant_tasks_worker_utilization_rate: 0.1 }, 4)).toBe(2);
+    expect(desiredTasks(p, { instant_tasks_worker_utilization_rate: 0.9, ...steady(4) }, 4)).toBe(5);
+  });
+
+  test('target tracking reads its metric per desired task: tasks still starting count as capacity', () => {
+    // A burst raised the count from 2 to 10; the 2 running workers are saturated. Per running task the metric says
+    // 1 (target tracking would ask for 10 x 1 / 0.75 = 14); per desired task 0.2, below the target: no scale-out.
+    for (const [svc, metric, target] of [[services.instantTasksWorker, 'instant_tasks_worker_utilization_rate', 0.75],
+      [services.queuedTasksWorker, 'queued_tasks_worker_utilization_rate', 0.85]] as const) {
+      const p = policyOf(stack, template, svc);
+      expect(dims(p, 'RunningTaskCount').Metric.Namespace).toBe('ECS/ContainerInsights');
+      expect(dims(p, 'DesiredTaskCount').Metric.Namespace).toBe('ECS/ContainerInsights');
+      expect(metricValue(p, { [metric]: 1, RunningTaskCount: 2, DesiredTaskCount: 10 })).toBeCloseTo(0.2);
+      expect(metricValue(p, { [metric]: 1, RunningTaskCount: 2, DesiredTaskCount: 10 })).toBeLessThan(target);
+    }
   });
 
   test('queued tasks worker: avg(queued_tasks_worker_utilization_rate) against 0.85, 2 to 50', () => {
     const p = policyOf(stack, template, services.queuedTasksWorker);
     expect(p).toMatchObject({ min: 2, max: 50, target: 0.85 });
     expect(dims(p, 'queued_tasks_worker_utilization_rate').Stat).toBe('Average');
-    expect(desiredTasks(p, { queued_tasks_worker_utilization_rate: 1 }, 10)).toBe(12);
+    expect(desiredTasks(p, { queued_tasks_worker_utilization_rate: 1, ...steady(10) }, 10)).toBe(12);
   });
 
   test('custom code runner: (sum(total) - sum(remaining)) / sum(total) against 0.45, 2 to 20', () => {
@@ -115,11 +137,11 @@ describeCdkTest('MembraneScaling policies ("Self-hosting", "Autoscaling Configur
     expect(dims(p, 'custom_code_runner_total_job_spaces').Stat).toBe('Sum');
     expect(dims(p, 'custom_code_runner_remaining_job_spaces').Stat).toBe('Sum');
     // 2 runners with 10 spaces each, 9 used: 2 * 0.45 / 0.45 = 2 (at target).
-    expect(desiredTasks(p, { custom_code_runner_total_job_spaces: 20, custom_code_runner_remaining_job_spaces: 11 }, 2)).toBe(2);
+    expect(desiredTasks(p, { custom_code_runner_total_job_spaces: 20, custom_code_runner_remaining_job_spaces: 11, ...steady(2) }, 2)).toBe(2);
     // 18 of 20 used: 2 * 0.9 / 0.45 = 4.
-    expect(desiredTasks(p, { custom_code_runner_total_job_spaces: 20, custom_code_runner_remaining_job_spaces: 2 }, 2)).toBe(4);
+    expect(desiredTasks(p, { custom_code_runner_total_job_spaces: 20, custom_code_runner_remaining_job_spaces: 2, ...steady(2) }, 2)).toBe(4);
     // Saturated large fleet is capped at 20.
-    expect(desiredTasks(p, { custom_code_runner_total_job_spaces: 150, custom_code_runner_remaining_job_spaces: 0 }, 15)).toBe(20);
+    expect(desiredTasks(p, { custom_code_runner_total_job_spaces: 150, custom_code_runner_remaining_job_spaces: 0, ...steady(15) }, 15)).toBe(20);
   });
 
   test('metrics are read in the Membrane namespace with the cluster and service dimensions', () => {
@@ -152,17 +174,24 @@ describeCdkTest('MembraneScaling policies ("Self-hosting", "Autoscaling Configur
 });
 
 describeCdkTest('MembraneScaling alternative strategies ("Autoscaling Configuration")', () => {
-  test('instant worker by queue depth: (active + waiting) per running task against 5; 12 jobs need 3 workers', () => {
+  test('instant worker by queue depth: (active + waiting) per desired task against 5; 12 jobs need 3 workers', () => {
     const { stack, template, services } = build({ instantTasksWorker: { strategy: MembraneInstantWorkerStrategy.QUEUE_DEPTH } });
     const p = policyOf(stack, template, services.instantTasksWorker);
     expect(p).toMatchObject({ min: 2, max: 20, target: 5 });
     // Global gauges reported by every API task: read with Maximum, never Sum.
     expect(dims(p, 'instant_tasks_jobs_active').Stat).toBe('Maximum');
     expect(dims(p, 'instant_tasks_jobs_waiting').Stat).toBe('Maximum');
-    expect(dims(p, 'RunningTaskCount').Metric.Namespace).toBe('ECS/ContainerInsights');
-    const running = 2;
-    expect(desiredTasks(p, { instant_tasks_jobs_active: 2, instant_tasks_jobs_waiting: 10, RunningTaskCount: running }, running)).toBe(3);
-    expect(desiredTasks(p, { instant_tasks_jobs_active: 20, instant_tasks_jobs_waiting: 80, RunningTaskCount: 4 }, 4)).toBe(20);
+    expect(dims(p, 'DesiredTaskCount').Metric.Namespace).toBe('ECS/ContainerInsights');
+    expect(desiredTasks(p, { instant_tasks_jobs_active: 2, instant_tasks_jobs_waiting: 10, DesiredTaskCount: 2 }, 2)).toBe(3);
+    expect(desiredTasks(p, { instant_tasks_jobs_active: 20, instant_tasks_jobs_waiting: 80, DesiredTaskCount: 4 }, 4)).toBe(20);
+    // Per desired task the proposal is the need itself, however many tasks still start: 12 jobs need 3, not 3 x 10 / 2.
+    expect(desiredTasks(p, { instant_tasks_jobs_active: 2, instant_tasks_jobs_waiting: 10, DesiredTaskCount: 10 }, 10)).toBe(3);
+  });
+
+  test('without burst scaling the queue-depth strategy divides by the running tasks, as "Autoscaling Configuration" does', () => {
+    const { stack, template, services } = build({ instantTasksWorker: { strategy: MembraneInstantWorkerStrategy.QUEUE_DEPTH }, burstScaling: false });
+    const p = policyOf(stack, template, services.instantTasksWorker);
+    expect(desiredTasks(p, { instant_tasks_jobs_active: 2, instant_tasks_jobs_waiting: 10, RunningTaskCount: 2 }, 2)).toBe(3);
     expect(desiredTasks(p, { instant_tasks_jobs_active: 0, instant_tasks_jobs_waiting: 0, RunningTaskCount: 6 }, 6)).toBe(2);
   });
 
@@ -171,9 +200,9 @@ describeCdkTest('MembraneScaling alternative strategies ("Autoscaling Configurat
     const p = policyOf(stack, template, services.queuedTasksWorker);
     expect(p).toMatchObject({ min: 2, max: 50, target: 1 });
     expect(dims(p, 'queued_tasks_workers_required').Stat).toBe('Maximum');
-    expect(desiredTasks(p, { queued_tasks_workers_required: 4, RunningTaskCount: 2 }, 2)).toBe(6);
-    expect(desiredTasks(p, { queued_tasks_workers_required: 100, RunningTaskCount: 10 }, 10)).toBe(50);
-    expect(desiredTasks(p, { queued_tasks_workers_required: 0, RunningTaskCount: 5 }, 5)).toBe(2);
+    expect(desiredTasks(p, { queued_tasks_workers_required: 4, DesiredTaskCount: 2 }, 2)).toBe(6);
+    expect(desiredTasks(p, { queued_tasks_workers_required: 100, DesiredTaskCount: 10 }, 10)).toBe(50);
+    expect(desiredTasks(p, { queued_tasks_workers_required: 0, DesiredTaskCount: 5 }, 5)).toBe(2);
   });
 
   test('buffer ratio is configurable', () => {
@@ -181,8 +210,8 @@ describeCdkTest('MembraneScaling alternative strategies ("Autoscaling Configurat
       queuedTasksWorker: { strategy: MembraneQueuedWorkerStrategy.WORKERS_REQUIRED, bufferRatio: 0.5 },
     });
     const p = policyOf(stack, template, services.queuedTasksWorker);
-    expect(desiredTasks(p, { queued_tasks_workers_required: 4, RunningTaskCount: 2 }, 2)).toBe(6);
-    expect(desiredTasks(p, { queued_tasks_workers_required: 10, RunningTaskCount: 2 }, 2)).toBe(15);
+    expect(desiredTasks(p, { queued_tasks_workers_required: 4, DesiredTaskCount: 2 }, 2)).toBe(6);
+    expect(desiredTasks(p, { queued_tasks_workers_required: 10, DesiredTaskCount: 2 }, 2)).toBe(15);
   });
 
   test('UI and Console on CPU: 2 to 5 tasks at 50 %', () => {
@@ -224,7 +253,7 @@ describeCdkTest('MembraneScaling metrics pipeline', () => {
     ['instantTasksWorker', '/prometheus/instant-tasks', ['instant_tasks_worker_utilization_rate']],
     ['queuedTasksWorker', '/prometheus/queued-tasks', ['queued_tasks_worker_utilization_rate', 'queued_tasks_worker_busy']],
     ['customCodeRunner', '/api/v2/prometheus', ['custom_code_runner_total_job_spaces', 'custom_code_runner_remaining_job_spaces']],
-  ])('%s: a pinned collector scrapes %s every 15 s and keeps only the scaling metrics', (key, path, metrics) => {
+  ])('%s: a pinned collector scrapes %s every 5 s, keeps only the scaling metrics and stores them at 1-second resolution', (key, path, metrics) => {
     const svc = (services as unknown as Record<string, IMembraneService>)[key];
     const c = collector(svc);
     expect(c.Image).toBe('public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0');
@@ -233,16 +262,20 @@ describeCdkTest('MembraneScaling metrics pipeline', () => {
     const scrape = cfg.receivers.prometheus.config.scrape_configs[0];
     expect(scrape.metrics_path).toBe(path);
     expect(scrape.static_configs[0].targets).toEqual(['localhost:5000']);
-    expect(cfg.receivers.prometheus.config.global.scrape_interval).toBe('15s');
+    expect(cfg.receivers.prometheus.config.global.scrape_interval).toBe('5s');
     expect(scrape.metric_relabel_configs).toEqual([{ source_labels: ['__name__'], regex: `(${metrics.join('|')})`, action: 'keep' }]);
     expect(cfg.exporters.awsemf).toMatchObject({
       namespace: 'Membrane',
       dimension_rollup_option: 'NoDimensionRollup',
       metric_declarations: [{ dimensions: [['ClusterName', 'Service']], metric_name_selectors: metrics.map(m => `^${m}$`) }],
     });
-    expect(cfg.service.pipelines.metrics).toEqual({ receivers: ['prometheus'], processors: ['batch'], exporters: ['awsemf'] });
-    // Batched for 10 s, not 60 s: the scaling alarms read one-minute datapoints.
-    expect(cfg.processors).toEqual({ batch: { timeout: '10s' } });
+    expect(cfg.service.pipelines.metrics).toEqual({ receivers: ['prometheus'], processors: ['attributes', 'batch'], exporters: ['awsemf'] });
+    // The awsemf exporter of ADOT v0.42.0+ (contrib PR 36057) stores a metric at the resolution this attribute names;
+    // batched for 5 s: every second of batching delays the scaling decision.
+    expect(cfg.processors).toEqual({
+      attributes: { actions: [{ key: 'aws.emf.storage_resolution', value: '1', action: 'insert' }] },
+      batch: { timeout: '5s' },
+    });
   });
 
   test('no collector on the services that emit nothing to scale on', () => {
@@ -308,13 +341,17 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'custom_code_runner_remaining_job_spaces', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'LessThanOrEqualToThreshold',
     });
-    // Three here, three burst-scaling alarms; the 5xx and health alarms belong to the services (4 more in this stack).
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { TreatMissingData: 'notBreaching' }, 10);
+    // Three here, four burst-scaling alarms, three measured scale-in alarms (the 5xx and health alarms belong to the
+    // services): none acts on missing data.
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    const count = (pattern: RegExp) => alarms.filter(([id, a]) => pattern.test(id) && a.Properties.TreatMissingData === 'notBreaching').length;
+    expect([count(/^Scaling/), count(/BurstScalingUpperAlarm/), count(/MeasuredScaleInLowerAlarm/)]).toEqual([3, 4, 3]);
   });
 
   test('without a topic the alarms have no actions and say why', () => {
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() }, 7);
-    expect(acknowledgements(stack).filter(a => a.startsWith('NIST.800.53.R5-CloudWatchAlarmAction'))).toHaveLength(7);
+    const silent = Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmActions: Match.absent() } }));
+    expect(silent.filter(id => id.startsWith('Scaling'))).toHaveLength(3);
+    expect(acknowledgements(stack).filter(a => a.startsWith('NIST.800.53.R5-CloudWatchAlarmAction'))).toHaveLength(silent.length);
   });
 
   test('with a topic every alarm notifies it on alarm and on recovery', () => {
@@ -370,21 +407,29 @@ describeCdkTest('MembraneScaling on the API\'s memory ("Self-hosting": watch mem
 });
 
 describeCdkTest('MembraneScaling burst scaling on the backlog', () => {
-  const { template } = build();
+  const { stack, template, services } = build();
+  const alarmsOf = (t: Template, expression: RegExp) => Object.values(t.findResources('AWS::CloudWatch::Alarm'))
+    .filter(a => (a.Properties.Metrics ?? []).some((m: MetricQuery) => m.Expression && m.ReturnData !== false && expression.test(m.Expression)));
   const burstAlarm = (expression: RegExp) => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
-      .filter(a => (a.Properties.Metrics ?? []).some((m: MetricQuery) => m.Expression && expression.test(m.Expression)));
+    const alarms = alarmsOf(template, expression);
     expect(alarms).toHaveLength(1);
     return alarms[0].Properties;
   };
   const policyOfAlarm = (alarm: { AlarmActions: Array<{ Ref: string }> }) => template.toJSON().Resources[alarm.AlarmActions[0].Ref].Properties;
+  type Step = { MetricIntervalLowerBound?: number; MetricIntervalUpperBound?: number; ScalingAdjustment: number };
+  const stepOf = (steps: Step[], relative: number) => steps.find(s => relative >= (s.MetricIntervalLowerBound ?? -Infinity)
+    && (s.MetricIntervalUpperBound === undefined || relative < s.MetricIntervalUpperBound))?.ScalingAdjustment;
 
   test.each([
-    ['instant tasks worker', /^CEIL\(\(active \+ waiting\) \/ 5\) - desired$/, ['instant_tasks_jobs_active', 'instant_tasks_jobs_waiting', 'DesiredTaskCount']],
-    ['queued tasks worker', /^CEIL\(required \* 1.3\) - desired$/, ['queued_tasks_workers_required', 'DesiredTaskCount']],
-    ['custom code runner', /^IF\(remaining <= 0, 20 - desired, CEIL\(running \* \(total - remaining\) \/ total \/ 0.45\) - desired\)$/,
-      ['custom_code_runner_total_job_spaces', 'custom_code_runner_remaining_job_spaces', 'RunningTaskCount', 'DesiredTaskCount']],
-  ])('%s: one one-minute datapoint with a task missing adds the missing tasks', (_name, expression, inputs) => {
+    ['instant tasks worker', /^CEIL\(\(active \+ waiting\) \/ 5\) - running$/,
+      [['instant_tasks_jobs_active', 'Maximum'], ['instant_tasks_jobs_waiting', 'Maximum'],
+        ['instant_tasks_worker_utilization_rate', 'SampleCount']]],
+    ['queued tasks worker', /^CEIL\(required \* 1.3\) - workers$/,
+      [['queued_tasks_workers_required', 'Maximum'], ['queued_tasks_workers', 'Maximum']]],
+    ['custom code runner', /^IF\(remaining <= 0, 20 - running, CEIL\(running \* \(total - remaining\) \/ total \/ 0.45\) - running\)$/,
+      [['custom_code_runner_total_job_spaces', 'Sum'], ['custom_code_runner_remaining_job_spaces', 'Sum'],
+        ['custom_code_runner_total_job_spaces', 'SampleCount']]],
+  ])('%s: one 10-second datapoint of the high-resolution signals with a task missing adds the missing tasks', (_name, expression, inputs) => {
     const alarm = burstAlarm(expression);
     expect(alarm).toMatchObject({
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -394,28 +439,62 @@ describeCdkTest('MembraneScaling burst scaling on the backlog', () => {
       // Without data the alarm must not stay in ALARM, or it would add tasks every minute.
       TreatMissingData: 'notBreaching',
     });
-    const metrics = alarm.Metrics as MetricQuery[];
-    expect(metrics.filter(m => m.MetricStat).map(m => m.MetricStat!.Metric.MetricName)).toEqual(inputs);
-    for (const m of metrics.filter(q => q.MetricStat)) expect((m.MetricStat as unknown as { Period: number }).Period).toBe(60);
+    const metrics = alarm.Metrics as Array<MetricQuery & { MetricStat?: { Period: number } }>;
+    expect(metrics.filter(m => m.MetricStat).map(m => [m.MetricStat!.Metric.MetricName, m.MetricStat!.Stat])).toEqual(inputs);
+    // No Container Insights input: a 10-second alarm gets no data from a one-minute metric (PutMetricAlarm, Period).
+    for (const m of metrics.filter(q => q.MetricStat)) {
+      expect(m.MetricStat!.Period).toBe(10);
+      expect(m.MetricStat!.Metric.Namespace).toBe('Membrane');
+    }
     const policy = policyOfAlarm(alarm);
     expect(policy.PolicyType).toBe('StepScaling');
     const config = policy.StepScalingPolicyConfiguration;
-    expect(config).toMatchObject({ AdjustmentType: 'ChangeInCapacity', Cooldown: 120, MetricAggregationType: 'Maximum' });
+    // The cooldown covers a task start and the delay of the metrics that count the new task.
+    expect(config).toMatchObject({ AdjustmentType: 'ChangeInCapacity', Cooldown: 300, MetricAggregationType: 'Maximum' });
     // Bounds are relative to the threshold (1 missing task): 1 adds 1, 8-11 add 11, 48-63 add 63, 128 or more add 256.
-    type Step = { MetricIntervalLowerBound: number; MetricIntervalUpperBound?: number; ScalingAdjustment: number };
-    const step = (missing: number) => (config.StepAdjustments as Step[]).find(s =>
-      missing - 1 >= s.MetricIntervalLowerBound && (s.MetricIntervalUpperBound === undefined || missing - 1 < s.MetricIntervalUpperBound))!
-      .ScalingAdjustment;
-    expect([1, 2, 8, 11, 48, 63, 200].map(step)).toEqual([1, 2, 11, 11, 63, 63, 256]);
-    // Scale-out only: no lower alarm, target tracking scales in.
-    expect(config.StepAdjustments.every((s: { ScalingAdjustment: number }) => s.ScalingAdjustment > 0)).toBe(true);
+    expect([1, 2, 8, 11, 48, 63, 200].map(missing => stepOf(config.StepAdjustments, missing - 1))).toEqual([1, 2, 11, 11, 63, 63, 256]);
+    // Scale-out only: no lower alarm, the measured scale-in scales in.
+    expect(config.StepAdjustments.every((s: Step) => s.ScalingAdjustment > 0)).toBe(true);
   });
 
-  test('no burst policy on the API, UI or Console; the alarms have no lower twin', () => {
-    const steps = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'StepScaling' } }));
-    expect(steps).toHaveLength(3);
-    expect(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmDescription: 'Lower threshold scaling alarm' } })))
-      .toHaveLength(0);
+  test.each([
+    ['instant tasks worker', /- running$/, { active: 40, waiting: 60, samples: 4 }, 18],
+    ['custom code runner', /^IF\(remaining/, { total: 40, remaining: 0, samples: 4 }, 18],
+  ])('%s: the running tasks are the samples their collectors sent (2 per task in 10 s at 5 s scrapes)', (_name, expression, values, missing) => {
+    const metrics = burstAlarm(expression).Metrics as MetricQuery[];
+    const running = metrics.find(m => m.Id === 'running')!;
+    expect(running).toMatchObject({ Expression: 'samples * 5 / 10', ReturnData: false });
+    const evaluate = (e: string, v: Record<string, number>) => Function(...Object.keys(v), `return ${e};`)(...Object.values(v)) as number;
+    const returned = metrics.find(m => m.Expression && m.ReturnData !== false)!.Expression!
+      .replace(/CEIL/g, 'Math.ceil').replace(/IF\(([^,]+), ([^,]+), (.+)\)$/, '(($1) ? ($2) : ($3))');
+    // 2 running tasks (4 samples): 100 jobs need 20 instant workers, a saturated runner the maximum.
+    expect(evaluate(returned, { ...values, running: evaluate(running.Expression!, values) })).toBe(missing);
+  });
+
+  test('api: a minute of CPU at 85 % or more takes it to its maximum in one action', () => {
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .find(a => JSON.stringify(a.Properties.Metrics ?? a.Properties).includes('"CPUUtilization"'))!.Properties;
+    expect(alarm).toMatchObject({
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 85,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    const stat = (alarm.Metrics as Array<{ MetricStat?: { Period: number; Stat: string; Metric: { Namespace: string; Dimensions: unknown } } }>)
+      .find(m => m.MetricStat)!.MetricStat!;
+    expect(stat).toMatchObject({ Period: 60, Stat: 'Average', Metric: { Namespace: 'AWS/ECS' } });
+    expect(JSON.stringify(stat.Metric.Dimensions)).toContain(stack.getLogicalId(services.api.service.node.defaultChild as ecs.CfnService));
+    const config = policyOfAlarm(alarm).StepScalingPolicyConfiguration;
+    expect(config).toMatchObject({ AdjustmentType: 'ChangeInCapacity', Cooldown: 300 });
+    // From any count the step adds the maximum: capped at the maximum, one action reaches it.
+    expect(config.StepAdjustments).toEqual([{ MetricIntervalLowerBound: 0, ScalingAdjustment: 10 }]);
+  });
+
+  test('four burst policies (the API and the three workers); UI and Console have none', () => {
+    const steps = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', { Properties: { PolicyType: 'StepScaling' } }))
+      .filter(p => p.Properties.StepScalingPolicyConfiguration.StepAdjustments.every((s: Step) => s.ScalingAdjustment > 0));
+    expect(steps).toHaveLength(4);
   });
 
   test('follows the queue-depth target, the buffer ratio, the runner maximum and the cooldown', () => {
@@ -428,17 +507,103 @@ describeCdkTest('MembraneScaling burst scaling on the backlog', () => {
     const expressions = Object.values(t.findResources('AWS::CloudWatch::Alarm'))
       .flatMap(a => (a.Properties.Metrics ?? []).map((m: MetricQuery) => m.Expression).filter(Boolean));
     expect(expressions).toEqual(expect.arrayContaining([
-      'CEIL((active + waiting) / 8) - desired',
-      'CEIL(required * 1.5) - desired',
-      'IF(remaining <= 0, 30 - desired, CEIL(running * (total - remaining) / total / 0.6) - desired)',
+      'CEIL((active + waiting) / 8) - running',
+      'CEIL(required * 1.5) - workers',
+      'IF(remaining <= 0, 30 - running, CEIL(running * (total - remaining) / total / 0.6) - running)',
     ]));
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', { StepScalingPolicyConfiguration: { Cooldown: 180 } });
   });
 
-  test('burstScaling: false leaves target tracking alone', () => {
+  test.each([
+    [Duration.seconds(10), 10, 'samples * 10 / 10'],
+    [Duration.seconds(15), 30, 'samples * 15 / 30'],
+    [Duration.seconds(20), 60, 'samples * 20 / 60'],
+    [Duration.seconds(60), 60, 'samples * 60 / 60'],
+  ])('scraping every %s, the burst alarms read %d-second periods that a whole number of scrapes fills', (scrapeInterval, period, running) => {
+    const t = build({ scrapeInterval }).template;
+    const alarm = alarmsOf(t, /- running$/)[0].Properties;
+    for (const m of alarm.Metrics.filter((q: { MetricStat?: unknown }) => q.MetricStat)) expect(m.MetricStat.Period).toBe(period);
+    expect(alarm.Metrics.find((m: MetricQuery) => m.Id === 'running').Expression).toBe(running);
+  });
+
+  test('a scrape interval given as a token is accepted: one-minute burst periods, the token in the count', () => {
+    const b = buildServices();
+    const seconds = new CfnParameter(b.stack, 'ScrapeSeconds', { type: 'Number', default: 5 }).valueAsNumber;
+    new MembraneScaling(b.stack, 'Scaling', { services: b.services, scrapeInterval: Duration.seconds(seconds) });
+    const alarm = alarmsOf(Template.fromStack(b.stack), /- running$/)[0].Properties;
+    for (const m of alarm.Metrics.filter((q: { MetricStat?: unknown }) => q.MetricStat)) expect(m.MetricStat.Period).toBe(60);
+    expect(JSON.stringify(alarm.Metrics.find((m: MetricQuery) => m.Id === 'running').Expression)).toContain('ScrapeSeconds');
+  });
+
+  test('burstScaling: false leaves target tracking alone, scale-in included', () => {
     const t = build({ burstScaling: false }).template;
     t.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
     t.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'TargetTrackingScaling' }, 5);
+    t.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy',
+      { TargetTrackingScalingPolicyConfiguration: { DisableScaleIn: true } }, 0);
+  });
+});
+
+describeCdkTest('MembraneScaling measured scale-in (with burst scaling)', () => {
+  const { stack, template, services } = build();
+  type Step = { MetricIntervalLowerBound?: number; MetricIntervalUpperBound?: number; ScalingAdjustment: number };
+
+  test.each([
+    ['instantTasksWorker', 0.75, 'rate * running / desired'],
+    ['queuedTasksWorker', 0.85, 'rate * running / desired'],
+    ['customCodeRunner', 0.45, '(total - remaining) / total * running / desired'],
+  ] as const)('%s: target tracking scales out only; a step policy scales in on the busiest of 15 low minutes', (key, target, expression) => {
+    const svc = services[key];
+    const serviceId = stack.getLogicalId(svc.service.node.defaultChild as ecs.CfnService);
+    const [targetId] = Object.entries(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))
+      .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(serviceId))!;
+    const policies = Object.entries(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
+      .filter(([, p]) => JSON.stringify(p.Properties.ScalingTargetId) === JSON.stringify({ Ref: targetId }));
+    const tracking = policies.find(([, p]) => p.Properties.PolicyType === 'TargetTrackingScaling')![1].Properties;
+    expect(tracking.TargetTrackingScalingPolicyConfiguration).toMatchObject({ TargetValue: target, DisableScaleIn: true });
+    const [scaleInId, scaleIn] = policies.find(([, p]) => p.Properties.StepScalingPolicyConfiguration?.StepAdjustments
+      .some((s: Step) => s.ScalingAdjustment < 0))!;
+    const config = scaleIn.Properties.StepScalingPolicyConfiguration;
+    expect(config).toMatchObject({
+      AdjustmentType: 'PercentChangeInCapacity', MinAdjustmentMagnitude: 1, Cooldown: 300, MetricAggregationType: 'Maximum',
+    });
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .find(a => JSON.stringify(a.Properties.AlarmActions) === JSON.stringify([{ Ref: scaleInId }]))!.Properties;
+    expect(alarm).toMatchObject({
+      ComparisonOperator: 'LessThanOrEqualToThreshold', EvaluationPeriods: 15, DatapointsToAlarm: 15, TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.Threshold).toBeCloseTo(0.75 * target);
+    // The same metric as target tracking: the policies agree on what the load is.
+    expect(alarm.Metrics.find((m: MetricQuery) => m.ReturnData !== false).Expression).toBe(expression);
+    // Each share it removes keeps the busiest minute below the target: m / (1 - share) <= target at the interval's top.
+    const steps = (config.StepAdjustments as Step[])
+      .map(s => ({ top: alarm.Threshold + (s.MetricIntervalUpperBound ?? 0), share: -s.ScalingAdjustment / 100 }));
+    expect(steps.map(s => s.share).sort()).toEqual([0.25, 0.5, 0.75]);
+    for (const s of steps) expect(s.top / (1 - s.share)).toBeLessThanOrEqual(target + 1e-9);
+    const at = (fraction: number) => (config.StepAdjustments as Step[])
+      .find(s => fraction * target - alarm.Threshold >= (s.MetricIntervalLowerBound ?? -Infinity)
+      && fraction * target - alarm.Threshold < (s.MetricIntervalUpperBound ?? Infinity))!.ScalingAdjustment;
+    expect([0, 0.3, 0.6].map(at)).toEqual([-75, -50, -25]);
+  });
+
+  test('the API keeps target tracking\'s own scale-in (CPU and memory must agree)', () => {
+    const apiId = stack.getLogicalId(services.api.service.node.defaultChild as ecs.CfnService);
+    const [targetId] = Object.entries(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))
+      .find(([, t]) => JSON.stringify(t.Properties.ResourceId).includes(apiId))!;
+    const tracking = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
+      .filter(p => JSON.stringify(p.Properties.ScalingTargetId) === JSON.stringify({ Ref: targetId })
+        && p.Properties.PolicyType === 'TargetTrackingScaling');
+    expect(tracking).toHaveLength(2);
+    for (const p of tracking) expect(p.Properties.TargetTrackingScalingPolicyConfiguration.DisableScaleIn).toBeUndefined();
+  });
+
+  test('a target given as a token keeps target tracking\'s own scale-in (the intervals are shares of the target)', () => {
+    const b = buildServices();
+    const target = new CfnParameter(b.stack, 'Target', { type: 'Number', default: 0.5 }).valueAsNumber;
+    new MembraneScaling(b.stack, 'Scaling', { services: b.services, customCodeRunner: { target } });
+    const t = Template.fromStack(b.stack);
+    t.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy',
+      { TargetTrackingScalingPolicyConfiguration: { DisableScaleIn: true } }, 2);
   });
 });
 
@@ -464,6 +629,8 @@ describeCdkTest('MembraneScaling rejects bad input', () => {
     ['scrape interval too long', { scrapeInterval: Duration.minutes(5) }, /invalid 'scrapeInterval'/],
     ['a scrape interval in milliseconds', { scrapeInterval: Duration.millis(15500) },
       /invalid 'scrapeInterval': 15 seconds 500 millis is not a whole number of seconds/],
+    ['a scrape interval that does not divide a minute', { scrapeInterval: Duration.seconds(7) },
+      /invalid 'scrapeInterval': 7 seconds does not divide a minute/],
     ['an AWS/ namespace', { namespace: 'AWS/Membrane' }, /invalid 'namespace': 'AWS\/Membrane' cannot hold custom metrics/],
     ['a namespace with spaces', { namespace: 'Membrane prod' }, /invalid 'namespace'/],
     ['a zero instant queue threshold', { instantQueueAlarmThreshold: 0 }, /invalid 'instantQueueAlarmThreshold'/],

@@ -2,12 +2,20 @@
  * Reference: the KEDA configuration of Membrane's "Autoscaling Configuration" page as the Kubernetes Horizontal Pod
  * Autoscaler runs it, under the same load and task start delay. KEDA polls every 15 s; the HPA then sets
  * desired = ceil(metric / threshold) for KEDA's default AverageValue metrics (ceil(replicas x CPU / 50) for the
- * API's CPU), skips changes within its 10 % tolerance, scales up by at most max(100 %, 4 pods) per 15 s with no
- * stabilization, and scales down to the highest recommendation of the last 300 s.
+ * API's CPU), skips changes within its 10 % tolerance, scales up within its behavior's policies (the default:
+ * max(100 %, 4 pods) per 15 s; the guide's API HPA: 100 % per 60 s) with no stabilization, and scales down to the
+ * highest recommendation of the last 300 s (the API: by at most 50 % per 60 s).
  */
-import { DEFAULT_OPTIONS, Recorder, Result, Scenario, signal, SimulationOptions } from './model';
+import { DEFAULT_OPTIONS, Recorder, Result, scaleIn, Scenario, signal, SimulationOptions } from './model';
 import { DEFAULT_BUFFER_RATIO, DEFAULT_TARGETS } from '../../lib/scaling/defaults';
 import { ModeKey } from '../../lib/services/modes';
+
+/** An HPA scaling policy: at most `value` pods or percent per `periodSeconds`. */
+interface HpaPolicy {
+  readonly type: 'Pods' | 'Percent';
+  readonly value: number;
+  readonly periodSeconds: number;
+}
 
 interface KedaService {
   readonly service: ModeKey;
@@ -15,6 +23,9 @@ interface KedaService {
   readonly max: number;
   /** The desired replicas for what the pods report. */
   readonly recommend: (work: number, running: number) => number;
+  /** HPA behavior; the largest change any policy allows wins (selectPolicy: Max). */
+  readonly scaleUp: readonly HpaPolicy[];
+  readonly scaleDown: readonly HpaPolicy[];
 }
 
 /** Prometheus scrapes and KEDA polls every 15 s: the value the HPA sees is up to 30 s old. */
@@ -22,6 +33,9 @@ const POLL_SECONDS = 15;
 const STALENESS_SECONDS = 30;
 const TOLERANCE = 0.1;
 const SCALE_DOWN_WINDOW_SECONDS = 300;
+/** The HPA's default behavior (no `behavior` in the guide's ScaledObjects). */
+const DEFAULT_UP: readonly HpaPolicy[] = [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }];
+const DEFAULT_DOWN: readonly HpaPolicy[] = [{ type: 'Percent', value: 100, periodSeconds: 15 }];
 
 const s = (work: number, running: number) => ({ work, running, desired: running });
 
@@ -32,6 +46,9 @@ export const KEDA_SERVICES: readonly KedaService[] = [
     min: 2,
     max: 10,
     recommend: (work, running) => Math.ceil(running * (signal('ECSServiceAverageCPUUtilization', s(work, running)) ?? 0) / DEFAULT_TARGETS.cpu),
+    // The guide's api-hpa: scaleUp 100 % per 60 s, scaleDown 50 % per 60 s.
+    scaleUp: [{ type: 'Percent', value: 100, periodSeconds: 60 }],
+    scaleDown: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
   },
   {
     service: 'customCodeRunner',
@@ -43,6 +60,8 @@ export const KEDA_SERVICES: readonly KedaService[] = [
       const remaining = signal('custom_code_runner_remaining_job_spaces', s(work, running)) ?? 0;
       return total > 0 ? Math.ceil((total - remaining) / total / DEFAULT_TARGETS.jobSpaceUse) : running;
     },
+    scaleUp: DEFAULT_UP,
+    scaleDown: DEFAULT_DOWN,
   },
   {
     service: 'instantTasksWorker',
@@ -50,22 +69,39 @@ export const KEDA_SERVICES: readonly KedaService[] = [
     max: 20,
     recommend: (work, running) => Math.ceil(((signal('instant_tasks_jobs_active', s(work, running)) ?? 0)
       + (signal('instant_tasks_jobs_waiting', s(work, running)) ?? 0)) / DEFAULT_TARGETS.instantJobsPerTask),
+    scaleUp: DEFAULT_UP,
+    scaleDown: DEFAULT_DOWN,
   },
   {
     service: 'queuedTasksWorker',
     min: 2,
     max: 50,
     recommend: (work, running) => Math.ceil((signal('queued_tasks_workers_required', s(work, running)) ?? 0) * (1 + DEFAULT_BUFFER_RATIO)),
+    scaleUp: DEFAULT_UP,
+    scaleDown: DEFAULT_DOWN,
   },
 ];
+
+/** The bound a set of HPA policies puts on the next count, given the changes of the last periods (selectPolicy: Max). */
+function bound(policies: readonly HpaPolicy[], desired: number, changes: Array<[number, number]>, t: number, up: boolean): number {
+  const limits = policies.map(p => {
+    const changed = changes.filter(([at, delta]) => at > t - p.periodSeconds && (up ? delta > 0 : delta < 0)).reduce((n, [, d]) => n + d, 0);
+    const start = desired - changed;
+    const step = p.type === 'Pods' ? p.value : (up ? Math.ceil((start * p.value) / 100) : Math.floor((start * p.value) / 100));
+    return up ? start + step : start - step;
+  });
+  return up ? Math.max(...limits) : Math.min(...limits);
+}
 
 export function simulateKeda(svc: KedaService, scenario: Scenario, options: SimulationOptions = DEFAULT_OPTIONS): Result {
   const { tickSeconds: dt, taskStartSeconds } = options;
   let pods: number[] = Array.from({ length: svc.min }, () => 0);
   let desired = svc.min;
   const history: Array<[number, number]> = [];
+  const changes: Array<[number, number]> = [];
   const recorder = new Recorder(svc, scenario, dt);
   let actions = 0;
+  let interrupted = 0;
   for (let t = 0; t < scenario.durationSeconds; t += dt) {
     const ready = pods.filter(readyAt => readyAt <= t).length;
     if (t % POLL_SECONDS === 0) {
@@ -73,20 +109,33 @@ export function simulateKeda(svc: KedaService, scenario: Scenario, options: Simu
       const seenReady = pods.filter(readyAt => readyAt <= seenAt).length;
       const raw = svc.recommend(scenario.work(seenAt, svc.max), Math.max(1, seenReady));
       const withinTolerance = Math.abs(raw / Math.max(1, desired) - 1) <= TOLERANCE;
-      let next = withinTolerance ? desired : raw;
+      let next = Math.max(svc.min, Math.min(svc.max, withinTolerance ? desired : raw));
       history.push([t, next]);
       while (history.length && history[0][0] < t - SCALE_DOWN_WINDOW_SECONDS) history.shift();
-      if (next < desired) next = Math.max(...history.map(([, r]) => r));
-      next = Math.min(next, Math.max(desired * 2, desired + 4), svc.max);
+      if (next < desired) next = Math.max(next, Math.min(desired, Math.max(...history.map(([, r]) => r))));
+      next = next > desired ? Math.min(next, bound(svc.scaleUp, desired, changes, t, true))
+        : Math.max(next, bound(svc.scaleDown, desired, changes, t, false));
       next = Math.max(svc.min, Math.min(svc.max, next));
       if (next !== desired) {
         actions++;
-        if (next > desired) for (let i = desired; i < next; i++) pods.push(t + taskStartSeconds);
-        else pods = pods.sort((a, b) => a - b).slice(0, next);
+        changes.push([t, next - desired]);
+        if (next > desired) {
+          for (let i = desired; i < next; i++) pods.push(t + taskStartSeconds);
+        } else {
+          // Kubernetes deletes unready pods first; among ready ones it does not know which are busy (the guide sets no
+          // pod-deletion cost or protection): the deleted ones are busy in proportion.
+          pods = pods.sort((a, b) => a - b);
+          const pending = pods.filter(readyAt => readyAt > t).length;
+          const fromReady = Math.max(0, desired - next - pending);
+          const busy = svc.service === 'queuedTasksWorker'
+            ? Math.min(ready, Math.ceil(scenario.work(t, svc.max) * DEFAULT_TARGETS.queuedUtilization)) : 0;
+          interrupted += scaleIn(ready, busy, 0, fromReady).cut;
+          pods = pods.slice(0, next);
+        }
         desired = next;
       }
     }
-    recorder.tick(t, pods.length, ready);
+    recorder.tick(t, pods.length, ready, desired);
   }
-  return recorder.result('keda (reference)', actions, 0);
+  return recorder.result('keda (reference)', actions, interrupted);
 }

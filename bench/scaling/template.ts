@@ -1,7 +1,8 @@
 /**
  * Reads what the scaling simulator needs from a synthesized CloudFormation template: the scalable targets, their
- * policies (target tracking and step scaling with their alarms), the collector's scrape interval and batch
- * timeout, and which services protect busy tasks. Nothing is taken from the library's source: only the template.
+ * policies (target tracking and step scaling with their alarms, statistics and periods), the collector's scrape
+ * interval, batch timeout and storage resolution, and which services protect busy tasks. Nothing is taken from the
+ * library's source: only the template.
  */
 import { ModeKey, MODES } from '../../lib/services/modes';
 
@@ -13,6 +14,8 @@ export interface MetricQuery {
   readonly id: string;
   readonly expression?: string;
   readonly metricName?: string;
+  /** CloudWatch statistic (Average, Sum, SampleCount, Maximum, Minimum). */
+  readonly stat?: string;
   /** The service the metric's dimensions name, if any. */
   readonly service?: ModeKey;
   readonly returnData: boolean;
@@ -24,6 +27,8 @@ export interface TargetTrackingPolicy {
   readonly target: number;
   readonly scaleOutCooldown: number;
   readonly scaleInCooldown: number;
+  /** Scale-out only: another policy scales in. */
+  readonly disableScaleIn: boolean;
   /** ECSServiceAverageCPUUtilization / ECSServiceAverageMemoryUtilization, or a customized metric. */
   readonly predefined?: string;
   readonly metrics: readonly MetricQuery[];
@@ -40,6 +45,10 @@ export interface StepPolicy {
   readonly name: string;
   readonly cooldown: number;
   readonly adjustmentType: string;
+  /** How the alarm's datapoints are combined to choose the interval (Average, Minimum, Maximum). */
+  readonly aggregation: string;
+  /** Smallest change of a PercentChangeInCapacity adjustment. */
+  readonly minAdjustmentMagnitude: number;
   readonly adjustments: readonly StepAdjustment[];
   readonly alarm: {
     readonly threshold: number;
@@ -66,6 +75,8 @@ export interface ScalingModel {
   readonly services: readonly ScaledService[];
   readonly scrapeIntervalSeconds: number;
   readonly batchTimeoutSeconds: number;
+  /** The collector stores Membrane's metrics at 1-second resolution (else one minute: a 10 s alarm sees a minute's datapoint). */
+  readonly highResolution: boolean;
 }
 
 /** The service a logical id or a service name belongs to. */
@@ -84,6 +95,7 @@ function queries(metrics: Json[], serviceLogicalIds: Map<string, ModeKey>): Metr
       id: m.Id,
       expression: m.Expression,
       metricName: stat?.Metric?.MetricName,
+      stat: stat?.Stat,
       service: named ? serviceOf(named.Value, serviceLogicalIds) : undefined,
       returnData: m.ReturnData !== false,
     };
@@ -104,6 +116,7 @@ export function readScalingModel(template: Json): ScalingModel {
   const collector = JSON.stringify(template);
   const scrape = /scrape_interval\\":\\"(\d+)s/.exec(collector);
   const batch = /batch\\":\{\\"timeout\\":\\"(\d+)s/.exec(collector);
+  const highResolution = /aws\.emf\.storage_resolution\\",\\"value\\":\\"1\\"/.test(collector);
 
   const services: ScaledService[] = [];
   for (const [targetId, target] of entries) {
@@ -127,6 +140,7 @@ export function readScalingModel(template: Json): ScalingModel {
           target: c.TargetValue,
           scaleOutCooldown: c.ScaleOutCooldown ?? 300,
           scaleInCooldown: c.ScaleInCooldown ?? 300,
+          disableScaleIn: c.DisableScaleIn === true,
           predefined: c.PredefinedMetricSpecification?.PredefinedMetricType,
           metrics: queries(c.CustomizedMetricSpecification?.Metrics ?? [], serviceLogicalIds),
         });
@@ -136,12 +150,16 @@ export function readScalingModel(template: Json): ScalingModel {
           && JSON.stringify(a.Properties.AlarmActions ?? []).includes(`"${policyId}"`));
         if (!alarm) continue;
         const a = alarm.Properties;
-        const metrics = a.Metrics ?? [{ Id: 'm', MetricStat: { Metric: { MetricName: a.MetricName, Dimensions: a.Dimensions }, Period: a.Period } }];
+        const metrics = a.Metrics ?? [{
+          Id: 'm', MetricStat: { Metric: { MetricName: a.MetricName, Dimensions: a.Dimensions }, Period: a.Period, Stat: a.Statistic },
+        }];
         policies.push({
           kind: 'step',
           name: policyId,
           cooldown: c.Cooldown ?? 0,
           adjustmentType: c.AdjustmentType,
+          aggregation: c.MetricAggregationType ?? 'Average',
+          minAdjustmentMagnitude: c.MinAdjustmentMagnitude ?? 1,
           adjustments: c.StepAdjustments.map((s: Json) => ({
             lower: s.MetricIntervalLowerBound ?? -Infinity,
             upper: s.MetricIntervalUpperBound ?? Infinity,
@@ -170,5 +188,6 @@ export function readScalingModel(template: Json): ScalingModel {
     services: services.sort((a, b) => a.service.localeCompare(b.service)),
     scrapeIntervalSeconds: scrape ? Number(scrape[1]) : 60,
     batchTimeoutSeconds: batch ? Number(batch[1]) : 60,
+    highResolution,
   };
 }

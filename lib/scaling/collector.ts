@@ -1,14 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { COLLECTOR_SIZE } from './defaults';
+import { COLLECTOR_BATCH_TIMEOUT, COLLECTOR_SIZE, STORAGE_RESOLUTION_ATTRIBUTE } from './defaults';
 import { DIMENSION_CLUSTER, DIMENSION_SERVICE, SCRAPED } from './metrics';
 import { MEMBRANE_PORT } from '../common/constants';
 import { acknowledgeGrantPolicy } from '../common/resources';
 import { MembraneEcsServices } from '../services';
-
-/** How long the collector batches metrics before it writes them. */
-const COLLECTOR_BATCH_TIMEOUT = '10s';
 
 /** Name of the collector sidecar container. */
 export const COLLECTOR_CONTAINER = 'metrics-collector';
@@ -65,7 +62,8 @@ export interface CollectorConfigInputs {
 /**
  * OpenTelemetry collector configuration (JSON, which is YAML) for a sidecar: scrape the service's
  * Prometheus endpoint on the Membrane port, keep only the listed metrics, and write them to CloudWatch as
- * embedded metric format with the dimensions ClusterName and Service.
+ * embedded metric format with the dimensions ClusterName and Service, stored at 1-second resolution (the burst
+ * alarms read 10-second periods).
  */
 export function collectorConfig(inputs: CollectorConfigInputs): string {
   const interval = `${inputs.scrapeInterval.toSeconds()}s`;
@@ -88,8 +86,13 @@ export function collectorConfig(inputs: CollectorConfigInputs): string {
         },
       },
     },
-    // Scaling reads one-minute datapoints: a 60 s batch would delay every metric by up to a minute more.
-    processors: { batch: { timeout: COLLECTOR_BATCH_TIMEOUT } },
+    processors: {
+      // The awsemf exporter stores a metric at the resolution this attribute names (1 s: high resolution) and does
+      // not write it as a dimension.
+      attributes: { actions: [{ key: STORAGE_RESOLUTION_ATTRIBUTE, value: '1', action: 'insert' }] },
+      // Every second in the batch delays the scaling decision: a 60 s batch would delay every metric by a minute.
+      batch: { timeout: `${COLLECTOR_BATCH_TIMEOUT.toSeconds()}s` },
+    },
     exporters: {
       awsemf: {
         namespace: inputs.namespace,
@@ -103,7 +106,7 @@ export function collectorConfig(inputs: CollectorConfigInputs): string {
       },
     },
     service: {
-      pipelines: { metrics: { receivers: ['prometheus'], processors: ['batch'], exporters: ['awsemf'] } },
+      pipelines: { metrics: { receivers: ['prometheus'], processors: ['attributes', 'batch'], exporters: ['awsemf'] } },
     },
   };
   return JSON.stringify(config);

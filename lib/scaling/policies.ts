@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { BURST_STEPS, DEFAULT_COOLDOWNS, DEFAULT_TARGETS, METRIC_PERIOD } from './defaults';
+import { BURST_STEPS, DEFAULT_COOLDOWNS, DEFAULT_TARGETS, MEASURED_SCALE_IN, METRIC_PERIOD, TARGET_TRACKING_SCALE_IN_PERIODS } from './defaults';
 import { MathInput } from './metrics';
 import { MembraneServiceScaling } from './props';
 import { MIN_PRODUCTION_TASKS } from '../common/constants';
@@ -24,15 +24,33 @@ export interface MathPolicySpec {
   readonly expression: string;
   /** The formula as Membrane's documentation writes it. */
   readonly label: string;
+  /**
+   * Scale in with a measured step policy instead of target tracking's own scale-in (with burst scaling): on the
+   * busiest of 15 low minutes, by a share that keeps the metric below the target.
+   */
+  readonly measuredScaleIn?: boolean;
 }
 
 /** A step policy that adds the tasks a backlog expression says are missing. */
 export interface BurstPolicySpec {
   readonly service: ModeKey;
   readonly inputs: MathInput[];
-  /** Tasks missing: the tasks the backlog needs minus the desired count. */
+  /** Intermediate expressions by id (e.g. the running tasks from a sample count), usable in `expression`. */
+  readonly intermediate?: { readonly [id: string]: string };
+  /** Tasks missing: the tasks the backlog needs minus the tasks that run. */
   readonly expression: string;
   readonly label: string;
+  readonly cooldown: Duration;
+  /** Alarm period: 10 s for high-resolution signals. */
+  readonly period: Duration;
+}
+
+/** A step policy that sets the maximum at once when a bounded signal (CPU) is saturated. */
+export interface SaturationPolicySpec {
+  readonly service: ModeKey;
+  readonly metric: cloudwatch.IMetric;
+  /** At or above this the service is saturated. */
+  readonly threshold: number;
   readonly cooldown: Duration;
 }
 
@@ -42,6 +60,7 @@ export interface BurstPolicySpec {
  */
 export class ScalingPolicies {
   private readonly taskCounts: { [K in ModeKey]?: MembraneTaskCountScaling } = {};
+  private readonly maxima: { [K in ModeKey]?: number } = {};
 
   constructor(private readonly scope: Construct, private readonly services: MembraneEcsServices) {}
 
@@ -65,25 +84,43 @@ export class ScalingPolicies {
   }
 
   /**
-   * Step scaling on a backlog: one one-minute datapoint with tasks missing adds them at once, rounded up to the
-   * next step (BURST_STEPS). Scale-out only: target tracking scales in.
+   * Step scaling on a backlog: one datapoint (10 s with high-resolution signals) with tasks missing adds them at
+   * once, rounded up to the next step (BURST_STEPS). Scale-out only: target tracking scales in.
    */
   public burst(spec: BurstPolicySpec): void {
-    const { taskCount } = this.taskCounts[spec.service]!;
-    const usingMetrics = Object.fromEntries(spec.inputs.map(i => [i.id, new cloudwatch.Metric({
-      namespace: i.namespace, metricName: i.metricName, dimensionsMap: i.dimensions, statistic: i.stat, period: METRIC_PERIOD,
+    const period = spec.period;
+    const usingMetrics: Record<string, cloudwatch.IMetric> = Object.fromEntries(spec.inputs.map(i => [i.id, new cloudwatch.Metric({
+      namespace: i.namespace, metricName: i.metricName, dimensionsMap: i.dimensions, statistic: i.stat, period,
     })]));
+    for (const [id, expression] of Object.entries(spec.intermediate ?? {})) {
+      usingMetrics[id] = new cloudwatch.MathExpression({ expression, usingMetrics: { ...usingMetrics }, period });
+    }
     const scalingSteps: appscaling.ScalingInterval[] = [{ upper: BURST_STEPS[0], change: 0 }];
     BURST_STEPS.forEach((lower, i) => {
       const upper = BURST_STEPS[i + 1];
       // Missing tasks are whole numbers: add the most this interval can hold (the last one its double).
       scalingSteps.push({ lower, upper, change: upper !== undefined ? upper - 1 : 2 * lower });
     });
+    this.stepPolicy(spec.service, new cloudwatch.MathExpression({ expression: spec.expression, usingMetrics, label: spec.label, period }),
+      scalingSteps, spec.cooldown);
+  }
+
+  /**
+   * Step scaling on a bounded signal: one one-minute datapoint at or above the threshold adds the maximum (capped
+   * at it), since a saturated CPU cannot say how many tasks are missing. Scale-out only: target tracking trims.
+   */
+  public saturation(spec: SaturationPolicySpec): void {
+    const max = this.maxima[spec.service]!;
+    this.stepPolicy(spec.service, spec.metric, [{ upper: spec.threshold, change: 0 }, { lower: spec.threshold, change: max }], spec.cooldown);
+  }
+
+  private stepPolicy(service: ModeKey, metric: cloudwatch.IMetric, scalingSteps: appscaling.ScalingInterval[], cooldown: Duration): void {
+    const { taskCount } = this.taskCounts[service]!;
     taskCount.scaleOnMetric('BurstScaling', {
-      metric: new cloudwatch.MathExpression({ expression: spec.expression, usingMetrics, label: spec.label, period: METRIC_PERIOD }),
+      metric,
       scalingSteps,
       adjustmentType: appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-      cooldown: spec.cooldown,
+      cooldown,
       metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
@@ -99,12 +136,17 @@ export class ScalingPolicies {
   public math(spec: MathPolicySpec): void {
     const { taskCount, scalableTargetId } = this.scalable(spec.service, spec.options, spec.defaultTarget, spec.targetMax);
     const { scaleInCooldown, scaleOutCooldown } = cooldowns(spec.options);
+    const target = spec.options.target ?? spec.defaultTarget;
+    // The intervals of a measured scale-in are fractions of the target: a token target keeps target tracking's own.
+    const measured = (spec.measuredScaleIn ?? false) && known(target);
+    if (measured) this.measuredScaleIn(spec, target, scaleInCooldown);
     new appscaling.CfnScalingPolicy(taskCount, 'MetricMathScaling', {
       policyName: `${this.services[spec.service].serviceName}-${spec.what.replace(/\s+/g, '-')}`,
       policyType: 'TargetTrackingScaling',
       scalingTargetId: scalableTargetId,
       targetTrackingScalingPolicyConfiguration: {
-        targetValue: spec.options.target ?? spec.defaultTarget,
+        targetValue: target,
+        disableScaleIn: measured ? true : undefined,
         scaleInCooldown: scaleInCooldown.toSeconds(),
         scaleOutCooldown: scaleOutCooldown.toSeconds(),
         customizedMetricSpecification: {
@@ -128,6 +170,42 @@ export class ScalingPolicies {
     });
   }
 
+  /**
+   * Scale-in on the policy's own metric, the way the KEDA reference's stabilization window does it: when all of the
+   * last 15 one-minute datapoints are below 75 % of the target, remove the share of tasks that the highest of them
+   * allows without going above the target (below 25 % of the target: 75 %; below 50 %: half; below 75 %: a quarter),
+   * then wait the scale-in cooldown. Target tracking's own scale-in sets the count from the newest minute alone:
+   * after a burst that minute can be idle, and the count drops to the minimum just before the next burst.
+   */
+  private measuredScaleIn(spec: MathPolicySpec, target: number, cooldown: Duration): void {
+    const { taskCount } = this.taskCounts[spec.service]!;
+    const usingMetrics = Object.fromEntries(spec.inputs.map(i => [i.id, new cloudwatch.Metric({
+      namespace: i.namespace, metricName: i.metricName, dimensionsMap: i.dimensions, statistic: i.stat, period: METRIC_PERIOD,
+    })]));
+    const share = (fraction: number) => Math.round(target * fraction * 1e6) / 1e6;
+    taskCount.scaleOnMetric('MeasuredScaleIn', {
+      metric: new cloudwatch.MathExpression({ expression: spec.expression, usingMetrics, label: spec.label, period: METRIC_PERIOD }),
+      scalingSteps: [
+        ...MEASURED_SCALE_IN.map((step, i): appscaling.ScalingInterval => ({
+          lower: i === 0 ? undefined : share(MEASURED_SCALE_IN[i - 1].below),
+          upper: share(step.below),
+          change: -step.remove,
+        })),
+        { lower: share(MEASURED_SCALE_IN[MEASURED_SCALE_IN.length - 1].below), change: 0 },
+      ],
+      adjustmentType: appscaling.AdjustmentType.PERCENT_CHANGE_IN_CAPACITY,
+      minAdjustmentMagnitude: 1,
+      cooldown,
+      // The interval is chosen on the highest of the 15 datapoints: the busiest minute decides how far to go.
+      metricAggregationType: appscaling.MetricAggregationType.MAXIMUM,
+      evaluationPeriods: TARGET_TRACKING_SCALE_IN_PERIODS,
+      datapointsToAlarm: TARGET_TRACKING_SCALE_IN_PERIODS,
+    });
+    const policy = taskCount.node.findChild('Target').node.findChild('MeasuredScaleIn') as appscaling.StepScalingPolicy;
+    // No data is no reason to scale in.
+    (policy.lowerAlarm!.node.defaultChild as cloudwatch.CfnAlarm).treatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING;
+  }
+
   /** Validates the bounds and target, then takes over the service's task count (once per service). */
   private scalable(service: ModeKey, options: MembraneServiceScaling, defaultTarget: number, targetMax: number): MembraneTaskCountScaling {
     const existing = this.taskCounts[service];
@@ -144,6 +222,7 @@ export class ScalingPolicies {
     }
     const taskCount = this.services[service].autoScaleTaskCount({ minCapacity, maxCapacity });
     this.taskCounts[service] = taskCount;
+    this.maxima[service] = maxCapacity;
     return taskCount;
   }
 }

@@ -137,20 +137,23 @@ export interface MembraneScalingOptions {
   readonly console?: MembraneFrontendScaling;
 
   /**
-   * Step scaling on the backlog next to target tracking, for the instant tasks worker (active and waiting instant
-   * jobs, 5 per task), the queued tasks worker (required workers plus the buffer) and the custom code runner (job
-   * spaces in use): one one-minute datapoint with more work than tasks adds the missing tasks at once (up to
-   * about 1.5 times as many), instead of target tracking's steps of at most x1.33 after three minutes. Target
-   * tracking still sizes the steady state and alone scales in. `npx projen bench:scaling` shows both.
+   * Step scaling next to target tracking. On the backlog, for the instant tasks worker (active and waiting instant
+   * jobs, 5 per task), the queued tasks worker (required workers plus the buffer, against the running workers the API
+   * counts) and the custom code runner (job spaces in use): one 10-second datapoint of the high-resolution signals
+   * with more work than running tasks adds the missing tasks at once (up to about 1.5 times as many), instead of
+   * target tracking's steps of at most x1.33 after three minutes. On the API's CPU: one minute at 85 % or more takes
+   * the API to its maximum. Target tracking still sizes the steady state and alone scales in.
+   * `npx projen bench:scaling` shows both.
    *
    * @default true
    */
   readonly burstScaling?: boolean;
 
   /**
-   * Cooldown of the burst step policies: a larger backlog still adds tasks during it.
+   * Cooldown of the burst step policies: a larger backlog still adds tasks during it (only what its step asks beyond
+   * the step already taken).
    *
-   * @default Duration.seconds(120) (the task counts they compare with reach CloudWatch a minute or more late)
+   * @default Duration.seconds(300) (a task start and the delay of the metrics that count the new task)
    */
   readonly burstCooldown?: Duration;
 
@@ -163,16 +166,19 @@ export interface MembraneScalingOptions {
 
   /**
    * Image of the OpenTelemetry collector sidecar that turns the Prometheus metrics into CloudWatch
-   * metrics (embedded metric format). Pin a version.
+   * metrics (embedded metric format). Pin a version whose `awsemf` exporter honours the
+   * `aws.emf.storage_resolution` attribute (ADOT v0.42.0 or later), or the burst alarms' 10-second periods get no
+   * data.
    *
    * @default 'public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0' (AWS Distro for OpenTelemetry)
    */
   readonly collectorImage?: string;
 
   /**
-   * How often the sidecars scrape the Prometheus endpoints ("Autoscaling Configuration": KEDA polls every 15 s).
+   * How often the sidecars scrape the Prometheus endpoints: a whole number of seconds that divides a minute. The
+   * burst alarms' period is the shortest of 10 s, 30 s and 60 s that a whole number of scrapes fills.
    *
-   * @default Duration.seconds(15)
+   * @default Duration.seconds(5) (two samples in each 10-second period; "Autoscaling Configuration" polls every 15 s)
    */
   readonly scrapeInterval?: Duration;
 

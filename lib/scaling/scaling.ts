@@ -1,20 +1,21 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { addCollectors, COLLECTOR_CONTAINER } from './collector';
 import { createAlarms, createDashboard } from './dashboard';
 import {
-  DEFAULT_BUFFER_RATIO, DEFAULT_COLLECTOR_IMAGE, DEFAULT_METRICS_LOG_RETENTION, DEFAULT_NAMESPACE, DEFAULT_SCRAPE_INTERVAL,
-  DEFAULT_BURST_COOLDOWN, DEFAULT_TARGETS, SCRAPE_INTERVAL_RANGE,
+  API_BURST_CPU_PERCENT, DEFAULT_BUFFER_RATIO, DEFAULT_COLLECTOR_IMAGE, DEFAULT_METRICS_LOG_RETENTION, DEFAULT_NAMESPACE,
+  DEFAULT_SCRAPE_INTERVAL, DEFAULT_BURST_COOLDOWN, DEFAULT_TARGETS, HIGH_RESOLUTION_PERIODS, SCRAPE_INTERVAL_RANGE,
 } from './defaults';
-import { MetricFactory, SCRAPED } from './metrics';
+import { MathInput, MetricFactory, SCRAPED } from './metrics';
 import { maxCapacityOf, ScalingPolicies } from './policies';
 import {
   MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScalingProps,
 } from './props';
 import { createLogGroup } from '../common/resources';
 import { known, propError, requireRange } from '../common/validation';
+import { ModeKey } from '../services/modes';
 
 /**
  * Autoscaling for Membrane on the metrics it emits.
@@ -53,6 +54,7 @@ export class MembraneScaling extends Construct {
   public readonly namespace: string;
 
   private readonly metrics: MetricFactory;
+  private readonly scrapeInterval: Duration;
 
   constructor(scope: Construct, id: string, props: MembraneScalingProps) {
     super(scope, id);
@@ -78,6 +80,11 @@ export class MembraneScaling extends Construct {
       throw propError(this, 'scrapeInterval', `${scrapeInterval.toHumanString()} is outside ${minSeconds} to ${maxSeconds} seconds`,
         'Scaling decisions use one-minute metrics; scrape at least once a minute ("Autoscaling Configuration" polls every 15 s).');
     }
+    if (!scrapeInterval.isUnresolved() && 60 % scrapeInterval.toSeconds() !== 0) {
+      throw propError(this, 'scrapeInterval', `${scrapeInterval.toHumanString()} does not divide a minute`,
+        'The burst alarms count the tasks by the samples in each period: use 5, 6, 10, 12, 15, 20, 30 or 60 seconds.');
+    }
+    this.scrapeInterval = scrapeInterval;
 
     this.metricsLogGroup = createLogGroup(this, 'MetricsLogGroup', props.metricsLogRetention ?? DEFAULT_METRICS_LOG_RETENTION,
       'the embedded-metric-format records of the Membrane metrics', props.encryptionKey, props.logRemovalPolicy);
@@ -142,23 +149,38 @@ export class MembraneScaling extends Construct {
   private addPolicies(props: MembraneScalingProps): void {
     const policies = new ScalingPolicies(this, props.services);
     const m = this.metrics;
+    const burst = props.burstScaling ?? true;
+    // With burst scaling the burst policies own the fast scale-out and target tracking sizes the steady state on the
+    // desired count: tasks still starting count as capacity, so target tracking does not multiply a count the burst
+    // just raised by a utilization measured on the tasks before it. In steady state running = desired: the
+    // documented targets are unchanged. Scale-in is measured (on the busiest of the low minutes).
+    const measuredScaleIn = burst;
+    const perDesired = (service: ModeKey, inputs: MathInput[], expression: string, label: string) => (burst
+      ? {
+        inputs: [...inputs, m.runningTasks('running', service), m.desiredTasks('desired', service)],
+        expression: `${expression} * running / desired`,
+        label: `${label} x running / desired tasks`,
+      }
+      : { inputs, expression, label });
     policies.cpu('api', props.api ?? {});
     policies.memory('api', props.api ?? {}, props.api?.memoryTarget);
 
     const instant = props.instantTasksWorker ?? {};
     if ((instant.strategy ?? MembraneInstantWorkerStrategy.UTILIZATION) === MembraneInstantWorkerStrategy.UTILIZATION) {
       policies.math({
+        measuredScaleIn,
         service: 'instantTasksWorker',
         options: instant,
         defaultTarget: DEFAULT_TARGETS.instantUtilization,
         targetMax: 1,
         what: 'utilization',
-        inputs: [m.input('rate', 'instant_tasks_worker_utilization_rate', 'instantTasksWorker', cloudwatch.Stats.AVERAGE)],
-        expression: 'rate',
-        label: 'avg(instant_tasks_worker_utilization_rate)',
+        ...perDesired('instantTasksWorker',
+          [m.input('rate', 'instant_tasks_worker_utilization_rate', 'instantTasksWorker', cloudwatch.Stats.AVERAGE)],
+          'rate', 'avg(instant_tasks_worker_utilization_rate)'),
       });
     } else {
       policies.math({
+        measuredScaleIn,
         service: 'instantTasksWorker',
         options: instant,
         defaultTarget: DEFAULT_TARGETS.instantJobsPerTask,
@@ -167,10 +189,10 @@ export class MembraneScaling extends Construct {
         inputs: [
           m.input('active', 'instant_tasks_jobs_active', 'api', cloudwatch.Stats.MAXIMUM),
           m.input('waiting', 'instant_tasks_jobs_waiting', 'api', cloudwatch.Stats.MAXIMUM),
-          m.runningTasks('running', 'instantTasksWorker'),
+          burst ? m.desiredTasks('desired', 'instantTasksWorker') : m.runningTasks('running', 'instantTasksWorker'),
         ],
-        expression: '(active + waiting) / running',
-        label: '(instant_tasks_jobs_active + instant_tasks_jobs_waiting) per running task',
+        expression: `(active + waiting) / ${burst ? 'desired' : 'running'}`,
+        label: `(instant_tasks_jobs_active + instant_tasks_jobs_waiting) per ${burst ? 'desired' : 'running'} task`,
       });
     }
 
@@ -181,17 +203,18 @@ export class MembraneScaling extends Construct {
     const factor = known(buffer) ? String(1 + buffer) : `(1 + ${Token.asString(buffer)})`;
     if ((queued.strategy ?? MembraneQueuedWorkerStrategy.UTILIZATION) === MembraneQueuedWorkerStrategy.UTILIZATION) {
       policies.math({
+        measuredScaleIn,
         service: 'queuedTasksWorker',
         options: queued,
         defaultTarget: DEFAULT_TARGETS.queuedUtilization,
         targetMax: 1,
         what: 'utilization',
-        inputs: [m.input('rate', 'queued_tasks_worker_utilization_rate', 'queuedTasksWorker', cloudwatch.Stats.AVERAGE)],
-        expression: 'rate',
-        label: 'avg(queued_tasks_worker_utilization_rate)',
+        ...perDesired('queuedTasksWorker', [m.input('rate', 'queued_tasks_worker_utilization_rate', 'queuedTasksWorker', cloudwatch.Stats.AVERAGE)],
+          'rate', 'avg(queued_tasks_worker_utilization_rate)'),
       });
     } else {
       policies.math({
+        measuredScaleIn,
         service: 'queuedTasksWorker',
         options: queued,
         defaultTarget: DEFAULT_TARGETS.queuedWorkersPerTask,
@@ -199,26 +222,25 @@ export class MembraneScaling extends Construct {
         what: 'buffered required workers per task',
         inputs: [
           m.input('required', 'queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM),
-          m.runningTasks('running', 'queuedTasksWorker'),
+          burst ? m.desiredTasks('desired', 'queuedTasksWorker') : m.runningTasks('running', 'queuedTasksWorker'),
         ],
-        expression: `required * ${factor} / running`,
-        label: `max(queued_tasks_workers_required) * ${factor} per running task`,
+        expression: `required * ${factor} / ${burst ? 'desired' : 'running'}`,
+        label: `max(queued_tasks_workers_required) * ${factor} per ${burst ? 'desired' : 'running'} task`,
       });
     }
 
     const runner = props.customCodeRunner ?? {};
     policies.math({
+      measuredScaleIn,
       service: 'customCodeRunner',
       options: runner,
       defaultTarget: DEFAULT_TARGETS.jobSpaceUse,
       targetMax: 1,
       what: 'job space use',
-      inputs: [
+      ...perDesired('customCodeRunner', [
         m.input('total', 'custom_code_runner_total_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM),
         m.input('remaining', 'custom_code_runner_remaining_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM),
-      ],
-      expression: '(total - remaining) / total',
-      label: '(sum(total_job_spaces) - sum(remaining_job_spaces)) / sum(total_job_spaces)',
+      ], '(total - remaining) / total', '(sum(total_job_spaces) - sum(remaining_job_spaces)) / sum(total_job_spaces)'),
     });
 
     if (props.burstScaling ?? true) {
@@ -241,58 +263,85 @@ export class MembraneScaling extends Construct {
 
   /**
    * Step policies on the unbounded backlog signals: the tasks the backlog needs, by the formulas of "Autoscaling
-   * Configuration", minus the desired count. Utilization cannot exceed 1, so target tracking alone grows a service
-   * by at most 1/target per step; these add what is missing in one.
+   * Configuration", minus the tasks that run. Utilization cannot exceed 1, so target tracking alone grows a service
+   * by at most 1/target per step; these add what is missing in one. They read 10-second periods of the
+   * high-resolution signals, so the running tasks come from the same signals (how many samples their tasks sent),
+   * not from Container Insights, whose one-minute metrics a 10-second alarm cannot read. The API's CPU is bounded:
+   * saturated, it takes the API to its maximum at once.
    */
   private addBurstPolicies(policies: ScalingPolicies, props: MembraneScalingProps, queuedFactor: string): void {
     const m = this.metrics;
     const cooldown = props.burstCooldown ?? DEFAULT_BURST_COOLDOWN;
     if (!cooldown.isUnresolved() && (cooldown.toMilliseconds() % 1000 !== 0 || cooldown.toSeconds() > 3600)) {
       throw propError(this, 'burstCooldown', `${cooldown.toHumanString()} is not a whole number of seconds up to an hour`,
-        'Give Duration.seconds(n); the default, 120 s, covers the delay of the task counts in CloudWatch.');
+        'Give Duration.seconds(n); the default, 300 s, covers a task start and the delay of the metrics that count it.');
     }
+    const period = burstPeriod(this.scrapeInterval);
+    // Each task sends one sample per scrape: samples x scrape interval / period is the number of reporting tasks.
+    const running = `samples * ${numberText(this.scrapeInterval.toSeconds())} / ${period.toSeconds()}`;
     const instant = props.instantTasksWorker ?? {};
     const jobsPerTask = instant.strategy === MembraneInstantWorkerStrategy.QUEUE_DEPTH && instant.target !== undefined
       ? instant.target : DEFAULT_TARGETS.instantJobsPerTask;
     policies.burst({
       service: 'instantTasksWorker',
       cooldown,
+      period,
       inputs: [
         m.input('active', 'instant_tasks_jobs_active', 'api', cloudwatch.Stats.MAXIMUM),
         m.input('waiting', 'instant_tasks_jobs_waiting', 'api', cloudwatch.Stats.MAXIMUM),
-        m.desiredTasks('desired', 'instantTasksWorker'),
+        m.input('samples', 'instant_tasks_worker_utilization_rate', 'instantTasksWorker', cloudwatch.Stats.SAMPLE_COUNT),
       ],
-      expression: `CEIL((active + waiting) / ${numberText(jobsPerTask)}) - desired`,
-      label: `instant workers missing: (active + waiting jobs) / ${numberText(jobsPerTask)} - desired`,
+      intermediate: { running },
+      expression: `CEIL((active + waiting) / ${numberText(jobsPerTask)}) - running`,
+      label: `instant workers missing: (active + waiting jobs) / ${numberText(jobsPerTask)} - running`,
     });
     policies.burst({
       service: 'queuedTasksWorker',
       cooldown,
+      period,
       inputs: [
         m.input('required', 'queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM),
-        m.desiredTasks('desired', 'queuedTasksWorker'),
+        // "Autoscaling Configuration": the API counts the running queued workers (queued_tasks_workers).
+        m.input('workers', 'queued_tasks_workers', 'api', cloudwatch.Stats.MAXIMUM),
       ],
-      expression: `CEIL(required * ${queuedFactor}) - desired`,
-      label: `queued workers missing: required * ${queuedFactor} - desired`,
+      expression: `CEIL(required * ${queuedFactor}) - workers`,
+      label: `queued workers missing: required * ${queuedFactor} - running`,
     });
     const jobSpaceUse = props.customCodeRunner?.target ?? DEFAULT_TARGETS.jobSpaceUse;
     const runnerMax = maxCapacityOf('customCodeRunner', props.customCodeRunner);
     policies.burst({
       service: 'customCodeRunner',
       cooldown,
+      period,
       inputs: [
         m.input('total', 'custom_code_runner_total_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM),
         m.input('remaining', 'custom_code_runner_remaining_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM),
-        m.runningTasks('running', 'customCodeRunner'),
-        m.desiredTasks('desired', 'customCodeRunner'),
+        m.input('samples', 'custom_code_runner_total_job_spaces', 'customCodeRunner', cloudwatch.Stats.SAMPLE_COUNT),
       ],
+      intermediate: { running },
       // No job space left says work waits but not how much: ask for the maximum; target tracking trims it later.
-      expression: `IF(remaining <= 0, ${numberText(runnerMax)} - desired, `
-        + `CEIL(running * (total - remaining) / total / ${numberText(jobSpaceUse)}) - desired)`,
+      expression: `IF(remaining <= 0, ${numberText(runnerMax)} - running, `
+        + `CEIL(running * (total - remaining) / total / ${numberText(jobSpaceUse)}) - running)`,
       label: 'custom code runners missing: the maximum when no job space is left, '
-        + `else running * job space use / ${numberText(jobSpaceUse)} - desired`,
+        + `else running * job space use / ${numberText(jobSpaceUse)} - running`,
+    });
+    policies.saturation({
+      service: 'api',
+      cooldown,
+      metric: m.ecs('AWS/ECS', 'CPUUtilization', 'api', cloudwatch.Stats.AVERAGE),
+      threshold: API_BURST_CPU_PERCENT,
     });
   }
+}
+
+/**
+ * Period of the burst alarms: the shortest high-resolution period (10 or 30 s) that a whole number of scrapes fills,
+ * else a minute (and a token interval: a minute).
+ */
+function burstPeriod(scrapeInterval: Duration): Duration {
+  if (scrapeInterval.isUnresolved()) return Duration.minutes(1);
+  const seconds = HIGH_RESOLUTION_PERIODS.find(p => p % scrapeInterval.toSeconds() === 0) ?? 60;
+  return Duration.seconds(seconds);
 }
 
 /** A number in a metric-math expression: tokens become CloudFormation expressions. */
