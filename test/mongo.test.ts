@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { membraneInputs } from './fixtures';
@@ -24,8 +24,31 @@ const only = (template: Template, type: string) => {
 describeCdkTest('MembraneMongo.atlas: MongoDB Atlas in the same deployment', () => {
   const { stack, membrane, template } = build();
 
-  test('an Atlas project in the organization, on the default profile', () => {
-    expect(only(template, 'MongoDB::Atlas::Project').Properties).toEqual({ OrgId: ORG, Name: 'Test-membrane', Profile: 'default' });
+  test('an Atlas project in the organization, on the default profile, named per deployment and per creation of the stack', () => {
+    const stackUuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+    const lastGroupOfStackUuid = { 'Fn::Select': [4, { 'Fn::Split': ['-', stackUuid] }] };
+    expect(only(template, 'MongoDB::Atlas::Project').Properties).toEqual({
+      OrgId: ORG, Name: { 'Fn::Join': ['', [expect.stringMatching(/^Test-Membrane-Mongo-[0-9A-F]{8}-$/), lastGroupOfStackUuid]] }, Profile: 'default',
+    });
+  });
+
+  test('the project is retained with the cluster: Atlas refuses to delete a project that holds a cluster', () => {
+    const project = only(template, 'MongoDB::Atlas::Project');
+    const cluster = only(template, 'MongoDB::Atlas::Cluster');
+    expect([project.DeletionPolicy, project.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    expect([cluster.DeletionPolicy, cluster.UpdateReplacePolicy]).toEqual([project.DeletionPolicy, project.UpdateReplacePolicy]);
+    expect(cluster.Properties.ProjectId).toEqual({ 'Fn::GetAtt': [project.id, 'Id'] });
+  });
+
+  test('two Membranes in one stack get projects of different names', () => {
+    const stack2 = testStack();
+    const { mongoUri: _given, ...inputs } = membraneInputs(stack2);
+    const atlas = MembraneMongo.atlas({ orgId: ORG });
+    new Membrane(stack2, 'Blue', { ...inputs, mongo: atlas });
+    const otherHosts = { apiHost: 'api2', uiHost: 'ui2', consoleHost: 'console2', staticHost: 'static2' };
+    new Membrane(stack2, 'Green', { ...inputs, mongo: atlas, domain: { ...inputs.domain, ...otherHosts } });
+    const names = Object.values(Template.fromStack(stack2).findResources('MongoDB::Atlas::Project')).map(p => p.Properties.Name['Fn::Join'][1][0]);
+    expect(names).toEqual([expect.stringMatching(/^Test-Blue-Mongo-/), expect.stringMatching(/^Test-Green-Mongo-/)]);
   });
 
   test('an M10 replica set of three nodes in the stack\'s region, cloud backup with point-in-time restore, retained', () => {
@@ -125,8 +148,55 @@ describeCdkTest('MembraneMongo rejects bad input', () => {
     ['a missing organization ID', { orgId: undefined as unknown as string }, /invalid 'mongo.orgId': it is missing/],
     ['a shared-tier size', { instanceSize: 'M5' }, /invalid 'mongo.instanceSize': 'M5' is not an Atlas size of M10 or larger/],
     ['a size that is not one', { instanceSize: 'large' }, /invalid 'mongo.instanceSize'/],
+    ['a tier Atlas does not have', { instanceSize: 'M15' }, /invalid 'mongo.instanceSize': 'M15' is not an Atlas cluster tier on AWS/],
+    ['a tier in lower case', { instanceSize: 'm30' }, /invalid 'mongo.instanceSize': 'm30' is not an Atlas cluster tier on AWS/],
+    ['a cluster name with an underscore', { clusterName: 'membrane_prod' }, /invalid 'mongo.clusterName': 'membrane_prod' is not an Atlas cluster name/],
+    ['a cluster name ending in a hyphen', { clusterName: 'membrane-' }, /invalid 'mongo.clusterName': 'membrane-' is not an Atlas cluster name/],
+    ['a cluster name whose 23rd character is a hyphen', { clusterName: 'membrane-production-eu-central' },
+      /invalid 'mongo.clusterName': 'membrane-production-eu-central': Atlas cuts host names to the first 23 characters/],
+    ['a cluster name Atlas reserves', { clusterName: 'atlas-abc123' }, /invalid 'mongo.clusterName': 'atlas-abc123' looks like an Atlas host name/],
+    ['a database name with a dot', { databaseName: 'membrane.prod' },
+      /invalid 'mongo.databaseName': 'membrane.prod' is not a database name MongoDB and a connection string take/],
+    ['a database name with a space', { databaseName: 'membrane prod' }, /invalid 'mongo.databaseName'/],
+    ['MongoDB\'s own admin database', { databaseName: 'admin' }, /invalid 'mongo.databaseName': 'admin' is one of MongoDB's own databases/],
+    ['MongoDB 4.2 (Membrane needs 4.4 or later)', { mongoDbMajorVersion: '4.2' },
+      /invalid 'mongo.mongoDbMajorVersion': MongoDB 4.2 is older than 4.4, the oldest Membrane supports/],
+    ['MongoDB 3.6', { mongoDbMajorVersion: '3.6' }, /invalid 'mongo.mongoDbMajorVersion': MongoDB 3.6 is older than 4.4/],
+    ['a version that is no major version', { mongoDbMajorVersion: '8' }, /invalid 'mongo.mongoDbMajorVersion': '8' is not a MongoDB major version/],
+    ['a profile name with a space', { profile: 'membrane prod' }, /invalid 'mongo.profile': 'membrane prod' cannot name the secret cfn\/atlas\/profile\/<profile>/],
+    ['a project name Atlas refuses', { projectName: 'membrane/prod' }, /invalid 'mongo.projectName': 'membrane\/prod' is not an Atlas project name/],
+    ['a project name over 64 characters', { projectName: 'm'.repeat(65) }, /invalid 'mongo.projectName'/],
   ])('%s', (_name, atlas, message) => {
     expect(() => build(atlas)).toThrow(message);
+  });
+
+  test.each<[string, Partial<MembraneAtlasProps>]>([
+    ['MongoDB 4.4', { mongoDbMajorVersion: '4.4' }],
+    ['a low-CPU tier', { instanceSize: 'R40' }],
+    ['an NVMe tier', { instanceSize: 'M40_NVME' }],
+    ['a 23-character cluster name', { clusterName: 'membrane-production-eu1' }],
+  ])('accepts %s', (_name, atlas) => {
+    expect(() => build(atlas)).not.toThrow();
+  });
+
+  test('names, size, version and profile known only at deploy time are taken as they are', () => {
+    const stack = testStack();
+    const param = (id: string) => new CfnParameter(stack, id, { type: 'String' }).valueAsString;
+    const t = build({
+      instanceSize: param('Size'),
+      clusterName: param('Cluster'),
+      databaseName: param('Database'),
+      mongoDbMajorVersion: param('Version'),
+      profile: param('Profile'),
+      projectName: param('ProjectName'),
+    }, {}, stack).template;
+    t.hasResourceProperties('MongoDB::Atlas::Project', { Name: { Ref: 'ProjectName' }, Profile: { Ref: 'Profile' } });
+    t.hasResourceProperties('MongoDB::Atlas::Cluster', {
+      Name: { Ref: 'Cluster' },
+      MongoDBMajorVersion: { Ref: 'Version' },
+      ReplicationSpecs: [{ AdvancedRegionConfigs: [Match.objectLike({ ElectableSpecs: { InstanceSize: { Ref: 'Size' }, NodeCount: 3 } })] }],
+    });
+    t.hasResourceProperties('MongoDB::Atlas::DatabaseUser', { Roles: [{ RoleName: 'readWrite', DatabaseName: { Ref: 'Database' } }] });
   });
 
   test('both mongoUri and mongo', () => {

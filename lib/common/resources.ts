@@ -17,6 +17,14 @@ export function creationUniqueSuffix(scope: Construct): string {
 }
 
 /**
+ * The last group of the stack's UUID (12 hexadecimal digits, 48 random bits), for names too short for the whole
+ * `creationUniqueSuffix` (a backup vault takes 50 characters, an Atlas project 64).
+ */
+export function creationUniqueShortSuffix(scope: Construct): string {
+  return Fn.select(4, Fn.split('-', creationUniqueSuffix(scope)));
+}
+
+/**
  * A log group (retained unless told otherwise), encrypted with `encryptionKey` when given (whose key policy then admits the regional
  * CloudWatch Logs service), else with CloudWatch Logs' own keys and an acknowledgement saying so.
  */

@@ -1,12 +1,13 @@
-import { Fn, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Names, RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as atlas from 'awscdk-resources-mongodbatlas';
 import { Construct } from 'constructs';
 import { MembraneAtlasProps } from './props';
-import { acknowledgeSecretFindings } from '../common/resources';
-import { known, propError } from '../common/validation';
+import { validateAtlasProps } from './validation';
+import { acknowledgeSecretFindings, creationUniqueShortSuffix } from '../common/resources';
+import { propError } from '../common/validation';
 
 /** What a MongoDB choice gives the deployment. */
 export interface MembraneMongoConfig {
@@ -96,18 +97,8 @@ class AtlasMongo extends MembraneMongo {
     const props = this.props;
     const construct = new Construct(scope, 'Mongo');
     const stack = Stack.of(construct);
-    if (props.orgId === undefined || props.orgId === '') {
-      throw propError(construct, 'mongo.orgId', 'it is missing', 'Give the Atlas organization ID (Atlas: Organization Settings).');
-    }
-    if (known(props.orgId) && !/^[0-9a-f]{24}$/.test(props.orgId)) {
-      throw propError(construct, 'mongo.orgId', `'${props.orgId}' is not an Atlas organization ID`,
-        'Give the 24 hexadecimal characters shown in Atlas: Organization Settings.');
-    }
+    validateAtlasProps(construct, props);
     const size = props.instanceSize ?? 'M10';
-    if (known(size) && !(/^M(\d+)$/.test(size) && Number(size.slice(1)) >= 10)) {
-      throw propError(construct, 'mongo.instanceSize', `'${size}' is not an Atlas size of M10 or larger`,
-        'Membrane needs a dedicated cluster ("Self-hosting on AWS": M10+); give e.g. \'M10\' or \'M30\'.');
-    }
     if (Token.isUnresolved(stack.region)) {
       throw propError(construct, 'mongo', 'the stack has no region, and the Atlas cluster and its endpoint are created in it',
         'Set env: { region } on the stack.');
@@ -116,11 +107,16 @@ class AtlasMongo extends MembraneMongo {
     const profile = props.profile ?? 'default';
     const database = props.databaseName ?? 'membrane';
 
+    // The project holds the retained cluster, and Atlas refuses to delete a project with a cluster in it
+    // (CANNOT_CLOSE_GROUP_ACTIVE_ATLAS_CLUSTERS): it is retained with the cluster. Its name is unique per deployment
+    // (the construct path with the stack's name) and per creation of the stack (the stack UUID's last group), so a retained project
+    // never collides with the next creation. Atlas renames a project in place: changing the name replaces nothing.
     const project = new lib.CfnProject(construct, 'Project', {
       orgId: props.orgId,
-      name: props.projectName ?? `${stack.stackName}-membrane`,
+      name: props.projectName ?? `${Names.uniqueResourceName(construct, { maxLength: 51, separator: '-' })}-${creationUniqueShortSuffix(construct)}`,
       profile,
     });
+    project.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const endpointService = new lib.CfnPrivateEndpointService(construct, 'EndpointService', {
       projectId: project.attrId,
       region: stack.region,
