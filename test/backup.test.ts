@@ -23,22 +23,46 @@ describeCdkTest('MembraneBackup ("Frequently Asked Questions": back up the conne
 
   test('a vault of its own with its own rotating key, both retained', () => {
     const vault = Object.values(template.findResources('AWS::Backup::BackupVault'))[0];
-    expect(vault.DeletionPolicy).toBe('Retain');
+    expect(vault.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(vault.UpdateReplacePolicy).toBe('Retain');
     expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BackupKey/), 'Arn'] });
     const key = template.toJSON().Resources[vault.Properties.EncryptionKeyArn['Fn::GetAtt'][0]];
     expect(key).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
   });
 
-  test('continuous backup (point-in-time restore) and a daily recovery point, 35 days each, the daily one copied to the second region', () => {
+  test('the retained vault\'s name is unique per construct and per creation of the stack (a retry or a re-creation finds no vault of '
+    + 'that name)', () => {
+    const stackUuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+    const lastGroupOfStackUuid = { 'Fn::Select': [4, { 'Fn::Split': ['-', stackUuid] }] };
+    template.hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: { 'Fn::Join': ['', [Match.stringLikeRegexp('^Test-Backup-[0-9A-F]{8}-$'), lastGroupOfStackUuid]] },
+    });
+  });
+
+  test('the plan is named after the deployment (every plan was \'Plan\'; plan names are unique per account and region)', () => {
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: { BackupPlanName: Match.stringLikeRegexp('^Test-Backup-[0-9A-F]{8}$') },
+    });
+  });
+
+  test('continuous backup (point-in-time restore, 35 days) at 05:00 UTC, a daily recovery point at 17:00 UTC kept 90 days and copied to the '
+    + 'second region: the 8-hour start windows never overlap, so AWS Backup never keeps one backup for both rules', () => {
     template.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: {
         BackupPlanRule: [
-          Match.objectLike({ RuleName: 'Continuous', EnableContinuousBackup: true, Lifecycle: { DeleteAfterDays: 35 } }),
+          Match.objectLike({
+            RuleName: 'Continuous',
+            EnableContinuousBackup: true,
+            ScheduleExpression: 'cron(0 5 * * ? *)',
+            StartWindowMinutes: 480,
+            Lifecycle: { DeleteAfterDays: 35 },
+          }),
           Match.objectLike({
             RuleName: 'Daily',
-            ScheduleExpression: 'cron(0 5 * * ? *)',
-            Lifecycle: { DeleteAfterDays: 35 },
-            CopyActions: [{ DestinationBackupVaultArn: COPY_VAULT, Lifecycle: { DeleteAfterDays: 35 } }],
+            ScheduleExpression: 'cron(0 17 * * ? *)',
+            StartWindowMinutes: 480,
+            Lifecycle: { DeleteAfterDays: 90 },
+            CopyActions: [{ DestinationBackupVaultArn: COPY_VAULT, Lifecycle: { DeleteAfterDays: 90 } }],
           }),
         ],
       },
@@ -121,6 +145,20 @@ describeCdkTest('MembraneBackup rejects bad input', () => {
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
+
+  test('the tmp bucket (unversioned: its objects expire by design, and AWS Backup backs up versioned buckets only)', () => {
+    const stack = testStack();
+    const storage = new MembraneStorage(stack, 'Storage');
+    expect(() => new MembraneBackup(stack, 'Backup', { buckets: [storage.connectorsBucket, storage.tmpBucket] }))
+      .toThrow(/invalid 'buckets': Test\/Storage\/TmpBucket is not versioned, and AWS Backup backs up versioned buckets only/);
+  });
+
+  test('a bucket whose versioning does not show (imported by name) is taken as it is', () => {
+    const stack = testStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Brought', 'membrane-connectors');
+    new MembraneBackup(stack, 'Backup', { buckets: [bucket] });
+    Template.fromStack(stack).resourceCountIs('AWS::Backup::BackupSelection', 1);
+  });
 });
 
 describeCdkTest('Membrane backups and secret retention', () => {
@@ -129,6 +167,16 @@ describeCdkTest('Membrane backups and secret retention', () => {
     const m = new Membrane(stack, 'Membrane', { ...membraneInputs(stack), ...overrides });
     return { stack, membrane: m, template: Template.fromStack(stack) };
   };
+
+  test('the default selection is the connectors and static buckets Membrane creates, not the tmp bucket', () => {
+    const { stack, membrane: m, template } = membrane();
+    const storage = m.storage as MembraneStorage;
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: {
+        Resources: [{ 'Fn::GetAtt': [ref(stack, storage.connectorsBucket), 'Arn'] }, { 'Fn::GetAtt': [ref(stack, storage.staticBucket), 'Arn'] }],
+      },
+    });
+  });
 
   test('production backs up the buckets it creates by default; a copy region comes through backupOptions', () => {
     const { membrane: m, template } = membrane({ backupOptions: { copyToVaultArn: COPY_VAULT } });
@@ -175,6 +223,10 @@ describeCdkTest('Secret replicas on MembraneEcsServices', () => {
     ['a replica region that is no region', { secretReplicaRegions: ['Ireland'] }, /invalid 'secretReplicaRegions': 'Ireland' is not an AWS region/],
     ['the stack region as replica', { secretReplicaRegions: ['eu-central-1'] }, /invalid 'secretReplicaRegions': 'eu-central-1' is the stack's own region/],
     ['a replica region twice', { secretReplicaRegions: ['eu-west-1', 'eu-west-1'] }, /invalid 'secretReplicaRegions': 'eu-west-1' is given twice/],
+    ['a replica region in the China partition', { secretReplicaRegions: ['cn-north-1'] },
+      /invalid 'secretReplicaRegions': 'cn-north-1' is in the aws-cn partition, and the stack's region eu-central-1 in aws/],
+    ['a replica region in AWS GovCloud', { secretReplicaRegions: ['eu-west-1', 'us-gov-west-1'] },
+      /invalid 'secretReplicaRegions': 'us-gov-west-1' is in the aws-us-gov partition/],
   ])('rejects %s', (_name, overrides, message) => {
     expect(() => buildServices(overrides)).toThrow(message);
   });
@@ -183,6 +235,15 @@ describeCdkTest('Secret replicas on MembraneEcsServices', () => {
     const stack = testStack();
     const regions = new CfnParameter(stack, 'Regions', { type: 'CommaDelimitedList' }).valueAsList;
     expect(() => buildServices({ secretReplicaRegions: regions }, stack)).toThrow(/invalid 'secretReplicaRegions': the list is known only at deploy time/);
+  });
+
+  test('a replica region known only at deploy time is taken as it is', () => {
+    const stack = testStack();
+    const region = new CfnParameter(stack, 'ReplicaRegion', { type: 'String' }).valueAsString;
+    buildServices({ secretReplicaRegions: [region] }, stack);
+    const replicas = Object.values(Template.fromStack(stack).findResources('AWS::SecretsManager::Secret'))
+      .map(secret => secret.Properties.ReplicaRegions).filter(r => r !== undefined);
+    expect(replicas).toEqual([[{ Region: { Ref: 'ReplicaRegion' } }], [{ Region: { Ref: 'ReplicaRegion' } }]]);
   });
 
   test('rejects replicas when both secrets are brought (nothing is generated to replicate)', () => {

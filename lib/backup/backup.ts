@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,13 +6,26 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { MembraneBackupProps } from './props';
 import { acknowledge, acknowledgeFinding } from '../common/nag';
+import { creationUniqueShortSuffix } from '../common/resources';
 import { known, propError, requireWholeDays } from '../common/validation';
+import { isVersioned } from '../storage/versioning';
 
 /** AWS Backup keeps continuous backups of S3 for at most 35 days. */
 const MAX_CONTINUOUS_DAYS = 35;
-const DEFAULT_RETENTION = Duration.days(35);
-/** Daily recovery points start at 05:00 UTC, outside most working hours. */
-const DAILY_SCHEDULE = events.Schedule.cron({ hour: '5', minute: '0' });
+/** Point-in-time restore over the longest window AWS Backup offers for S3. */
+const DEFAULT_CONTINUOUS_RETENTION = Duration.days(35);
+/** Daily recovery points reach further back than point-in-time restore. */
+const DEFAULT_DAILY_RETENTION = Duration.days(90);
+/**
+ * When each rule starts, twelve hours apart, and how long AWS Backup may take to start its job. When the windows of two
+ * rules of a plan overlap, AWS Backup takes one backup, for the rule with the longer retention ("Backup plan options and
+ * configuration"; "Understanding backup plan summary": a copy action of the rule that did not run does not run either).
+ * A continuous rule has a schedule too (AWS Backup's default is `cron(0 5 ? * * *)`, the daily rule's time before): it
+ * is stated here so that the daily recovery point, and its copy to another region, always run.
+ */
+const CONTINUOUS_SCHEDULE = events.Schedule.cron({ hour: '5', minute: '0' });
+const DAILY_SCHEDULE = events.Schedule.cron({ hour: '17', minute: '0' });
+const START_WINDOW = Duration.hours(8);
 
 /**
  * The AWS managed policies of the backup role, each with why it is needed. The general backup policy does not
@@ -29,9 +42,11 @@ const MANAGED_POLICIES: ReadonlyArray<readonly [string, string]> = [
 
 /**
  * AWS Backup of what Membrane cannot recreate: the connectors and static buckets ("Frequently Asked Questions" and
- * "Self-hosting on AWS" ask for regular bucket backups). Continuous backup gives point-in-time restore, a daily
- * recovery point is kept longer, and each daily point can be copied to a vault in another region. The vault has its
- * own KMS key and is retained with its recovery points (a vault that holds recovery points cannot be deleted).
+ * "Self-hosting on AWS" ask for regular bucket backups). Continuous backup gives point-in-time restore for 35 days, a
+ * daily recovery point (twelve hours after the continuous rule's run, so that AWS Backup never merges the two) is kept
+ * 90 days, and each daily point can be copied to a vault in another region. The vault has its own KMS key and is
+ * retained with its recovery points (a vault that holds recovery points cannot be deleted); its name is unique per
+ * creation of the stack, so a retained vault never blocks the next creation.
  *
  * @example
  * declare const storage: MembraneStorage;
@@ -43,7 +58,7 @@ const MANAGED_POLICIES: ReadonlyArray<readonly [string, string]> = [
 export class MembraneBackup extends Construct {
   /** The vault the recovery points are stored in. */
   public readonly vault: backup.BackupVault;
-  /** The backup plan: continuous and daily rules. */
+  /** The backup plan (named after this construct's path): continuous and daily rules. */
   public readonly plan: backup.BackupPlan;
   /** The selection of buckets, with the role AWS Backup uses for them. */
   public readonly selection: backup.BackupSelection;
@@ -56,8 +71,14 @@ export class MembraneBackup extends Construct {
       throw propError(this, 'buckets', 'no bucket is given',
         'Give the connectors and static buckets, e.g. [storage.connectorsBucket, storage.staticBucket].');
     }
-    const continuous = props.continuousRetention ?? DEFAULT_RETENTION;
-    const daily = props.dailyRetention ?? DEFAULT_RETENTION;
+    for (const bucket of props.buckets) {
+      if (isVersioned(bucket) === false) {
+        throw propError(this, 'buckets', `${bucket.node.path} is not versioned, and AWS Backup backs up versioned buckets only`,
+          'Give the connectors and static buckets (versioned); the tmp bucket is not backed up: its objects expire after days by design.');
+      }
+    }
+    const continuous = props.continuousRetention ?? DEFAULT_CONTINUOUS_RETENTION;
+    const daily = props.dailyRetention ?? DEFAULT_DAILY_RETENTION;
     requireWholeDays(this, 'continuousRetention', continuous, 1);
     requireWholeDays(this, 'dailyRetention', daily, 1);
     requireWholeDays(this, 'copyRetention', props.copyRetention, 1);
@@ -87,10 +108,15 @@ export class MembraneBackup extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Unique per construct (the path) and per creation of the stack (the last group of its UUID): a vault retained from a
+    // rolled-back first create or a deleted stack keeps its name, which a fixed name would collide with.
+    const deploymentName = Names.uniqueResourceName(this, { maxLength: 37, separator: '-' });
     this.vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: `${deploymentName}-${creationUniqueShortSuffix(this)}`,
       encryptionKey: this.encryptionKey,
-      // CloudFormation cannot delete a vault that holds recovery points, and they are the point of it.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // CloudFormation cannot delete a vault that holds recovery points, and they are the point of it; a vault that a
+      // failed creation made is empty, and is deleted with it.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     const copyActions: backup.BackupPlanCopyActionProps[] | undefined = copyArn === undefined ? undefined : [{
@@ -98,13 +124,21 @@ export class MembraneBackup extends Construct {
       deleteAfter: props.copyRetention ?? daily,
     }];
     this.plan = new backup.BackupPlan(this, 'Plan', {
+      // Plan names are unique per account and region ("Backup plan options and configuration"); every plan was 'Plan'.
+      backupPlanName: deploymentName,
       backupVault: this.vault,
       backupPlanRules: [
         // aws-cdk-lib range-checks this retention even when it is a token: a deploy-time value is set on the L1 below.
         new backup.BackupPlanRule({
-          ruleName: 'Continuous', enableContinuousBackup: true, deleteAfter: continuous.isUnresolved() ? DEFAULT_RETENTION : continuous,
+          ruleName: 'Continuous',
+          enableContinuousBackup: true,
+          scheduleExpression: CONTINUOUS_SCHEDULE,
+          startWindow: START_WINDOW,
+          deleteAfter: continuous.isUnresolved() ? DEFAULT_CONTINUOUS_RETENTION : continuous,
         }),
-        new backup.BackupPlanRule({ ruleName: 'Daily', scheduleExpression: DAILY_SCHEDULE, deleteAfter: daily, copyActions }),
+        new backup.BackupPlanRule({
+          ruleName: 'Daily', scheduleExpression: DAILY_SCHEDULE, startWindow: START_WINDOW, deleteAfter: daily, copyActions,
+        }),
       ],
     });
 

@@ -12,9 +12,10 @@ export interface MembraneBackupOptions {
   readonly continuousRetention?: Duration;
 
   /**
-   * How long the daily recovery points are kept: whole days.
+   * How long the daily recovery points are kept: whole days. They are taken at 17:00 UTC, twelve hours after the
+   * continuous rule's daily run at 05:00 UTC, so that AWS Backup never merges the two rules into one backup.
    *
-   * @default Duration.days(35)
+   * @default Duration.days(90)
    */
   readonly dailyRetention?: Duration;
 
@@ -45,7 +46,8 @@ export interface MembraneBackupOptions {
 export interface MembraneBackupProps extends MembraneBackupOptions {
   /**
    * The buckets to back up: Membrane's connectors and static buckets. They must be versioned (AWS Backup for S3
-   * needs versioning). The tmp bucket does not belong here: its objects expire after days by design.
+   * needs versioning; an unversioned bucket created in this app is refused). The tmp bucket does not belong here: its
+   * objects expire after days by design.
    */
   readonly buckets: s3.IBucket[];
 }

@@ -110,6 +110,12 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
       if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
         throw propError(scope, 'secretReplicaRegions', `'${region}' is not an AWS region`, 'Give region codes such as \'eu-west-1\'.');
       }
+      // A replica's ARN is the primary's with another region ("Replicate AWS Secrets Manager secrets across Regions"): same partition.
+      if (known(stackRegion) && partitionOf(region) !== partitionOf(stackRegion)) {
+        throw propError(scope, 'secretReplicaRegions', `'${region}' is in the ${partitionOf(region)} partition, and the stack's region `
+          + `${stackRegion} in ${partitionOf(stackRegion)}: Secrets Manager replicates within a partition only`,
+        `Give regions of the ${partitionOf(stackRegion)} partition; create the secrets in the other partition with a deployment there.`);
+      }
       if (region === stackRegion || replicas.indexOf(region) !== i) {
         throw propError(scope, 'secretReplicaRegions', `'${region}' is ${region === stackRegion ? 'the stack\'s own region' : 'given twice'}`,
           'Give each replica region once, and only regions other than the stack\'s.');
@@ -344,4 +350,13 @@ function validateHealthCheckCommand(scope: Construct, mode: ModeSpec, command: s
     throw propError(scope, prop, `${JSON.stringify(command)} runs no command, so the check would never pass and ECS would replace every task`,
       'Give [\'CMD\', <program>, <args>...] or [\'CMD-SHELL\', \'<shell command>\'], or leave it out for the default HTTP check.');
   }
+}
+
+/** The AWS partition of a region code: aws-cn (cn-), aws-us-gov (us-gov-), the isolated ones, else aws. */
+function partitionOf(region: string): string {
+  const isolated = /^[a-z]{2}-iso([a-z]?)-/.exec(region);
+  if (isolated) return `aws-iso${isolated[1] ? `-${isolated[1]}` : ''}`;
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
