@@ -78,9 +78,6 @@ export class MembraneProductionStack extends Stack {
       alarmTopic,
       scaling: props.scaling,
     });
-    // aws-cdk-lib warns on the key's scope (this stack) that the key policy admits every distribution of the account.
-    Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
-      'The static bucket policy admits only this distribution, so the key policy\'s wildcard gives no other distribution the files.');
     outputs(this, this.membrane);
   }
 }

@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -6,8 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { MembraneStorage } from '../lib';
-import { describeCdkTest } from './harness';
+import { MembraneStorage, MembraneStorageReplication } from '../lib';
+import { describeCdkTest, nagChecked } from './harness';
 import { expectNoNagFindings, nagFindings, ownAcknowledgements, testStack } from './nag';
 
 function build(props: ConstructorParameters<typeof MembraneStorage>[2] = {}) {
@@ -380,7 +380,7 @@ describeCdkTest('MembraneStorage replication to a second region ("Frequently Ask
   const storage = new MembraneStorage(stack, 'Storage', {
     replication: { connectorsDestination: destination('Connectors'), staticDestination: destination('Static') },
   });
-  const template = Template.fromStack(stack);
+  const template = Template.fromStack(nagChecked(stack));
   const bucket = (b: s3.IBucket) => template.toJSON().Resources[stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)].Properties;
 
   test('the connectors and static buckets replicate every object, but not deletions', () => {
@@ -395,6 +395,16 @@ describeCdkTest('MembraneStorage replication to a second region ("Frequently Ask
       expect(config.Role).toBeDefined();
     }
     expect(bucket(storage.tmpBucket).ReplicationConfiguration).toBeUndefined();
+  });
+
+  test('each bucket replicates with a role of its own and a generated name (aws-cdk-lib named both \'CDKReplicationRole\': the second '
+    + 'failed)', () => {
+    const roles = Object.entries(template.findResources('AWS::IAM::Role'))
+      .filter(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('s3.amazonaws.com'));
+    expect(roles).toHaveLength(2);
+    for (const [, role] of roles) expect(role.Properties.RoleName).toBeUndefined();
+    expect([storage.connectorsBucket, storage.staticBucket].map(b => bucket(b).ReplicationConfiguration.Role['Fn::GetAtt'][0]).sort())
+      .toEqual(roles.map(([id]) => id).sort());
   });
 
   test('the replication role may read the sources and replicate into the destinations only', () => {
@@ -413,27 +423,92 @@ describeCdkTest('MembraneStorage with a customer-managed key', () => {
   const storage = new MembraneStorage(stack, 'Storage', { encryptionKey: key });
   const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   storage.grantReadWrite(role);
-  const template = Template.fromStack(stack);
+  const template = Template.fromStack(nagChecked(stack));
   const encryption = (b: s3.IBucket) => template.toJSON().Resources[stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)]
     .Properties.BucketEncryption.ServerSideEncryptionConfiguration[0];
 
+  const stackUuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+
   test('the three Membrane buckets use SSE-KMS with S3 Bucket Keys; the access-log bucket stays SSE-S3 (log delivery needs it)', () => {
-    for (const bucket of [storage.tmpBucket, storage.connectorsBucket, storage.staticBucket]) {
+    for (const bucket of [storage.tmpBucket, storage.connectorsBucket]) {
       expect(encryption(bucket)).toEqual({
         BucketKeyEnabled: true,
         ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] } },
       });
     }
+    expect(encryption(storage.staticBucket)).toEqual({
+      BucketKeyEnabled: true,
+      ServerSideEncryptionByDefault: {
+        SSEAlgorithm: 'aws:kms',
+        KMSMasterKeyID: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-central-1:123456789012:alias/Test-Storage-063FECAF-static-', stackUuid]],
+        },
+      },
+    });
     expect(encryption(storage.accessLogsBucket).ServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
   });
 
-  test('CloudFront\'s Origin Access Control may decrypt, from this account\'s distributions only', () => {
+  test('the static bucket names the key through an alias of its own (no reference to the key, so the key policy can name the distribution): '
+    + 'unique per creation of the stack, kept with the bucket', () => {
+    const aliases = template.findResources('AWS::KMS::Alias');
+    expect(Object.values(aliases)).toEqual([{
+      Type: 'AWS::KMS::Alias',
+      Properties: {
+        AliasName: { 'Fn::Join': ['', ['alias/Test-Storage-063FECAF-static-', stackUuid]] },
+        TargetKeyId: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] },
+      },
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    }]);
+  });
+
+  test('CloudFront may decrypt for this distribution only: the key policy names its ARN, and aws-cdk-lib\'s wildcard warning does not fire', () => {
+    const distribution = stack.getLogicalId(storage.distribution.node.defaultChild as cloudfront.CfnDistribution);
+    const sourceArn = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: distribution }]],
+    };
+    template.hasResource('AWS::KMS::Key', {
+      Properties: {
+        KeyPolicy: {
+          Statement: Match.arrayWith([{
+            Effect: 'Allow',
+            Action: 'kms:Decrypt',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Resource: '*',
+            Condition: { StringEquals: { 'AWS:SourceArn': sourceArn } },
+          }]),
+        },
+      },
+    });
     const statements = template.toJSON().Resources.Key961B73FD.Properties.KeyPolicy.Statement;
-    expect(statements).toEqual(expect.arrayContaining([expect.objectContaining({
-      Action: 'kms:Decrypt',
-      Principal: { Service: 'cloudfront.amazonaws.com' },
-      Condition: { ArnLike: { 'AWS:SourceArn': expect.anything() } },
-    })]));
+    expect(JSON.stringify(statements)).not.toContain('ArnLike');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: stack.getLogicalId(storage.staticBucket.node.defaultChild as s3.CfnBucket) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' }, Condition: { StringEquals: { 'AWS:SourceArn': sourceArn } },
+        })]),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
+      }),
+    });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('wildcardKeyPolicyForOac'));
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('a key of another stack keeps aws-cdk-lib\'s statement for the account\'s distributions (naming this one would tie the stacks in a '
+    + 'cycle)', () => {
+    const app = new App();
+    const keys = new Stack(app, 'Keys', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const shared = new kms.Key(keys, 'Key', { enableKeyRotation: true });
+    const stack2 = new Stack(app, 'Storage', { env: { account: '123456789012', region: 'eu-central-1' } });
+    new MembraneStorage(stack2, 'Storage', { encryptionKey: shared });
+    Template.fromStack(stack2).resourceCountIs('AWS::KMS::Alias', 0);
+    const keyPolicy = JSON.stringify(Template.fromStack(keys).toJSON().Resources);
+    expect(keyPolicy).toContain('"ArnLike":{"AWS:SourceArn"');
   });
 
   test('the task role gets kms:Decrypt and kms:GenerateDataKey on the key, no wildcard actions', () => {
@@ -445,5 +520,162 @@ describeCdkTest('MembraneStorage with a customer-managed key', () => {
         ]),
       },
     });
+  });
+});
+
+/** A bucket in eu-west-1 to replicate into, imported by ARN. */
+const dr = (stack: Stack, name: string) => s3.Bucket.fromBucketAttributes(stack, name, {
+  bucketArn: `arn:aws:s3:::${name.toLowerCase()}-dr`, region: 'eu-west-1',
+});
+
+describeCdkTest('MembraneStorage replication of SSE-KMS buckets ("Replicating encrypted objects")', () => {
+  const stack = testStack();
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  const destinationKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+  const storage = new MembraneStorage(stack, 'Storage', {
+    encryptionKey: key,
+    replication: {
+      connectorsDestination: dr(stack, 'Connectors'), staticDestination: dr(stack, 'Static'), destinationEncryptionKeyArn: destinationKeyArn,
+    },
+  });
+  const template = Template.fromStack(nagChecked(stack));
+  const replication = (b: s3.IBucket) => template.toJSON().Resources[stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)]
+    .Properties.ReplicationConfiguration;
+
+  test('each rule opts in to SSE-KMS objects and names the replica key', () => {
+    for (const bucket of [storage.connectorsBucket, storage.staticBucket]) {
+      expect(replication(bucket).Rules).toEqual([expect.objectContaining({
+        SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+        Destination: expect.objectContaining({ EncryptionConfiguration: { ReplicaKmsKeyID: destinationKeyArn } }),
+      })]);
+    }
+  });
+
+  test('the replication role may decrypt with the source key and encrypt with the replica key', () => {
+    const roleId = replication(storage.connectorsBucket).Role['Fn::GetAtt'][0];
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter(p => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(p => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    const actionsOn = (resource: unknown) => statements
+      .filter(st => JSON.stringify(st.Resource) === JSON.stringify(resource)).flatMap(st => [st.Action].flat());
+    expect(actionsOn({ 'Fn::GetAtt': ['Key961B73FD', 'Arn'] })).toContain('kms:Decrypt');
+    expect(actionsOn(destinationKeyArn)).toEqual(expect.arrayContaining(['kms:Encrypt', 'kms:GenerateDataKey*']));
+  });
+
+  test('the destination bucket\'s own key is the replica key when no ARN is given', () => {
+    const stack2 = testStack();
+    const key2 = new kms.Key(stack2, 'Key', { enableKeyRotation: true });
+    const drKey = kms.Key.fromKeyArn(stack2, 'DrKey', destinationKeyArn);
+    const withKey = (name: string) => s3.Bucket.fromBucketAttributes(stack2, name, {
+      bucketArn: `arn:aws:s3:::${name.toLowerCase()}-dr`, region: 'eu-west-1', encryptionKey: drKey,
+    });
+    new MembraneStorage(stack2, 'Storage', {
+      encryptionKey: key2, replication: { connectorsDestination: withKey('Connectors'), staticDestination: withKey('Static') },
+    });
+    Template.fromStack(stack2).hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: {
+        Rules: [Match.objectLike({ Destination: Match.objectLike({ EncryptionConfiguration: { ReplicaKmsKeyID: destinationKeyArn } }) })],
+      },
+    });
+  });
+
+  test('a replica key known only at deploy time is taken as it is', () => {
+    const stack2 = testStack();
+    const key2 = new kms.Key(stack2, 'Key', { enableKeyRotation: true });
+    const arn = new CfnParameter(stack2, 'ReplicaKeyArn', { type: 'String' }).valueAsString;
+    new MembraneStorage(stack2, 'Storage', {
+      encryptionKey: key2,
+      replication: { connectorsDestination: dr(stack2, 'Connectors'), staticDestination: dr(stack2, 'Static'), destinationEncryptionKeyArn: arn },
+    });
+    Template.fromStack(stack2).hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: {
+        Rules: [Match.objectLike({ Destination: Match.objectLike({ EncryptionConfiguration: { ReplicaKmsKeyID: { Ref: 'ReplicaKeyArn' } } }) })],
+      },
+    });
+  });
+});
+
+describeCdkTest('MembraneStorage refuses replication that copies nothing or fails', () => {
+  const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+  type Options = { encryptionKey?: boolean; bucketNamePrefix?: string };
+  const attempt = (replication: (stack: Stack) => Partial<MembraneStorageReplication>, props: Options = {}) => {
+    const stack = testStack();
+    return () => new MembraneStorage(stack, 'Storage', {
+      encryptionKey: props.encryptionKey ? new kms.Key(stack, 'Key', { enableKeyRotation: true }) : undefined,
+      bucketNamePrefix: props.bucketNamePrefix,
+      replication: { connectorsDestination: dr(stack, 'Connectors'), staticDestination: dr(stack, 'Static'), ...replication(stack) },
+    });
+  };
+
+  test('SSE-KMS buckets without a replica key', () => {
+    expect(attempt(() => ({}), { encryptionKey: true })).toThrow(/invalid 'replication.destinationEncryptionKeyArn': it is missing, and the buckets are encrypted/);
+  });
+
+  test('a replica key for SSE-S3 buckets', () => {
+    expect(attempt(() => ({ destinationEncryptionKeyArn: KEY_ARN }))).toThrow(/invalid 'replication.destinationEncryptionKeyArn': it is set, but the buckets are not/);
+  });
+
+  test('a replica key that is an alias', () => {
+    expect(attempt(() => ({ destinationEncryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/dr' }), { encryptionKey: true }))
+      .toThrow(/invalid 'replication.destinationEncryptionKeyArn': 'arn:aws:kms:eu-west-1:123456789012:alias\/dr' is not a KMS key ARN/);
+  });
+
+  test('a replica key in another region than the destination buckets', () => {
+    expect(attempt(() => ({ destinationEncryptionKeyArn: KEY_ARN.replace('eu-west-1', 'eu-central-1') }), { encryptionKey: true }))
+      .toThrow(/invalid 'replication.destinationEncryptionKeyArn': the key is in eu-central-1, but replication.connectorsDestination is in eu-west-1/);
+  });
+
+  test('an unversioned destination bucket', () => {
+    const unversioned = (stack: Stack) => new s3.Bucket(new Stack(stack.node.root as App, 'Dr', { env: { region: 'eu-west-1' } }), 'Static');
+    expect(attempt(stack => ({ staticDestination: unversioned(stack) })))
+      .toThrow(/invalid 'replication.staticDestination': Dr\/Static is not versioned, and S3 replicates only into versioned buckets/);
+  });
+
+  test('the source bucket itself as destination', () => {
+    expect(attempt(stack => ({ connectorsDestination: s3.Bucket.fromBucketName(stack, 'Self', 'prod-connectors') }), { bucketNamePrefix: 'prod' }))
+      .toThrow(/invalid 'replication.connectorsDestination': 'prod-connectors' is the connectors bucket itself/);
+  });
+});
+
+describeCdkTest('MembraneStorage custom domain and its hosted zone', () => {
+  const domain = (stack: Stack, domainName: string, zoneName: string) => ({
+    domainName,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+    zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName }),
+  });
+
+  test('rejects a static domain outside its hosted zone (the alias records could not be created there)', () => {
+    const stack = testStack();
+    expect(() => new MembraneStorage(stack, 'Storage', { domain: domain(stack, 'static.example.org', 'example.com') }))
+      .toThrow(/invalid 'domain.domainName': 'static.example.org' is not in the hosted zone 'example.com'/);
+  });
+
+  test('rejects a name that only ends like the zone', () => {
+    const stack = testStack();
+    expect(() => new MembraneStorage(stack, 'Storage', { domain: domain(stack, 'static.notexample.com', 'example.com.') }))
+      .toThrow(/invalid 'domain.domainName': 'static.notexample.com' is not in the hosted zone 'example.com'/);
+  });
+
+  test('a domain name known only at deploy time is taken as it is, as the full name of the records', () => {
+    const stack = testStack();
+    const name = new CfnParameter(stack, 'StaticDomain', { type: 'String' }).valueAsString;
+    new MembraneStorage(stack, 'Storage', { domain: domain(stack, name, 'example.com') });
+    Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: { 'Fn::Join': ['', [{ Ref: 'StaticDomain' }, '.']] }, Type: 'A',
+    });
+  });
+});
+
+describeCdkTest('MembraneStorage buckets with fixed names', () => {
+  test('are kept on delete except when their own creation fails (a retried first deployment does not fail on the names)', () => {
+    const { template } = build({ bucketNamePrefix: 'prod-integration-app' });
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(4);
+    for (const bucket of buckets) expect([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
+  });
+
+  test('with removalPolicy DESTROY they are destroyed as asked', () => {
+    const { template } = build({ bucketNamePrefix: 'dev-integration-app', removalPolicy: RemovalPolicy.DESTROY });
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Delete');
   });
 });

@@ -38,7 +38,10 @@ export interface MembraneStorageOptions {
    * `<prefix>-static` (and `<prefix>-access-logs` when this construct creates the log bucket),
    * so `prod-integration-app` gives the names of Membrane's AWS guide.
    *
-   * Bucket names are global: leave this unset to let CloudFormation generate unique names.
+   * Bucket names are global: leave this unset to let CloudFormation generate unique names. Named buckets that are
+   * retained are kept on delete except when their own creation fails (`RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`), so a
+   * retried first deployment does not fail on the names; a stack created again after deletion needs the retained
+   * buckets deleted, or another prefix.
    *
    * @default - CloudFormation generates the names
    */
@@ -123,10 +126,12 @@ export interface MembraneStorageOptions {
 
   /**
    * Customer-managed KMS key for the tmp, connectors and static buckets (SSE-KMS with S3 Bucket Keys, which cut the
-   * KMS requests by caching a bucket-level data key). The key policy lets CloudFront's Origin Access Control decrypt
-   * (aws-cdk-lib scopes it to this account's distributions: naming this one would be a circular dependency), and the
-   * task role's grant includes the key. The access-log bucket
-   * stays on SSE-S3: S3 server access logs can only be delivered to SSE-S3 buckets.
+   * KMS requests by caching a bucket-level data key). A key of this stack gets a key-policy statement that lets this
+   * distribution alone decrypt (`AWS:SourceArn`), and the static bucket names the key through an alias of its own (so
+   * that the key policy can name the distribution without a circular dependency); an imported key, or one of another
+   * stack, gets aws-cdk-lib's statement for every distribution of the account and its warning. The task role's grant
+   * includes the key. The access-log bucket stays on SSE-S3: S3 server access logs can only be delivered to SSE-S3
+   * buckets.
    *
    * @default - SSE-S3 (AES-256, S3's own keys)
    */
@@ -134,14 +139,26 @@ export interface MembraneStorageOptions {
 }
 
 /**
- * Destinations of S3 replication. Each must be versioned, and when encrypted with a customer-managed key, its key
- * must let the replication role encrypt. Deletions are not replicated: objects deleted here stay in the replica.
+ * Destinations of S3 replication. Each must be versioned (a destination bucket created in this app is checked), and
+ * when the replicas are encrypted with a customer-managed key, its key policy must let this account encrypt.
+ * Deletions are not replicated: objects deleted here stay in the replica.
  */
 export interface MembraneStorageReplication {
   /** Receives the connectors bucket's objects, e.g. `s3.Bucket.fromBucketAttributes(this, 'Dr', { bucketArn, region })`. */
   readonly connectorsDestination: s3.IBucket;
   /** Receives the static bucket's objects. */
   readonly staticDestination: s3.IBucket;
+
+  /**
+   * ARN of the KMS key (in the destination buckets' region) that S3 encrypts the replicas with. Required when the
+   * buckets are encrypted with `encryptionKey` (SSE-KMS): S3 replicates SSE-KMS objects only when the rule opts in and
+   * names the replica key ("Replicating encrypted objects"), and the replication role then gets `kms:Decrypt` on
+   * `encryptionKey` and `kms:Encrypt` / `kms:GenerateDataKey` on this key.
+   *
+   * @default - the destination bucket's `encryptionKey` (e.g. `s3.Bucket.fromBucketAttributes(..., { encryptionKey })`);
+   * none when the buckets are SSE-S3
+   */
+  readonly destinationEncryptionKeyArn?: string;
 }
 
 /**

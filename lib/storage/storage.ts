@@ -1,21 +1,21 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { grantStorageReadWrite, storageContract } from './grants';
 import { MembraneStorageBuckets, MembraneStorageProps } from './props';
+import { validateStorageProps } from './validation';
 import { IMembraneStorage, MembraneEnvironmentContract } from '../common/environment';
 import { claimHost } from '../common/host-claims';
 import { createLogBucket, SECURE_BUCKET_DEFAULTS } from '../common/log-bucket';
-import { acknowledge } from '../common/nag';
-import { propError, requireWholeDays } from '../common/validation';
-
-/** Longest suffix appended to `bucketNamePrefix`. */
-const LONGEST_BUCKET_SUFFIX = '-access-logs';
+import { acknowledge, acknowledgeFinding, nagReference } from '../common/nag';
+import { creationUniqueSuffix } from '../common/resources';
+import { propError } from '../common/validation';
 
 /**
  * The storage Membrane needs on AWS: tmp, connectors and static S3 buckets, with the static bucket
@@ -51,29 +51,15 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
   constructor(scope: Construct, id: string, props: MembraneStorageProps = {}) {
     super(scope, id);
 
-    const prefix = props.bucketNamePrefix;
-    if (prefix !== undefined && !Token.isUnresolved(prefix)) {
-      const maxLength = 63 - LONGEST_BUCKET_SUFFIX.length;
-      if (/^(xn--|sthree-|amzn-s3-demo-)/.test(prefix)) {
-        throw propError(this, 'bucketNamePrefix', `'${prefix}' starts with a prefix S3 reserves`,
-          'S3 refuses bucket names starting with xn--, sthree- or amzn-s3-demo-; choose another prefix.');
-      }
-      if (!/^[a-z0-9][a-z0-9-]*$/.test(prefix) || prefix.length > maxLength) {
-        throw propError(this, 'bucketNamePrefix', `'${prefix}' cannot start valid S3 bucket names`,
-          `Use lowercase letters, digits and hyphens, starting with a letter or digit, at most ${maxLength} characters.`);
-      }
-    }
-    requireWholeDays(this, 'tmpObjectExpiration', props.tmpObjectExpiration, 1);
-    requireWholeDays(this, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration, 1);
-    requireWholeDays(this, 'accessLogsExpiration', props.accessLogsExpiration, 1);
-    if (props.domain && !Token.isUnresolved(props.domain.domainName) && !/^([a-z0-9-]+\.)+[a-z0-9-]+$/i.test(props.domain.domainName)) {
-      throw propError(this, 'domain.domainName', `'${props.domain.domainName}' is not a domain name`,
-        'Give a fully qualified host name without scheme or path, e.g. static.example.com.');
-    }
+    validateStorageProps(this, props);
     // A CloudFront alias is global: the name is claimed in the app whether or not its records are created here.
     if (props.domain) claimHost(this, 'domain.domainName', props.domain.domainName);
+    const prefix = props.bucketNamePrefix;
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // Buckets named by bucketNamePrefix are kept on delete, except when their own creation fails: a retry of a failed
+    // first deployment would otherwise find the empty buckets it made, and fail on their names with "already exists".
+    const removalPolicy = prefix !== undefined && (props.removalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN
+      ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : props.removalPolicy ?? RemovalPolicy.RETAIN;
     const bucketName = (suffix: string) => (prefix === undefined ? undefined : `${prefix}-${suffix}`);
 
     this.accessLogsBucket = props.accessLogsBucket ?? createLogBucket(this, 'AccessLogsBucket', {
@@ -96,6 +82,13 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
         serverAccessLogsPrefix: `s3/${suffix}/`,
         ...extra,
       });
+      const replication = extra.replicationRules?.[0];
+      if (replication && extra.replicationRole) {
+        bucket.grantReplicationPermission(extra.replicationRole, {
+          sourceDecryptionKey: props.encryptionKey, destinations: [{ bucket: replication.destination, encryptionKey: replication.kmsKey }],
+        });
+        acknowledgeReplicationRole(extra.replicationRole, bucket, replication);
+      }
       if (!extra.replicationRules) {
         acknowledge(bucket, {
           id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
@@ -133,21 +126,36 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     });
     this.tmpBucket = tmpBucket;
 
-    const replicate = (destination: s3.IBucket | undefined): Partial<s3.BucketProps> => (destination ? {
-      // Delete markers stay here: an object deleted by mistake (or by an attacker) survives in the replica.
-      replicationRules: [{ destination, deleteMarkerReplication: false, priority: 0 }],
+    const replicaKey = props.replication?.destinationEncryptionKeyArn === undefined ? undefined
+      : kms.Key.fromKeyArn(this, 'ReplicaKey', props.replication.destinationEncryptionKeyArn);
+    const replicate = (name: string, destination: s3.IBucket | undefined): Partial<s3.BucketProps> => (destination ? {
+      // A role of our own: aws-cdk-lib names the role it makes 'CDKReplicationRole' (unless the app sets the feature flag
+      // @aws-cdk/aws-s3:setUniqueReplicationRoleName), so the connectors' and the static bucket's roles collided.
+      replicationRole: new iam.Role(this, `${name}ReplicationRole`, {
+        assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+        description: `S3 replication of the Membrane ${name.toLowerCase()} bucket`,
+      }),
+      replicationRules: [{
+        destination,
+        // Delete markers stay here: an object deleted by mistake (or by an attacker) survives in the replica.
+        deleteMarkerReplication: false,
+        priority: 0,
+        // S3 replicates SSE-KMS objects only when the rule opts in and names the key of the replicas; the role may then
+        // decrypt with the source key and encrypt with the replica key ("Replicating encrypted objects").
+        ...(props.encryptionKey ? { sseKmsEncryptedObjects: true, kmsKey: replicaKey ?? destination.encryptionKey } : {}),
+      }],
     } : {});
 
     // "Frequently Asked Questions": back up the connectors and static buckets; versioning is the first line of that.
     this.connectorsBucket = newBucket('ConnectorsBucket', 'connectors', {
-      versioned: true, lifecycleRules: versionedRules, ...replicate(props.replication?.connectorsDestination),
+      versioned: true, lifecycleRules: versionedRules, ...replicate('Connectors', props.replication?.connectorsDestination),
     });
 
     // "Self-hosting on AWS": CORS GET from any origin, max age 3000 s.
     this.staticBucket = newBucket('StaticBucket', 'static', {
       versioned: true,
       lifecycleRules: versionedRules,
-      ...replicate(props.replication?.staticDestination),
+      ...replicate('Static', props.replication?.staticDestination),
       cors: [{
         allowedMethods: [s3.HttpMethods.GET],
         allowedOrigins: ['*'],
@@ -156,11 +164,12 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       }],
     });
 
-    this.distribution = this.createDistribution(props);
+    this.distribution = this.createDistribution(props, removalPolicy);
 
     if (props.domain?.zone) {
       const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
-      const recordName = props.domain.domainName;
+      // A name known only at deploy time is the full name: route53 would append the zone to it, as to a relative one.
+      const recordName = Token.isUnresolved(props.domain.domainName) ? `${props.domain.domainName}.` : props.domain.domainName;
       new route53.ARecord(this, 'StaticAliasRecord', { zone: props.domain.zone, recordName, target });
       new route53.AaaaRecord(this, 'StaticAliasRecordIpv6', { zone: props.domain.zone, recordName, target });
     }
@@ -191,16 +200,51 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     });
   }
 
-  private createDistribution(props: MembraneStorageProps): cloudfront.Distribution {
+  /**
+   * Lets this distribution alone read the static bucket through `key`. The key policy names the distribution, which
+   * names the bucket (its origin), whose default encryption would name the key: a circular dependency, which
+   * aws-cdk-lib avoids by admitting every distribution of the account (warning `wildcardKeyPolicyForOac`). Here the
+   * bucket names the key through an alias ARN built from the alias's name, which references no resource, so the key
+   * policy can name this distribution. The alias's name is unique per creation of the stack, and it is kept as long as
+   * the bucket: a retained bucket still encrypts new objects.
+   */
+  private scopeStaticKey(distribution: cloudfront.Distribution, key: kms.IKey, removalPolicy: RemovalPolicy): void {
+    const cloudFront = new iam.ServicePrincipal('cloudfront.amazonaws.com');
+    const distributionArn = `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/${distribution.distributionId}`;
+    const conditions = { StringEquals: { 'AWS:SourceArn': distributionArn } };
+    this.staticBucket.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [cloudFront], actions: ['s3:GetObject'], resources: [this.staticBucket.arnForObjects('*')], conditions,
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({ principals: [cloudFront], actions: ['kms:Decrypt'], resources: ['*'], conditions }));
+
+    const aliasName = `alias/${Names.uniqueResourceName(this, { maxLength: 60, separator: '-' })}-static-${creationUniqueSuffix(this)}`;
+    new kms.Alias(this, 'StaticKeyAlias', {
+      aliasName,
+      targetKey: key,
+      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    (this.staticBucket.node.defaultChild as s3.CfnBucket).bucketEncryption = {
+      serverSideEncryptionConfiguration: [{
+        bucketKeyEnabled: true,
+        serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: Stack.of(this).formatArn({ service: 'kms', resource: aliasName }) },
+      }],
+    };
+  }
+
+  private createDistribution(props: MembraneStorageProps, removalPolicy: RemovalPolicy): cloudfront.Distribution {
+    const originAccessControl = this.originAccessControl();
+    // A key of this stack gets a key-policy statement for this distribution alone (see scopeStaticKey); aws-cdk-lib's
+    // origin would admit every distribution of the account. Other keys (imported, or of another stack) keep its origin.
+    const key = props.encryptionKey instanceof kms.Key && Stack.of(props.encryptionKey) === Stack.of(this) ? props.encryptionKey : undefined;
+    const origin = key
+      ? origins.S3BucketOrigin.withBucketDefaults(this.staticBucket, { originAccessControlId: originAccessControl.originAccessControlId })
+      : origins.S3BucketOrigin.withOriginAccessControl(this.staticBucket, { originAccessLevels: [cloudfront.AccessLevel.READ], originAccessControl });
     const distribution = new cloudfront.Distribution(this, 'StaticDistribution', {
       comment: 'Membrane static files',
       // "Self-hosting on AWS": default_root_object, GET/HEAD, redirect-to-https, no query strings or cookies, PriceClass_100.
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.staticBucket, {
-          originAccessLevels: [cloudfront.AccessLevel.READ],
-          originAccessControl: this.originAccessControl(),
-        }),
+        origin,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -223,6 +267,8 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
       logBucket: this.accessLogsBucket,
       logFilePrefix: 'cloudfront/static/',
     });
+
+    if (key) this.scopeStaticKey(distribution, key, removalPolicy);
 
     if (!props.geoRestriction) {
       acknowledge(distribution, {
@@ -247,6 +293,29 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     }
     return distribution;
   }
+}
+
+/**
+ * The findings on the replication role of `bucket` (aws-cdk-lib's grant, following "Replicating objects overview" and
+ * "Replicating encrypted objects"), each with why it stands.
+ */
+function acknowledgeReplicationRole(role: iam.IRole, bucket: s3.Bucket, rule: s3.ReplicationRule): void {
+  for (const objects of [bucket.arnForObjects('*'), rule.destination.arnForObjects('*')]) {
+    acknowledgeFinding(role, `AwsSolutions-IAM5[Resource::${nagReference(bucket, objects)}]`,
+      'S3 replicates every object version: the role reads the versions of every object of the source bucket and writes every object of the '
+      + 'destination, and of these two buckets only.');
+  }
+  if (rule.kmsKey) {
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledgeFinding(role, `AwsSolutions-IAM5[Action::${action}]`, 'aws-cdk-lib grants encryption with the replica key as kms:Encrypt, '
+        + 'kms:ReEncrypt* and kms:GenerateDataKey* on that one key only: S3 encrypts each replica with a data key of it.');
+    }
+  }
+  acknowledge(role, {
+    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+    reason: 'The policy holds only what S3 replication of this bucket needs (the source and destination buckets and their keys); as a managed '
+      + 'policy it could be attached to other principals.',
+  });
 }
 
 /** Buckets created elsewhere. */
