@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -841,10 +841,10 @@ describeCdkTest('MembraneEcsServices cache endpoints roll the services that read
       template.hasResourceProperties('AWS::ECS::TaskDefinition', {
         ContainerDefinitions: Match.arrayWith([Match.objectLike({
           Name: services[key].serviceName,
-          DockerLabels: {
+          DockerLabels: Match.objectLike({
             'membrane-cdk.cache-endpoint': endpoint(f.stack, f.cache),
             'membrane-cdk.worker-cache-endpoint': endpoint(f.stack, workerCache),
-          },
+          }),
         })]),
       });
     }
@@ -855,9 +855,22 @@ describeCdkTest('MembraneEcsServices cache endpoints roll the services that read
     const f = servicesFixture();
     const cache = new MembraneCache(f.stack, 'ClusterCache', { vpc: f.network.vpc, clusterMode: { shards: 2 } });
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { cache }));
-    expect(container(f.stack, services.api).def.DockerLabels).toEqual({
+    expect(container(f.stack, services.api).def.DockerLabels).toMatchObject({
       'membrane-cdk.cache-endpoint': { 'Fn::GetAtt': [f.stack.getLogicalId(cache.replicationGroup), 'ConfigurationEndPoint.Address'] },
     });
+  });
+
+  test('a secret this stack assembles from other resources: its sources are a label, so replacing one rolls the readers', () => {
+    const f = servicesFixture();
+    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f));
+    const authToken = f.stack.getLogicalId(f.cache.authTokenSecret.node.defaultChild as CfnElement);
+    // REDIS_URI is rediss://:<AUTH token>@<endpoint>:<port>: a new token secret or a new endpoint is a new revision.
+    expect(container(f.stack, services.api).def.DockerLabels['membrane-cdk.secret-sources.REDIS_URI']).toEqual({
+      'Fn::Join': [' ', [{ Ref: authToken }, endpoint(f.stack, f.cache)]],
+    });
+    // Secrets made elsewhere (the registry login, MONGO_URI given by the user) carry nothing to follow.
+    expect(Object.keys(container(f.stack, services.api).def.DockerLabels).filter(l => l.startsWith('membrane-cdk.secret-sources.')))
+      .toEqual(['membrane-cdk.secret-sources.REDIS_URI']);
   });
 });
 

@@ -1,4 +1,6 @@
 import { Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE, TASK_PROTECTION_SIZE } from './defaults';
 import { NODE_HEAP_RATIO, nodeHeapMiB, startupBudget } from './environment';
@@ -54,6 +56,56 @@ export function cacheEndpointLabels(main: IMembraneCache, worker?: IMembraneCach
     [CACHE_ENDPOINT_LABEL]: main.endpointAddress,
     ...(worker ? { [WORKER_CACHE_ENDPOINT_LABEL]: worker.endpointAddress } : {}),
   };
+}
+
+/** Prefix of the Docker labels that carry what a secret's value is built from, one label per variable. */
+export const SECRET_SOURCES_LABEL = 'membrane-cdk.secret-sources.';
+
+/**
+ * Docker labels that make a task definition change whenever a secret it reads is rebuilt from other resources: for
+ * each secret variable whose secret this stack assembles (a cache URI from the replication group's endpoint and the
+ * AUTH token's secret, an Atlas MONGO_URI from the cluster's connection string and the user's password secret), the
+ * references its value is built from. ECS reads secrets only when a task starts, so without the labels a replaced
+ * cache or cluster would leave the running tasks on the old endpoint. Secrets created elsewhere carry nothing to follow.
+ */
+export function secretSourceLabels(scope: Construct, secrets: { [name: string]: ecs.Secret }): { [label: string]: string } {
+  const stack = Stack.of(scope);
+  const byLogicalId = new Map<string, secretsmanager.CfnSecret>();
+  for (const c of stack.node.findAll()) {
+    if (c instanceof secretsmanager.CfnSecret && Stack.of(c) === stack) byLogicalId.set(stack.resolve(c.logicalId), c);
+  }
+  const labels: { [label: string]: string } = {};
+  for (const [name, secret] of Object.entries(secrets)) {
+    const arn: unknown = stack.resolve(secret.arn);
+    const id = typeof arn === 'object' && arn !== null && 'Ref' in arn ? String((arn as { Ref: unknown }).Ref) : undefined;
+    const cfn = id === undefined ? undefined : byLogicalId.get(id);
+    if (!cfn?.secretString) continue;
+    const sources = intrinsicReferences(stack.resolve(cfn.secretString)).filter(ref => ref !== `Ref:${id}`);
+    if (sources.length === 0) continue;
+    labels[`${SECRET_SOURCES_LABEL}${name}`] = Fn.join(' ', sources.map(ref => {
+      const [kind, logicalId, attribute] = ref.split(':');
+      return kind === 'Ref' ? Fn.ref(logicalId) : Fn.getAtt(logicalId, attribute).toString();
+    }));
+  }
+  return labels;
+}
+
+/** Every `Ref` and `Fn::GetAtt` in a resolved CloudFormation value, as `Ref:<id>` / `GetAtt:<id>:<attribute>`, in order, once each. */
+function intrinsicReferences(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    value.forEach(item => intrinsicReferences(item, found));
+  } else if (typeof value === 'object' && value !== null) {
+    const object = value as Record<string, unknown>;
+    const ref = typeof object.Ref === 'string' && !object.Ref.startsWith('AWS::') ? `Ref:${object.Ref}` : undefined;
+    const att = Array.isArray(object['Fn::GetAtt']) ? `GetAtt:${(object['Fn::GetAtt'] as string[]).join(':')}` : undefined;
+    const reference = ref ?? att;
+    if (reference !== undefined) {
+      if (!found.includes(reference)) found.push(reference);
+    } else {
+      Object.values(object).forEach(item => intrinsicReferences(item, found));
+    }
+  }
+  return found;
 }
 
 /**

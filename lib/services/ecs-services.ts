@@ -15,7 +15,7 @@ import {
 } from './defaults';
 import {
   cacheEndpointLabels, cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, engineHeapMiB, keepAliveMs, publicRoute, queuedTaskTime,
-  serviceConnectTimeout, startupGrace,
+  secretSourceLabels, serviceConnectTimeout, startupGrace,
 } from './derived';
 import { MembranePublicEdge } from './edge';
 import {
@@ -208,7 +208,10 @@ export class MembraneEcsServices extends Construct {
       mode,
       options: props.services?.[mode.key] ?? {},
       contract: contracts[mode.key],
-      dockerLabels: mode.kind === 'engine' ? cacheEndpointLabels(props.cache, props.workerCache) : undefined,
+      dockerLabels: nonEmpty({
+        ...(mode.kind === 'engine' ? cacheEndpointLabels(props.cache, props.workerCache) : {}),
+        ...secretSourceLabels(this, contracts[mode.key].secrets),
+      }),
       context,
       route: publicRoute(mode, routes),
       listener: this.httpsListener,
@@ -460,4 +463,9 @@ export class MembraneEcsServices extends Construct {
       }
     }
   }
+}
+
+/** The labels, or none when there are none (no empty `DockerLabels` in the template). */
+function nonEmpty(labels: { [label: string]: string }): { [label: string]: string } | undefined {
+  return Object.keys(labels).length > 0 ? labels : undefined;
 }

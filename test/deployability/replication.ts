@@ -24,10 +24,37 @@ function names(resource: unknown, key: unknown, template: CfnTemplate): boolean 
   return a.length === 1 && b.length === 1 && a[0] === b[0] && template.Resources[a[0]].Type === 'AWS::KMS::Key';
 }
 
+/** A value as a list of parts: `Fn::Join` with '' flattened, neighbouring strings merged, other intrinsics as they are. */
+function parts(value: unknown): unknown[] {
+  const join = (value as Record<string, unknown> | undefined)?.['Fn::Join'];
+  const flat = Array.isArray(join) && join[0] === '' && Array.isArray(join[1]) ? (join[1] as unknown[]).flatMap(parts) : [value];
+  return flat.reduce<unknown[]>((merged, part) => {
+    const last = merged.length - 1;
+    if (typeof part === 'string' && typeof merged[last] === 'string') merged[last] = `${merged[last]}${part}`;
+    else merged.push(part);
+    return merged;
+  }, []);
+}
+
+/**
+ * The key an alias ARN (`arn:...:alias/<name>`) stands for, when the template creates that alias: its `TargetKeyId`.
+ * IAM does not match alias ARNs in a policy's `Resource`, so a grant names the key itself.
+ */
+function keyBehindAlias(key: unknown, template: CfnTemplate): unknown {
+  const keyParts = parts(key);
+  const at = keyParts.findIndex(p => typeof p === 'string' && p.includes(':alias/'));
+  if (at < 0) return key;
+  const aliasName = JSON.stringify([(keyParts[at] as string).slice((keyParts[at] as string).indexOf(':alias/') + 1), ...keyParts.slice(at + 1)]);
+  const alias = Object.values(template.Resources)
+    .find(r => r.Type === 'AWS::KMS::Alias' && JSON.stringify(parts(r.Properties?.AliasName)) === aliasName);
+  return alias?.Properties?.TargetKeyId ?? key;
+}
+
 function allows(statements: Statement[], action: string, key: unknown, template: CfnTemplate): boolean {
+  const target = keyBehindAlias(key, template);
   return statements.some(s => s.Effect === 'Allow'
     && [s.Action ?? []].flat().some(a => glob(a).test(action))
-    && [s.Resource ?? []].flat().some(r => names(r, key, template)));
+    && [s.Resource ?? []].flat().some(r => names(r, target, template)));
 }
 
 /**
