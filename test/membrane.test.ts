@@ -218,7 +218,8 @@ describeCdkTest('Membrane options', () => {
       .map(c => c.Name);
     const on = build();
     expect(names(on.stack, on.membrane.services.queuedTasksWorker)).toContain('task-protection');
-    on.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 3);
+    // Burst scale-out for the API and the three job services, and the workers' measured scale-in.
+    on.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 7);
     const off = build({ queuedTaskProtection: false, scaling: { burstScaling: false, api: { memoryTarget: 85 } } });
     expect(names(off.stack, off.membrane.services.queuedTasksWorker)).not.toContain('task-protection');
     off.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);

@@ -19,9 +19,18 @@ import {
 const num = (stack: Stack, id: string) => new CfnParameter(stack, `P${id}`, { type: 'Number' }).valueAsNumber;
 const str = (stack: Stack, id: string) => new CfnParameter(stack, `P${id}`, { type: 'String' }).valueAsString;
 
-function synthesizesQuietly(stack: Stack): void {
+/**
+ * Synthesizes with no warning, except those named: a token that hides what a warning is about (e.g. how many cache
+ * nodes to alarm on) may say so.
+ */
+function synthesizesQuietly(stack: Stack, ...expected: string[]): void {
   Template.fromStack(stack);
-  Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('.*'));
+  const annotations = Annotations.fromStack(stack);
+  const unexpected = annotations.findWarning('*', Match.stringLikeRegexp('.*'))
+    .map(w => String(w.entry.data))
+    .filter(text => !expected.some(id => text.includes(`[ack: ${id}]`)));
+  expect(unexpected).toEqual([]);
+  for (const id of expected) annotations.hasWarning('*', Match.stringLikeRegexp(`\\[ack: ${id}\\]`));
 }
 
 describe('token-valued props are accepted as they are', () => {
@@ -164,9 +173,10 @@ describe('token-valued props are accepted as they are', () => {
         },
       });
     }],
-  ])('%s', (_name, build) => {
+  ])('%s', (name, build) => {
     const stack = testStack();
     build(stack);
-    synthesizesQuietly(stack);
+    // The nodes to alarm on are unknown with token replicas or shards: the cache says the alarm is the user's.
+    synthesizesQuietly(stack, ...(name.startsWith('cache replicas') ? ['@org/membrane-cdk:noMemoryAlarm'] : []));
   });
 });
