@@ -158,15 +158,16 @@ const typecheck = project.addTask('typecheck', {
 project.testTask.spawn(typecheck);
 // The scaling simulator replays load scenarios against the production example's synthesized policies
 // (bench/scaling, model in docs/scaling-model.md); `-- --json` prints the results as JSON. The tests run it too.
-// Idle monthly cost of the example stacks from their templates (bench/cost.ts); `-- --json` prints the items.
+// Idle monthly cost of the example stacks from their templates at their region's list prices (bench/cost.ts; `-- --region`,
+// `--prices`, `--json`), and what scale-out costs in image pulls through the NAT gateways.
 project.addTask('cost', {
-  description: 'Idle monthly cost of the example stacks at minimum scale, us-east-1 list prices',
+  description: 'Idle monthly cost of the example stacks at their region\'s list prices (-- --region, --prices, --json), and scale-out image pulls',
   env: { TS_NODE_TRANSPILE_ONLY: 'true' },
   exec: 'ts-node bench/cost.ts',
   receiveArgs: true,
 });
 project.addTask('bench:scaling', {
-  description: 'Scaling benchmark: time to capacity, scaling actions and task-hours per service and scenario',
+  description: 'Scaling benchmark: time to decision and to capacity, actions and task-hours per service and scenario, KEDA and sensitivity',
   env: { TS_NODE_TRANSPILE_ONLY: 'true' },
   exec: 'ts-node bench/scaling/run.ts',
   receiveArgs: true,

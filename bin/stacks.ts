@@ -77,6 +77,19 @@ export class MembraneProductionStack extends Stack {
       encryptionKey: key,
       alarmTopic,
       scaling: props.scaling,
+      // What a production team would choose to keep the bill down, every service at its documented minimum count:
+      // - the services that tolerate losing a task at two minutes' notice run their second and later tasks on Fargate
+      //   Spot (about 70 % cheaper), the first on regular Fargate: instant jobs and custom code are retried, and the
+      //   orchestrator's standby takes over the lead. Not the queued worker: its jobs run for up to 50 minutes.
+      // - the UI and Console at the size "Service Deployment" gives as their minimum (0.25 vCPU, 512 MiB): they render
+      //   the operators' pages and the embedded UI, two tasks each behind the load balancer.
+      services: {
+        instantTasksWorker: { spot: true },
+        customCodeRunner: { spot: true },
+        orchestrator: { spot: true },
+        ui: { cpu: 256, memoryLimitMiB: 512 },
+        console: { cpu: 256, memoryLimitMiB: 512 },
+      },
     });
     outputs(this, this.membrane);
   }
@@ -112,7 +125,8 @@ export class MembraneDevelopmentStack extends Stack {
         api: { ...single, cpu: 512, memoryLimitMiB: 2048 },
         instantTasksWorker: { ...single, spot: true },
         queuedTasksWorker: { ...single, spot: true },
-        orchestrator: single,
+        // The single orchestrator on Spot: a reclaimed task pauses schedules for the minute a new one takes to start.
+        orchestrator: { ...single, spot: true },
         ui: { ...single, cpu: 256, memoryLimitMiB: 512 },
         console: { ...single, cpu: 256, memoryLimitMiB: 512 },
         customCodeRunner: single,

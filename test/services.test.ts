@@ -973,6 +973,21 @@ describeCdkTest('MembraneEcsServices Spot for a single task', () => {
       { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
     ]);
   });
+
+  test('the custom code runner and the orchestrator may run on Spot, with one regular task from two tasks on', () => {
+    const { stack, services } = buildServices({ services: { customCodeRunner: { spot: true }, orchestrator: { spot: true, desiredCount: 2 } } });
+    for (const svc of [services.customCodeRunner, services.orchestrator]) {
+      expect(Template.fromStack(stack).toJSON().Resources[logicalId(stack, svc.service)].Properties.CapacityProviderStrategy).toEqual([
+        { CapacityProvider: 'FARGATE', Base: 1, Weight: 0 },
+        { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
+      ]);
+    }
+  });
+
+  test.each(['ui', 'console'] as const)('Spot on the %s is refused, naming the services that may use it', key => {
+    expect(() => buildServices({ services: { [key]: { spot: true } } })).toThrow(new RegExp(`invalid 'services.${key}.spot': Fargate Spot is `
+      + 'not offered for .*\\(custom-code-runner, instant-tasks-worker, queued-tasks-worker, orchestrator\\)'));
+  });
 });
 
 describeCdkTest('MembraneEcsServices shared engine environment', () => {

@@ -33,6 +33,10 @@ export interface ModeSpec {
   readonly minimum: { readonly cpu: number; readonly memoryMiB: number };
   /** Default task size (the documentation's production recommendation where it gives one). */
   readonly size: { readonly cpu: number; readonly memoryMiB: number };
+  /**
+   * Whether the service may run on Fargate Spot: it loses a task at two minutes' notice without losing work a retry
+   * cannot redo (the job services, whose jobs are retried; the orchestrator, whose standby takes over the lead).
+   */
   readonly spotAllowed: boolean;
   /** Deployment order: every service depends on all services of the lower tiers. */
   readonly tier: number;
@@ -60,7 +64,7 @@ const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
     healthPath: '/api/v2/health',
     minimum: { cpu: 512, memoryMiB: 2048 },
     size: { cpu: 512, memoryMiB: 2048 },
-    spotAllowed: false,
+    spotAllowed: true,
     tier: 0,
     scaling: { maxCapacity: 20, alwaysAutoscaled: true },
     prometheus: { path: '/api/v2/prometheus', metrics: ['custom_code_runner_total_job_spaces', 'custom_code_runner_remaining_job_spaces'] },
@@ -106,7 +110,7 @@ const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
     healthPath: '/',
     minimum: { cpu: 512, memoryMiB: 2048 },
     size: { cpu: 512, memoryMiB: 2048 },
-    spotAllowed: false,
+    spotAllowed: true,
     tier: 1,
   },
   api: {

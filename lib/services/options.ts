@@ -51,8 +51,10 @@ export interface MembraneServiceOptions extends MembraneExtraEnvironment {
 
   /**
    * Run on Fargate Spot, keeping one task on regular Fargate when the service runs two or more (a single-task
-   * service runs on Spot entirely). Only for the worker services; Spot tasks can be stopped with two minutes'
-   * notice, which interrupts the job they run.
+   * service runs on Spot entirely). Only for the services that tolerate losing a task: the instant and queued tasks
+   * workers, the custom code runner and the orchestrator (its standby takes over the lead). Spot tasks can be stopped
+   * with two minutes' notice, which interrupts the job they run (the queued worker's jobs run for up to
+   * `maxQueuedTasksProcessTime`, so Spot suits it less).
    *
    * @default false
    */

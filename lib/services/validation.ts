@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { MembraneAuth } from './auth';
 import { STARTUP_DEFAULTS } from './defaults';
-import { isFargateSize, modeOf, ModeSpec } from './modes';
+import { isFargateSize, modeOf, MODES, ModeSpec } from './modes';
 import { MembraneExtraEnvironment, MembraneServiceOptions } from './options';
 import { MembraneEcsServicesProps } from './props';
 import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartupCheck } from './settings';
@@ -210,7 +210,8 @@ export function validateServiceOptions(scope: Construct, serviceScope: Construct
   }
   if (options.spot && !mode.spotAllowed) {
     throw propError(scope, `${prop}.spot`, `Fargate Spot is not offered for ${mode.name}`,
-      'Spot is for the instant and queued tasks workers only; remove spot from this service.');
+      `Spot is for the services that tolerate losing a task at two minutes' notice (${MODES.filter(m => m.spotAllowed).map(m => m.name).join(', ')}) `
+      + 'only; remove spot from this service.');
   }
 }
 
