@@ -136,6 +136,7 @@ describeCdkTest('MembraneBackup with a retention known only at deploy time', () 
 describeCdkTest('MembraneBackup rejects bad input', () => {
   test.each<[string, Partial<MembraneBackupProps>, RegExp]>([
     ['no bucket', { buckets: [] }, /invalid 'buckets': no bucket is given/],
+    ['a vault key of another region', { encryptionKey: kms.Key.fromKeyArn(new Stack(), 'ForeignKey', 'arn:aws:kms:ap-south-1:123456789012:key/abc') }, /invalid 'encryptionKey': the key is in ap-south-1/],
     ['continuous backups beyond 35 days', { continuousRetention: Duration.days(36) }, /invalid 'continuousRetention': 36 days is longer than AWS Backup keeps/],
     ['a retention in hours', { dailyRetention: Duration.hours(36) }, /invalid 'dailyRetention'/],
     ['a copy retention without a copy', { copyRetention: Duration.days(90) }, /invalid 'copyRetention': it is set but copyToVaultArn is not/],

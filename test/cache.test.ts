@@ -456,6 +456,9 @@ describeCdkTest('MembraneCache rejects bad input', () => {
     ['an engine name with a typo (JavaScript)', { engine: 'valky' as MembraneCacheEngine }, /invalid 'engine': 'valky'/],
     ['an engine in capitals', { engine: 'Redis' as MembraneCacheEngine }, /invalid 'engine': 'Redis'/],
     ['sub-second connect timeout', { connectTimeout: Duration.millis(100) }, /invalid 'connectTimeout'/],
+    ['a connect timeout in fractions of a millisecond', { connectTimeout: Duration.millis(1500.5) },
+      /invalid 'connectTimeout': .* is not a whole number of milliseconds/],
+    ['a key of another region', { encryptionKey: kms.Key.fromKeyArn(new Stack(), 'ForeignKey', 'arn:aws:kms:ap-south-1:123456789012:key/abc') }, /invalid 'encryptionKey': the key is in ap-south-1/],
   ])('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });

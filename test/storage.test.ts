@@ -349,6 +349,8 @@ describeCdkTest('MembraneStorage rejects bad input', () => {
     ['tmpObjectExpiration', { tmpObjectExpiration: Duration.days(0) },
       /invalid 'tmpObjectExpiration': 0 days is not a whole number of days of at least 1/],
     ['tmpObjectExpiration in hours', { tmpObjectExpiration: Duration.hours(36) }, /invalid 'tmpObjectExpiration'/],
+    ['a key of another region', { encryptionKey: kms.Key.fromKeyArn(new Stack(), 'ForeignKey', 'arn:aws:kms:ap-south-1:123456789012:key/abc') },
+      /invalid 'encryptionKey': the key is in ap-south-1/],
     ['noncurrentVersionExpiration', { noncurrentVersionExpiration: Duration.days(0) }, /invalid 'noncurrentVersionExpiration'/],
     ['accessLogsExpiration', { accessLogsExpiration: Duration.minutes(5) }, /invalid 'accessLogsExpiration'/],
     ['uppercase prefix', { bucketNamePrefix: 'Prod' }, /invalid 'bucketNamePrefix': 'Prod' cannot start valid S3 bucket names/],

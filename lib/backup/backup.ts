@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { MembraneBackupProps } from './props';
 import { acknowledge, acknowledgeFinding } from '../common/nag';
 import { creationUniqueShortSuffix } from '../common/resources';
-import { known, propError, requireWholeDays } from '../common/validation';
+import { known, propError, requireUsableKey, requireWholeDays } from '../common/validation';
 import { isVersioned } from '../storage/versioning';
 
 /** AWS Backup keeps continuous backups of S3 for at most 35 days. */
@@ -80,6 +80,7 @@ export class MembraneBackup extends Construct {
     const continuous = props.continuousRetention ?? DEFAULT_CONTINUOUS_RETENTION;
     const daily = props.dailyRetention ?? DEFAULT_DAILY_RETENTION;
     requireWholeDays(this, 'continuousRetention', continuous, 1);
+    requireUsableKey(this, 'encryptionKey', props.encryptionKey);
     requireWholeDays(this, 'dailyRetention', daily, 1);
     requireWholeDays(this, 'copyRetention', props.copyRetention, 1);
     if (!continuous.isUnresolved() && continuous.toDays() > MAX_CONTINUOUS_DAYS) {

@@ -14,7 +14,7 @@ import { notify } from '../common/alarms';
 import { METRIC_PERIOD } from '../common/constants';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup, creationUniqueSuffix } from '../common/resources';
-import { known, propError, requireInteger, warn } from '../common/validation';
+import { known, propError, requireInteger, requireUsableKey, requireWholeDuration, warn } from '../common/validation';
 
 const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with '
   + 'a rolling restart of every Membrane service; there is no managed rotation function for it.';
@@ -109,6 +109,9 @@ export class MembraneCache extends MembraneCacheBase {
     requireInteger(this, 'clusterMode.shards', shards, 1, 500);
     requireInteger(this, 'port', this.port, 1024, 65535);
     requireInteger(this, 'snapshotRetentionDays', props.snapshotRetentionDays, 0, 35);
+    requireUsableKey(this, 'encryptionKey', props.encryptionKey);
+    // REDIS_CONNECT_TIMEOUT_MS takes whole milliseconds.
+    requireWholeDuration(this, 'connectTimeout', props.connectTimeout, 'milliseconds');
     const clusterMode = shards !== undefined;
     const family = knownEngine !== undefined && known(engineVersion) ? parameterGroupFamily(knownEngine, engineVersion) : undefined;
     if (knownEngine !== undefined && known(engineVersion) && family === undefined) {

@@ -3,7 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { MembraneStorageProps } from './props';
 import { isVersioned } from './versioning';
-import { known, propError, requireWholeDays } from '../common/validation';
+import { known, propError, requireUsableKey, requireWholeDays } from '../common/validation';
 
 /** Longest suffix appended to `bucketNamePrefix`. */
 export const LONGEST_BUCKET_SUFFIX = '-access-logs';
@@ -13,6 +13,7 @@ const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** Checks the props of a `MembraneStorage` that would synthesize but fail at deployment or at run time. */
 export function validateStorageProps(scope: IConstruct, props: MembraneStorageProps): void {
+  requireUsableKey(scope, 'encryptionKey', props.encryptionKey);
   const prefix = props.bucketNamePrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix)) {
     const maxLength = 63 - LONGEST_BUCKET_SUFFIX.length;
