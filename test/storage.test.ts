@@ -268,7 +268,8 @@ describeCdkTest('MembraneStorage environment contract', () => {
     const { storage, stack } = build();
     const env = stack.resolve(storage.environmentContract.environment);
     expect(Object.keys(env).sort()).toEqual([
-      'AWS_REGION', 'BASE_STATIC_URI', 'CONNECTORS_STORAGE_BUCKET', 'STATIC_STORAGE_BUCKET', 'STORAGE_PROVIDER', 'TMP_STORAGE_BUCKET',
+      'AWS_REGION', 'BASE_STATIC_URI', 'CONNECTORS_S3_BUCKET', 'CONNECTORS_STORAGE_BUCKET', 'STATIC_S3_BUCKET', 'STATIC_STORAGE_BUCKET',
+      'STORAGE_PROVIDER', 'TMP_S3_BUCKET', 'TMP_STORAGE_BUCKET',
     ]);
     expect(env.STORAGE_PROVIDER).toBe('s3');
     expect(env.AWS_REGION).toBe('eu-central-1');
@@ -279,12 +280,14 @@ describeCdkTest('MembraneStorage environment contract', () => {
     expect(storage.environmentContract.secrets).toEqual({});
   });
 
-  test('legacy names are added only when asked for', () => {
-    const { storage, stack } = build({ legacyEnvironmentNames: true });
+  test('the names Membrane\'s own deployments read name the same buckets, unless turned off', () => {
+    const { storage, stack } = build();
     const env = stack.resolve(storage.environmentContract.environment);
     expect(env.TMP_S3_BUCKET).toEqual(env.TMP_STORAGE_BUCKET);
     expect(env.CONNECTORS_S3_BUCKET).toEqual(env.CONNECTORS_STORAGE_BUCKET);
     expect(env.STATIC_S3_BUCKET).toEqual(env.STATIC_STORAGE_BUCKET);
+    const off = build({ legacyEnvironmentNames: false });
+    expect(Object.keys(off.storage.environmentContract.environment).filter(name => name.endsWith('_S3_BUCKET'))).toEqual([]);
   });
 });
 

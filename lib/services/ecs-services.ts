@@ -19,7 +19,7 @@ import {
 } from './derived';
 import { MembranePublicEdge } from './edge';
 import {
-  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, runtimeBucketEnvironment,
+  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls,
   uiEnvironment,
 } from './environment';
 import { MembraneExposureMode } from './exposure';
@@ -298,7 +298,6 @@ export class MembraneEcsServices extends Construct {
     const engineShared = mergeEnvironmentContracts(
       { environment: engineEnvironment(settings, urls, customCodeRunnerUri, x86), secrets: {} },
       props.storage.environmentContract,
-      { environment: runtimeBucketEnvironment(props.storage.environmentContract.environment), secrets: {} },
       cachesContract(props.cache, props.workerCache),
       auth.engine,
       {

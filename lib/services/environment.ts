@@ -23,16 +23,6 @@ const PORT = String(MEMBRANE_PORT);
 export const LISTEN_HOST = '0.0.0.0';
 
 /**
- * The bucket variables Membrane's own ECS deployments read, beside the documented `*_STORAGE_BUCKET` ones ("Self-hosting"),
- * each with the same bucket.
- */
-const RUNTIME_BUCKET_NAMES: { readonly [documented: string]: string } = {
-  TMP_STORAGE_BUCKET: 'TMP_S3_BUCKET',
-  CONNECTORS_STORAGE_BUCKET: 'CONNECTORS_S3_BUCKET',
-  STATIC_STORAGE_BUCKET: 'STATIC_S3_BUCKET',
-};
-
-/**
  * Share of an api-image container's memory given to Node.js's old space (`--max-old-space-size`): Node.js's own
  * guidance is 1536 MiB on a 2 GiB machine, "to leave some memory for other uses" (its CLI documentation). The other
  * quarter holds what the limit does not cover: the young generation, code, buffers and WebAssembly memory outside the
@@ -91,16 +81,6 @@ export function startupBudget(settings: MembraneApplicationSettings, redisConnec
   let delays = 0;
   for (let i = 0; i < retries; i++) delays += Math.min(first.toMilliseconds() * 2 ** i, most.toMilliseconds());
   return Duration.millis(delays + mongo.toMilliseconds() + redisConnectTimeoutMs);
-}
-
-/**
- * `TMP_S3_BUCKET`, `CONNECTORS_S3_BUCKET` and `STATIC_S3_BUCKET` from the storage's documented bucket variables: the
- * names Membrane's own ECS deployments read, so the api-image services find their buckets under either name.
- */
-export function runtimeBucketEnvironment(storage: { [name: string]: string }): { [name: string]: string } {
-  return Object.fromEntries(Object.entries(RUNTIME_BUCKET_NAMES)
-    .filter(([documented]) => storage[documented] !== undefined)
-    .map(([documented, runtime]) => [runtime, storage[documented]]));
 }
 
 /**

@@ -109,10 +109,11 @@ export interface MembraneStorageOptions {
   readonly geoRestriction?: cloudfront.GeoRestriction;
 
   /**
-   * Also expose the bucket names under the names older images read
-   * (`TMP_S3_BUCKET`, `CONNECTORS_S3_BUCKET`, `STATIC_S3_BUCKET`).
+   * Also expose the bucket names under the names Membrane's own ECS deployments and older images read
+   * (`TMP_S3_BUCKET`, `CONNECTORS_S3_BUCKET`, `STATIC_S3_BUCKET`), beside the documented `*_STORAGE_BUCKET` ones
+   * ("Self-hosting"), so the api-image services find their buckets under either name.
    *
-   * @default false
+   * @default true
    */
   readonly legacyEnvironmentNames?: boolean;
 
@@ -190,10 +191,11 @@ export interface MembraneStorageBuckets {
   readonly staticUrl: string;
 
   /**
-   * Also expose the bucket names under the names older images read
-   * (`TMP_S3_BUCKET`, `CONNECTORS_S3_BUCKET`, `STATIC_S3_BUCKET`).
+   * Also expose the bucket names under the names Membrane's own ECS deployments and older images read
+   * (`TMP_S3_BUCKET`, `CONNECTORS_S3_BUCKET`, `STATIC_S3_BUCKET`), beside the documented `*_STORAGE_BUCKET` ones
+   * ("Self-hosting"), so the api-image services find their buckets under either name.
    *
-   * @default false
+   * @default true
    */
   readonly legacyEnvironmentNames?: boolean;
 }

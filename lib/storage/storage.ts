@@ -175,7 +175,7 @@ export class MembraneStorage extends Construct implements IMembraneStorage {
     }
 
     this.staticUrl = `https://${props.domain?.domainName ?? this.distribution.distributionDomainName}`;
-    this.environmentContract = storageContract(this, props.legacyEnvironmentNames ?? false);
+    this.environmentContract = storageContract(this, props.legacyEnvironmentNames ?? true);
   }
 
   /**
@@ -336,7 +336,7 @@ class BroughtStorage extends Construct implements IMembraneStorage {
     this.connectorsBucket = buckets.connectorsBucket;
     this.staticBucket = buckets.staticBucket;
     this.staticUrl = buckets.staticUrl.replace(/\/$/, '');
-    this.environmentContract = storageContract(this, buckets.legacyEnvironmentNames ?? false);
+    this.environmentContract = storageContract(this, buckets.legacyEnvironmentNames ?? true);
   }
 
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
