@@ -44,7 +44,9 @@ describe('example app (bin/): the development stack\'s us-east-1 certificate sta
     expect(companion.region).toBe('us-east-1');
     const template = Template.fromStack(companion);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 1);
-    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'membrane-dev-static.example.com', ValidationMethod: 'DNS' });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'membrane-dev-static.example.com', ValidationMethod: 'DNS',
+    });
     expect(Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map(r => r.Type).sort()).toEqual([
       'AWS::CertificateManager::Certificate', 'AWS::IAM::Role', 'AWS::Lambda::Function', 'Custom::CrossRegionExportWriter',
     ]);

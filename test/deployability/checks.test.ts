@@ -253,8 +253,10 @@ describeCdkTest('check d: SSE-KMS replication configured whole', () => {
   });
 
   test('a bucket key named by an alias ARN: the grant must name the key the template\'s alias points to', () => {
-    const aliasArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-central-1:', { Ref: 'AWS::AccountId' }, ':alias/static-',
-      { Ref: 'Suffix' }]] };
+    const aliasArn = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:eu-central-1:', { Ref: 'AWS::AccountId' }, ':alias/static-',
+        { Ref: 'Suffix' }]],
+    };
     const alias: CfnResource = {
       Type: 'AWS::KMS::Alias',
       Properties: { AliasName: { 'Fn::Join': ['', ['alias/static-', { Ref: 'Suffix' }]] }, TargetKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } },
@@ -264,7 +266,13 @@ describeCdkTest('check d: SSE-KMS replication configured whole', () => {
     expect(incompleteKmsReplication('S', template({ Key: key, Alias: alias, Role: role, Policy: policy(s3Only, kms), Bucket: viaAlias })))
       .toEqual([]);
     const other = { ...kms, Resource: [{ 'Fn::GetAtt': ['OtherKey', 'Arn'] }, REPLICA_KEY] };
-    expect(incompleteKmsReplication('S', template({ Key: key, OtherKey: key, Alias: alias, Role: role, Policy: policy(s3Only, other),
-      Bucket: viaAlias }))).toEqual([expect.stringMatching(/may not kms:Decrypt with the bucket key/)]);
+    expect(incompleteKmsReplication('S', template({
+      Key: key,
+      OtherKey: key,
+      Alias: alias,
+      Role: role,
+      Policy: policy(s3Only, other),
+      Bucket: viaAlias,
+    }))).toEqual([expect.stringMatching(/may not kms:Decrypt with the bucket key/)]);
   });
 });
