@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildServices } from './fixtures';
 import { describeCdkTest } from './harness';
 import { acknowledgements, expectNoNagFindings } from './nag';
+import { collectorConfig } from '../lib/scaling/collector';
 import {
   MembraneEcsServices, MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScaling,
   MembraneScalingProps, IMembraneService,
@@ -262,7 +263,8 @@ describeCdkTest('MembraneScaling metrics pipeline', () => {
     const scrape = cfg.receivers.prometheus.config.scrape_configs[0];
     expect(scrape.metrics_path).toBe(path);
     expect(scrape.static_configs[0].targets).toEqual(['localhost:5000']);
-    expect(cfg.receivers.prometheus.config.global.scrape_interval).toBe('5s');
+    // Prometheus refuses a timeout longer than the interval: the collector would not start and no metric would reach CloudWatch.
+    expect(cfg.receivers.prometheus.config.global).toEqual({ scrape_interval: '5s', scrape_timeout: '5s' });
     expect(scrape.metric_relabel_configs).toEqual([{ source_labels: ['__name__'], regex: `(${metrics.join('|')})`, action: 'keep' }]);
     expect(cfg.exporters.awsemf).toMatchObject({
       namespace: 'Membrane',
@@ -524,6 +526,14 @@ describeCdkTest('MembraneScaling burst scaling on the backlog', () => {
     const alarm = alarmsOf(t, /- running$/)[0].Properties;
     for (const m of alarm.Metrics.filter((q: { MetricStat?: unknown }) => q.MetricStat)) expect(m.MetricStat.Period).toBe(period);
     expect(alarm.Metrics.find((m: MetricQuery) => m.Id === 'running').Expression).toBe(running);
+  });
+
+  test.each([[5, '5s'], [15, '10s'], [30, '10s']])('a %i s scrape interval times a scrape out after %s, never later than the next', (seconds, timeout) => {
+    const global = (interval: Duration) => JSON.parse(collectorConfig({
+      scrape: { path: '/prometheus', metrics: ['m'] }, serviceName: 'api', clusterName: 'c', namespace: 'Membrane', logGroupName: 'g',
+      scrapeInterval: interval,
+    })).receivers.prometheus.config.global;
+    expect(global(Duration.seconds(seconds))).toEqual({ scrape_interval: `${seconds}s`, scrape_timeout: timeout });
   });
 
   test('a scrape interval given as a token is accepted: one-minute burst periods, the token in the count', () => {

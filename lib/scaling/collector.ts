@@ -67,13 +67,16 @@ export interface CollectorConfigInputs {
  */
 export function collectorConfig(inputs: CollectorConfigInputs): string {
   const interval = `${inputs.scrapeInterval.toSeconds()}s`;
+  // Prometheus refuses a scrape timeout longer than the interval ("global scrape timeout greater than scrape interval"),
+  // and the collector then never starts. Without one it takes the shorter of 10 s and the interval, which a token needs.
+  const timeout = inputs.scrapeInterval.isUnresolved() ? {} : { scrape_timeout: `${Math.min(10, inputs.scrapeInterval.toSeconds())}s` };
   // Prometheus relabel regexes are anchored; the awsemf selectors are not, hence their ^...$.
   const keep = `(${inputs.scrape.metrics.join('|')})`;
   const config = {
     receivers: {
       prometheus: {
         config: {
-          global: { scrape_interval: interval, scrape_timeout: '10s' },
+          global: { scrape_interval: interval, ...timeout },
           scrape_configs: [{
             job_name: inputs.serviceName,
             metrics_path: inputs.scrape.path,
