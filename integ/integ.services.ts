@@ -1,12 +1,13 @@
 /**
  * Integration test: every Membrane service on Fargate behind the HTTPS load balancer, with path routing
- * (BASE_PATH) and username/password auth, on top of the data layer, autoscaled on Membrane's metrics.
+ * (BASE_PATH) and username/password auth, on top of the data layer, autoscaled on Membrane's metrics; the API, UI and
+ * Console deploy blue/green, every service rolls back on its deployment alarms.
  *
  * Verified offline against the committed snapshot by `npx projen integ`. A real deployment needs the
  * secrets named below, a hosted zone (context `zoneName`, `hostedZoneId`) and Membrane registry access; then
  * the assertions at the end run against it (README: "Running the integration tests against an account").
  */
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -77,6 +78,38 @@ for (const svc of services.allServices()) {
     .assertAtPath('services.0.runningCount', ExpectedResult.exact(2))
     .waitForAssertions(patiently);
 }
+
+// The API, UI and Console deploy blue/green: a 10-minute bake time, the alternate target group, the weighted production
+// rule and ECS's infrastructure role on the load balancer entry, and rollback on their 5xx and no-healthy-target alarms.
+for (const svc of [services.api, services.ui, services.console]) {
+  integ.assertions.awsApiCall('ECS', 'describeServices', { cluster: services.cluster.clusterName, services: [svc.service.serviceName] })
+    .expect(ExpectedResult.objectLike({
+      services: [Match.objectLike({
+        deploymentConfiguration: Match.objectLike({
+          strategy: 'BLUE_GREEN',
+          bakeTimeInMinutes: 10,
+          deploymentCircuitBreaker: { enable: true, rollback: true },
+          alarms: Match.objectLike({ enable: true, rollback: true }),
+        }),
+        loadBalancers: [Match.objectLike({
+          targetGroupArn: svc.targetGroup!.targetGroupArn,
+          advancedConfiguration: Match.objectLike({ alternateTargetGroupArn: svc.alternateTargetGroup!.targetGroupArn }),
+        })],
+      })],
+    }));
+}
+
+// The workers roll, and roll back when fewer of their tasks run than desired (their deployment alarm, by its fixed name).
+integ.assertions.awsApiCall('ECS', 'describeServices', {
+  cluster: services.cluster.clusterName, services: [services.queuedTasksWorker.service.serviceName],
+}).expect(ExpectedResult.objectLike({
+  services: [Match.objectLike({
+    deploymentConfiguration: Match.objectLike({
+      strategy: 'ROLLING',
+      alarms: { alarmNames: [Match.stringLikeRegexp('QueuedTasksWorkerTasksNotRunning$')], enable: true, rollback: true },
+    }),
+  })],
+}));
 
 // The custom code runner has no load balancer, so no public route.
 integ.assertions.awsApiCall('ECS', 'describeServices', {

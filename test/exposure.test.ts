@@ -282,9 +282,11 @@ describeCdkTest('MembraneEcsServices exposure: a change of scheme on a live stac
   const internal = resources(MembraneExposure.internal());
   const withEdge = resources(MembraneExposure.internalWithPublicEdge(EDGE));
 
-  test('the internet-facing target groups keep the logical ids they always had', () => {
+  test('the internet-facing target groups keep the logical ids they always had (blue/green adds an alternate one to each)', () => {
     expect(ids(internetFacing, TARGET_GROUP)).toEqual([
-      'MembraneLoadBalancerHttpsApiGroup1F942469', 'MembraneLoadBalancerHttpsConsoleGroupBDF349FC', 'MembraneLoadBalancerHttpsUiGroup1C23AECB',
+      'MembraneLoadBalancerHttpsApiAlternateGroup95DFDAA3', 'MembraneLoadBalancerHttpsApiGroup1F942469',
+      'MembraneLoadBalancerHttpsConsoleAlternateGroup8BC36314', 'MembraneLoadBalancerHttpsConsoleGroupBDF349FC',
+      'MembraneLoadBalancerHttpsUiAlternateGroupB959881F', 'MembraneLoadBalancerHttpsUiGroup1C23AECB',
     ]);
   });
 

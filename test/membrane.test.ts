@@ -114,14 +114,16 @@ describeCdkTest('Membrane with minimal props', () => {
     expectNoNagFindings(stack);
   });
 
-  test('without autoscaling the 5xx, no-healthy-target and cache memory alarms still notify the alarm topic', () => {
+  test('without autoscaling the 5xx, no-healthy-target, tasks-not-running and cache memory alarms still notify the alarm topic', () => {
     const dev = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
     const alarmTopic = new sns.Topic(dev, 'Alerts', { enforceSSL: true });
     const unscaled = new Membrane(dev, 'Membrane', { ...inputs(dev), autoscaling: false, alarmTopic });
     expect(unscaled.scaling).toBeUndefined();
     const topicRef = { Ref: dev.getLogicalId(alarmTopic.node.defaultChild as sns.CfnTopic) };
-    Template.fromStack(dev).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 5);
-    expect(unscaled.services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets']);
+    Template.fromStack(dev).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 11);
+    expect(unscaled.services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets',
+      'UiHttp5xx', 'ConsoleHttp5xx', 'CustomCodeRunnerTasksNotRunning', 'InstantTasksWorkerTasksNotRunning', 'QueuedTasksWorkerTasksNotRunning',
+      'OrchestratorTasksNotRunning']);
     expect((unscaled.cache as MembraneCache).alarms.map(a => a.node.path)).toEqual(['Test/Membrane/Cache/MemoryAlarm']);
   });
 

@@ -343,16 +343,16 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'custom_code_runner_remaining_job_spaces', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'LessThanOrEqualToThreshold',
     });
-    // Three here, four burst-scaling alarms, three measured scale-in alarms (the 5xx and health alarms belong to the
-    // services): none acts on missing data.
+    // Five here (with the two stalled-queue deployment alarms), four burst-scaling alarms, three measured scale-in alarms
+    // (the 5xx and health alarms belong to the services): none acts on missing data.
     const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
     const count = (pattern: RegExp) => alarms.filter(([id, a]) => pattern.test(id) && a.Properties.TreatMissingData === 'notBreaching').length;
-    expect([count(/^Scaling/), count(/BurstScalingUpperAlarm/), count(/MeasuredScaleInLowerAlarm/)]).toEqual([3, 4, 3]);
+    expect([count(/^Scaling/), count(/BurstScalingUpperAlarm/), count(/MeasuredScaleInLowerAlarm/)]).toEqual([5, 4, 3]);
   });
 
   test('without a topic the alarms have no actions and say why', () => {
     const silent = Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmActions: Match.absent() } }));
-    expect(silent.filter(id => id.startsWith('Scaling'))).toHaveLength(3);
+    expect(silent.filter(id => id.startsWith('Scaling'))).toHaveLength(5);
     expect(acknowledgements(stack).filter(a => a.startsWith('NIST.800.53.R5-CloudWatchAlarmAction'))).toHaveLength(silent.length);
   });
 
@@ -362,7 +362,7 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
     new MembraneScaling(b.stack, 'Scaling', { services: b.services, alarmTopic: topic });
     const topicRef = { Ref: b.stack.getLogicalId(topic.node.defaultChild as ecs.CfnService) };
     const withTopic = Template.fromStack(b.stack);
-    withTopic.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 3);
+    withTopic.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 5);
     // The topic's policy (here: the TLS deny) replaces the default one: CloudWatch must be allowed to publish.
     withTopic.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [topicRef],

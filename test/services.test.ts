@@ -307,11 +307,20 @@ describeCdkTest('MembraneEcsServices load balancer and routing', () => {
   });
 
   test('host-based routing to api, ui and console', () => {
+    const ref = (group: { node: { defaultChild?: unknown } }) => ({ Ref: stack.getLogicalId(group.node.defaultChild as ecs.CfnService) });
     for (const [host, svc] of [['api.example.com', services.api], ['ui.example.com', services.ui], ['console.example.com',
       services.console]] as const) {
       template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
         Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: [host] } }],
-        Actions: [{ Type: 'forward', TargetGroupArn: { Ref: stack.getLogicalId(svc.targetGroup!.node.defaultChild as ecs.CfnService) } }],
+        // Blue/green: the rule forwards to both target groups, all the weight on the one in service.
+        Actions: [{
+          Type: 'forward',
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: ref(svc.targetGroup!), Weight: 100 }, { TargetGroupArn: ref(svc.alternateTargetGroup!), Weight: 0 },
+            ],
+          },
+        }],
       });
     }
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 3);
@@ -327,7 +336,7 @@ describeCdkTest('MembraneEcsServices load balancer and routing', () => {
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 3,
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
-    }, 3);
+    }, 6);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/', Matcher: { HttpCode: '200' } });
   });
 
@@ -705,7 +714,7 @@ describeCdkTest('MembraneEcsServices compliance', () => {
     const acks = ownAcknowledgements(stack).map(a => a.split(': ')[0]).filter(a => a.includes(' at Test/Membrane/'));
     const rules = [...new Set(acks.map(a => a.split(' at ')[0].replace(/\[.*\]$/, '')))].sort();
     expect(rules).toEqual([
-      'AwsSolutions-EC23', 'AwsSolutions-ECS2', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4',
+      'AwsSolutions-EC23', 'AwsSolutions-ECS2', 'AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4',
       'NIST.800.53.R5-ALBWAFEnabled', 'NIST.800.53.R5-CloudWatchAlarmAction', 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
       'NIST.800.53.R5-ELBv2ACMCertificateRequired',
       'NIST.800.53.R5-IAMNoInlinePolicy', 'NIST.800.53.R5-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerUsingKMSKey',
@@ -714,6 +723,10 @@ describeCdkTest('MembraneEcsServices compliance', () => {
     expect(acks).toContain('NIST.800.53.R5-ELBv2ACMCertificateRequired at Test/Membrane/LoadBalancer/Redirect80To443');
     expect(acks.filter(a => a.startsWith('AwsSolutions-ECS2'))).toHaveLength(7);
     expect(acks.filter(a => a.startsWith('AwsSolutions-IAM5')).every(a => /TaskDefinition\/TaskRole$/.test(a))).toBe(true);
+    expect(acks.filter(a => a.startsWith('AwsSolutions-IAM4'))).toEqual([
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers] at '
+        + 'Test/Membrane/LoadBalancerDeploymentRole',
+    ]);
   });
 
 
@@ -777,9 +790,16 @@ describeCdkTest('MembraneEcsServices alarms (with or without autoscaling)', () =
 
   test('each public service without a healthy task for 3 minutes raises an alarm', () => {
     const { stack, services } = buildServices();
-    expect(services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets']);
+    expect(services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets',
+      'UiHttp5xx', 'ConsoleHttp5xx', 'CustomCodeRunnerTasksNotRunning', 'InstantTasksWorkerTasksNotRunning', 'QueuedTasksWorkerTasksNotRunning',
+      'OrchestratorTasksNotRunning']);
     Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
-      MetricName: 'HealthyHostCount', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 3,
+      Metrics: Match.arrayWith([Match.objectLike({
+        MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'HealthyHostCount' }), Stat: 'Minimum' }),
+      })]),
     }, 3);
   });
 
@@ -790,7 +810,7 @@ describeCdkTest('MembraneEcsServices alarms (with or without autoscaling)', () =
     new MembraneScaling(f.stack, 'Scaling', { services, alarmTopic: topic });
     const template = Template.fromStack(f.stack);
     const topicRef = { Ref: f.stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 7);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 15);
     const statements = Object.values(template.findResources('AWS::SNS::TopicPolicy'))
       .flatMap(p => p.Properties.PolicyDocument.Statement as Array<{ Sid?: string }>);
     expect(statements.filter(st => st.Sid === 'MembraneAlarms')).toHaveLength(1);

@@ -169,6 +169,7 @@ export class Membrane extends Construct {
       exposure: props.exposure,
       settings: props.settings,
       services: props.services,
+      deployment: props.deployment,
       sharedEngineEnvironment: props.sharedEngineEnvironment,
       cpuArchitecture: props.cpuArchitecture,
       encryptionKey: props.encryptionKey,

@@ -13,8 +13,8 @@ import { IMembraneCache, IMembraneStorage } from '../common/environment';
 import { MembraneMongo } from '../mongo';
 import { MembraneScalingOptions } from '../scaling';
 import {
-  MembraneApplicationSettings, MembraneAuth, MembraneExposure, MembraneFirewallOptions, MembraneServicesOptions, MembraneExtraEnvironment,
-  MembraneVersion,
+  MembraneApplicationSettings, MembraneAuth, MembraneDeploymentOptions, MembraneExposure, MembraneFirewallOptions, MembraneServicesOptions,
+  MembraneExtraEnvironment, MembraneVersion,
 } from '../services';
 import { MembraneStorageOptions } from '../storage';
 
@@ -209,6 +209,15 @@ export interface MembraneProps {
   readonly services?: MembraneServicesOptions;
 
   /**
+   * How a new version (a new `version`, or any change to a task definition) rolls out and how a bad one rolls back:
+   * blue/green for the API, UI and Console with a bake time, rolling updates for the others, deployment alarms on every
+   * service.
+   *
+   * @default - blue/green with a 10-minute bake time, deployment alarms on (see MembraneDeploymentOptions)
+   */
+  readonly deployment?: MembraneDeploymentOptions;
+
+  /**
    * CPU architecture of the tasks: Graviton (ARM64) by default, as in Membrane's own Kubernetes infrastructure;
    * X86_64 adds `CUSTOM_CODE_MEMORY_LIMIT` to the api-image services.
    *
@@ -231,8 +240,8 @@ export interface MembraneProps {
   readonly scaling?: MembraneScalingOptions;
 
   /**
-   * Topic for the alarms: 5xx and no healthy task (always), cache memory (caches created here), Membrane's queues and job spaces (with
-   * autoscaling).
+   * Topic for the alarms: 5xx, no healthy task and tasks not running (always), cache memory (caches created here),
+   * Membrane's queues and job spaces (with autoscaling).
    *
    * @default - alarms without actions
    */

@@ -42,6 +42,7 @@ const MEMBRANE_PROPS: { readonly [K in keyof Required<MembraneProps>]: true } = 
   workerCacheOptions: true,
   settings: true,
   services: true,
+  deployment: true,
   cpuArchitecture: true,
   autoscaling: true,
   scaling: true,

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
@@ -5,8 +6,9 @@ import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from './d
 import { MetricFactory } from './metrics';
 import { MembraneScalingProps } from './props';
 import { notify } from '../common/alarms';
-import { target5xx } from '../services/alarms';
+import { target5xx, targetResponseTimes } from '../services/alarms';
 import { MODES } from '../services/modes';
+import { IMembraneService } from '../services/props';
 
 function graph(title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({ title, left, right, ...WIDGET_SIZE });
@@ -46,8 +48,7 @@ export function createDashboard(scope: Construct, props: MembraneScalingProps, m
         { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM, label: 'load balancer 5xx' }),
       ...publicServices.map(target5xx),
     ]),
-    graph('Target response time p95 (s)', publicServices.map(svc =>
-      svc.targetGroup!.metrics.targetResponseTime({ period: METRIC_PERIOD, statistic: cloudwatch.Stats.p(95), label: svc.serviceName }))),
+    graph('Target response time p95 (s)', publicServices.flatMap(targetResponseTimes)),
   );
   for (const cache of props.caches ?? []) {
     dashboard.addWidgets(
@@ -58,7 +59,7 @@ export function createDashboard(scope: Construct, props: MembraneScalingProps, m
   return dashboard;
 }
 
-/** Alarms on Membrane's signals: growing instant queue, queued workers at capacity, no spare job spaces. */
+/** Alarms on Membrane's signals: growing instant queue, queued workers at capacity, no spare job spaces, stalled worker queues. */
 export function createAlarms(scope: Construct, props: MembraneScalingProps, metrics: MetricFactory,
   queuedMaxCapacity: number): cloudwatch.Alarm[] {
   const alarms = [
@@ -88,6 +89,38 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),
   ];
-  notify(alarms, props.alarmTopic);
-  return alarms;
+  const stalled = stalledQueueAlarms(scope, props, metrics);
+  notify([...alarms, ...stalled], props.alarmTopic);
+  return [...alarms, ...stalled];
+}
+
+/**
+ * Deployment alarms of the two workers from Membrane's own signals ("Autoscaling Configuration"): jobs wait and no worker
+ * takes them. A new worker version that starts and passes its health check but does not work shows here; its deployment
+ * then rolls back. Only for services in this stack (a reference from the services to another stack would be circular).
+ */
+function stalledQueueAlarms(scope: Construct, props: MembraneScalingProps, metrics: MetricFactory): cloudwatch.Alarm[] {
+  const stalled = (id: string, alarmDescription: string, expression: string, usingMetrics: Record<string, cloudwatch.IMetric>) =>
+    new cloudwatch.Alarm(scope, id, {
+      alarmDescription,
+      metric: new cloudwatch.MathExpression({ expression, usingMetrics, label: 'stalled (1) or not (0)', period: METRIC_PERIOD }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: ALARM_DEFAULTS.evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  const pairs: Array<[IMembraneService, cloudwatch.Alarm]> = [
+    [props.services.instantTasksWorker, stalled('InstantTasksNotTaken', `Instant tasks have waited and none was processed for `
+      + `${ALARM_DEFAULTS.evaluationPeriods} minutes: the instant tasks workers take no jobs.`,
+    'IF(FILL(waiting, 0) > 0 AND FILL(active, 0) == 0, 1, 0)',
+    { waiting: metrics.instantTasksJobsWaiting(), active: metrics.instantTasksJobsActive() })],
+    [props.services.queuedTasksWorker, stalled('QueuedTasksWithoutWorkers', `Queued tasks have needed workers and the API has counted none `
+      + `for ${ALARM_DEFAULTS.evaluationPeriods} minutes: the queued tasks workers do not register.`,
+    'IF(FILL(required, 0) > 0 AND FILL(workers, 0) == 0, 1, 0)',
+    { required: metrics.queuedTasksWorkersRequired(), workers: metrics.queuedTasksWorkers() })],
+  ];
+  for (const [svc, alarm] of pairs) {
+    if (Stack.of(svc) === Stack.of(alarm)) svc.addDeploymentAlarm(alarm);
+  }
+  return pairs.map(([, alarm]) => alarm);
 }

@@ -1,7 +1,11 @@
+import { Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { MODES } from './modes';
+import { MembraneService } from './components/membrane-service';
+import { TASKS_NOT_RUNNING_PERIODS } from './defaults';
+import { ModeKey, MODES } from './modes';
 import { IMembraneService, MembraneEcsServicesProps } from './props';
 import { notify } from '../common/alarms';
 import { METRIC_PERIOD } from '../common/constants';
@@ -10,51 +14,135 @@ import { METRIC_PERIOD } from '../common/constants';
 /** 5xx per minute (load balancer plus API) that raise the 5xx alarm by default. */
 export const DEFAULT_HTTP_5XX_THRESHOLD = 10;
 
-/** 5xx responses of a public service's targets per minute (alarm and dashboard). */
-export function target5xx(svc: IMembraneService): cloudwatch.IMetric {
-  return svc.targetGroup!.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT,
-    { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM, label: `${svc.serviceName} 5xx` });
+/** The target groups of a public service: its own and, with blue/green, the alternate one (the traffic moves between them). */
+export function targetGroupsOf(svc: IMembraneService): elbv2.ApplicationTargetGroup[] {
+  return [svc.targetGroup, svc.alternateTargetGroup].filter((group): group is elbv2.ApplicationTargetGroup => group !== undefined);
 }
 
 /**
- * Alarms that need no Membrane metrics, so they exist with or without autoscaling: 5xx responses of the load
- * balancer and the API, and a public service without a healthy target.
+ * One metric of a public service's traffic, summed over its target groups: after a blue/green deployment the traffic
+ * and the healthy tasks are in the other target group, and the sum follows them. A group without datapoints counts 0.
  */
-export function createServiceAlarms(scope: Construct, loadBalancer: elbv2.ApplicationLoadBalancer,
-  byKey: (key: 'api' | 'ui' | 'console') => IMembraneService, props: MembraneEcsServicesProps): cloudwatch.Alarm[] {
-  const api = byKey('api');
-  const alarms = [
-    new cloudwatch.Alarm(scope, 'Http5xx', {
-      alarmDescription: 'The load balancer or the API return 5xx responses.',
+function overTargetGroups(svc: IMembraneService, label: string,
+  metric: (group: elbv2.ApplicationTargetGroup) => cloudwatch.Metric): cloudwatch.IMetric {
+  const groups = targetGroupsOf(svc);
+  if (groups.length === 1) return metric(groups[0]);
+  // Metric ids are unique within an alarm or a graph: prefixed with the service.
+  const id = (i: number) => `${svc.serviceName.replace(/[^a-z0-9]/gi, '_')}_${i}`;
+  return new cloudwatch.MathExpression({
+    expression: groups.map((_, i) => `FILL(${id(i)}, 0)`).join(' + '),
+    usingMetrics: Object.fromEntries(groups.map((group, i) => [id(i), metric(group)])),
+    label,
+    period: METRIC_PERIOD,
+  });
+}
+
+/** 5xx responses of a public service's targets per minute (alarm and dashboard). */
+export function target5xx(svc: IMembraneService): cloudwatch.IMetric {
+  return overTargetGroups(svc, `${svc.serviceName} 5xx`, group => group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT,
+    { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM, label: `${svc.serviceName} 5xx` }));
+}
+
+/** Healthy tasks of a public service behind the load balancer (the lowest count of each minute). */
+function healthyTasks(svc: IMembraneService): cloudwatch.IMetric {
+  return overTargetGroups(svc, `${svc.serviceName} healthy tasks`,
+    group => group.metrics.healthyHostCount({ period: METRIC_PERIOD, statistic: cloudwatch.Stats.MINIMUM }));
+}
+
+/**
+ * p95 response time of a public service's targets, one line per target group (the one without traffic has no data),
+ * for the dashboard.
+ */
+export function targetResponseTimes(svc: IMembraneService): cloudwatch.IMetric[] {
+  return targetGroupsOf(svc).map((group, i) => group.metrics.targetResponseTime({
+    period: METRIC_PERIOD, statistic: cloudwatch.Stats.p(95), label: i === 0 ? svc.serviceName : `${svc.serviceName} (alternate)`,
+  }));
+}
+
+/** What the service alarms read. */
+export interface ServiceAlarmsProps {
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly cluster: ecs.ICluster;
+  readonly services: Record<ModeKey, MembraneService>;
+  readonly props: MembraneEcsServicesProps;
+}
+
+/**
+ * Alarms that need no Membrane metrics, so they exist with or without autoscaling, and that roll a deployment of their
+ * service back ("How CloudWatch alarms detect Amazon ECS deployment failures"): 5xx responses of the load balancer and
+ * the API, of the UI and of the Console; a public service without a healthy target; any other service running fewer
+ * tasks than desired.
+ */
+export function createServiceAlarms(scope: Construct, { loadBalancer, cluster, services, props }: ServiceAlarmsProps): cloudwatch.Alarm[] {
+  const threshold = props.http5xxAlarmThreshold ?? DEFAULT_HTTP_5XX_THRESHOLD;
+  const http5xx = (id: string, alarmDescription: string, metric: cloudwatch.IMetric) => new cloudwatch.Alarm(scope, id, {
+    alarmDescription,
+    metric,
+    threshold,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const alarms: cloudwatch.Alarm[] = [];
+  const add = (svc: MembraneService, alarm: cloudwatch.Alarm, fixedName?: string) => {
+    alarms.push(alarm);
+    if (fixedName) svc.addDeploymentAlarmName(fixedName); else svc.addDeploymentAlarm(alarm);
+  };
+
+  add(services.api, http5xx('Http5xx', 'The load balancer or the API return 5xx responses.', new cloudwatch.MathExpression({
+    // The load balancer publishes 5xx counts only in minutes that have some: without FILL an outage with only
+    // ELB 5xx (no target answers at all) leaves `elb + api` without a datapoint and the alarm stays OK.
+    expression: 'FILL(elb, 0) + FILL(api, 0)',
+    usingMetrics: {
+      elb: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM }),
+      api: target5xx(services.api),
+    },
+    label: '5xx per minute',
+    period: METRIC_PERIOD,
+  })));
+  for (const mode of MODES.filter(m => m.exposure === 'public-alb')) {
+    const svc = services[mode.key];
+    add(svc, new cloudwatch.Alarm(scope, `${mode.id}NoHealthyTargets`, {
+      alarmDescription: `The ${mode.name} has had no healthy task behind the load balancer for 3 minutes: it is down.`,
+      metric: healthyTasks(svc),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+  }
+  for (const mode of MODES.filter(m => m.exposure === 'public-alb' && m.key !== 'api')) {
+    add(services[mode.key], http5xx(`${mode.id}Http5xx`, `The ${mode.name} returns 5xx responses.`, target5xx(services[mode.key])));
+  }
+  for (const mode of MODES.filter(m => m.exposure !== 'public-alb')) {
+    const svc = services[mode.key];
+    // The alarm reads the service's own metrics and the service names the alarm: a fixed name (unique per stack and
+    // construct path, so two deployments never share one) keeps that from being a circular dependency.
+    const alarmName = `${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${mode.id}TasksNotRunning`;
+    const count = (metricName: string) => new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName,
+      dimensionsMap: { ClusterName: cluster.clusterName, ServiceName: svc.service.serviceName },
+      statistic: cloudwatch.Stats.AVERAGE,
+      period: METRIC_PERIOD,
+    });
+    add(svc, new cloudwatch.Alarm(scope, `${mode.id}TasksNotRunning`, {
+      alarmName,
+      alarmDescription: `Fewer ${mode.name} tasks have run than desired for ${TASKS_NOT_RUNNING_PERIODS} minutes: its tasks fail to start or `
+        + 'keep stopping (Container Insights).',
       metric: new cloudwatch.MathExpression({
-        // The load balancer publishes 5xx counts only in minutes that have some: without FILL an outage with only
-        // ELB 5xx (no target answers at all) leaves `elb + api` without a datapoint and the alarm stays OK.
-        expression: 'FILL(elb, 0) + FILL(api, 0)',
-        usingMetrics: {
-          elb: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM }),
-          api: target5xx(api),
-        },
-        label: '5xx per minute',
+        expression: 'desiredTasks - runningTasks',
+        usingMetrics: { desiredTasks: count('DesiredTaskCount'), runningTasks: count('RunningTaskCount') },
+        label: `${mode.name} tasks missing`,
         period: METRIC_PERIOD,
       }),
-      threshold: props.http5xxAlarmThreshold ?? DEFAULT_HTTP_5XX_THRESHOLD,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: TASKS_NOT_RUNNING_PERIODS,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }),
-    ...MODES.filter(mode => mode.exposure === 'public-alb').map(mode => {
-      const svc = byKey(mode.key as 'api' | 'ui' | 'console');
-      return new cloudwatch.Alarm(scope, `${mode.id}NoHealthyTargets`, {
-        alarmDescription: `The ${mode.name} has had no healthy task behind the load balancer for 3 minutes: it is down.`,
-        metric: svc.targetGroup!.metrics.healthyHostCount({ period: METRIC_PERIOD, statistic: cloudwatch.Stats.MINIMUM }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }),
-  ];
+    }), alarmName);
+  }
   notify(alarms, props.alarmTopic);
   return alarms;
 }

@@ -59,3 +59,19 @@ export const TASK_PROTECTION_MARGIN = Duration.minutes(10);
  * Fargate costs about 20 % less per vCPU and GB, and needs no CUSTOM_CODE_MEMORY_LIMIT ("Self-hosting").
  */
 export const DEFAULT_CPU_ARCHITECTURE = ecs.CpuArchitecture.ARM64;
+
+/**
+ * How long the old version of a blue/green service keeps running after the traffic moved ("Amazon ECS blue/green
+ * deployments": the bake time): twice the 5-minute window in which the 5xx alarms count, so a new version that fails
+ * under real traffic is switched back while the old tasks still run.
+ */
+export const DEFAULT_BAKE_TIME = Duration.minutes(10);
+
+/** The bake times ECS accepts (`BakeTimeInMinutes`), in whole minutes. */
+export const BAKE_TIME_RANGE = { min: 0, max: 1440 } as const;
+
+/**
+ * A worker whose tasks run fewer than desired for this many one-minute periods has tasks that fail to start or keep
+ * stopping; it is long enough for a scale-out to start its tasks (Fargate pulls the image before a task runs).
+ */
+export const TASKS_NOT_RUNNING_PERIODS = 5;

@@ -13,6 +13,7 @@ import { MembraneService, MembraneServiceContext } from './components/membrane-s
 import {
   DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, LOAD_BALANCER_LOG_EXPIRATION,
 } from './defaults';
+import { resolveDeployments } from './deployment';
 import {
   cacheEndpointLabels, cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, engineHeapMiB, keepAliveMs, publicRoute, queuedTaskTime,
   secretSourceLabels, serviceConnectTimeout, startupGrace,
@@ -51,8 +52,9 @@ const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating EN
  *
  * An HTTPS load balancer (internet-facing by default, or internal: see `exposure`) routes by host (or by path with
  * BASE_PATH) to the API, UI and Console; HTTP redirects to HTTPS. The custom code runner is reachable only from the
- * api-image services, through ECS Service Connect. Secrets reach the containers as ECS secrets only. Deployments
- * roll with the circuit breaker and never drop below the desired count; workers deploy before the API.
+ * api-image services, through ECS Service Connect. Secrets reach the containers as ECS secrets only. The API, UI and
+ * Console deploy blue/green behind the load balancer, the others roll without dropping below the desired count; the
+ * circuit breaker and the deployment alarms roll a bad version back; workers deploy before the API.
  *
  * @example
  * declare const stack: Stack;
@@ -137,7 +139,11 @@ export class MembraneEcsServices extends Construct {
    */
   public readonly oauthCallbackUrl?: string;
 
-  /** Alarms that need no Membrane metrics: 5xx responses, and each public service without a healthy task. */
+  /**
+   * Alarms that need no Membrane metrics, each a deployment alarm of its service: 5xx responses of the load balancer and
+   * the API, of the UI, of the Console; each public service without a healthy task; each other service running fewer tasks
+   * than desired.
+   */
   public readonly alarms: cloudwatch.Alarm[];
 
   private readonly byMode: Record<ModeKey, MembraneService>;
@@ -204,8 +210,10 @@ export class MembraneEcsServices extends Construct {
         maxProcessTime: queuedTaskTime(props),
       } : undefined,
     };
+    const deployment = resolveDeployments(this, props.deployment ?? {}, exposure.edge !== undefined);
     this.byMode = perMode(mode => new MembraneService(this, {
       mode,
+      deployment: deployment(mode),
       options: props.services?.[mode.key] ?? {},
       contract: contracts[mode.key],
       dockerLabels: nonEmpty({
@@ -244,7 +252,7 @@ export class MembraneEcsServices extends Construct {
     }
     this.orderDeployments(vpc, context.taskSubnets);
     this.protectSpotCapacity(props);
-    this.alarms = createServiceAlarms(this, this.loadBalancer, key => this.byMode[key], props);
+    this.alarms = createServiceAlarms(this, { loadBalancer: this.loadBalancer, cluster: this.cluster, services: this.byMode, props });
   }
 
   /**

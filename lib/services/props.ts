@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -237,11 +238,21 @@ export interface MembraneEcsServicesProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
-   * 5xx responses per minute (load balancer plus API targets) that raise the 5xx alarm.
+   * 5xx responses per minute (load balancer plus API targets) that raise the 5xx alarm; the UI's and the Console's
+   * 5xx alarms (their targets) use the same threshold.
    *
    * @default 10
    */
   readonly http5xxAlarmThreshold?: number;
+
+  /**
+   * How a new version rolls out and how a bad one rolls back: the strategy of the API, UI and Console behind the load
+   * balancer, the bake time, and the deployment alarms on every service.
+   *
+   * @default - blue/green for the API, UI and Console with a 10-minute bake time (the API rolls with
+   * `MembraneExposure.internalWithPublicEdge()`), rolling updates for the others, deployment alarms on
+   */
+  readonly deployment?: MembraneDeploymentOptions;
 
   /**
    * Protect the load balancer from deletion (a stack deletion then fails until it is turned off).
@@ -319,6 +330,48 @@ export interface MembraneEcsServicesProps {
 }
 
 /**
+ * How the services deploy a new version, and roll a bad one back without anyone watching.
+ *
+ * The API, UI and Console use ECS's blue/green deployments by default: ECS starts the new version's tasks next to the
+ * old ones in a second target group, shifts the listener rule to them at once when they are healthy, and keeps the old
+ * tasks for the bake time, so that a rollback is a switch back of the rule. The workers, the orchestrator and the custom
+ * code runner, which take no traffic from the load balancer, roll (new tasks first, never below the desired count).
+ * Every service has the deployment circuit breaker with rollback, and, unless turned off, deployment alarms that roll
+ * a deployment back when they go off.
+ */
+export interface MembraneDeploymentOptions {
+  /**
+   * How the API, UI and Console move to a new version behind the load balancer. `BLUE_GREEN` switches all traffic at
+   * once when the new tasks are healthy (the UI and Console are Next.js builds whose pages load files of their own
+   * build, and a browser that sees both versions at once fails to load them); `LINEAR` and `CANARY` shift traffic in
+   * steps (ECS's default steps), during which both versions serve users; `ROLLING` replaces tasks in place. With
+   * `MembraneExposure.internalWithPublicEdge()` the API always rolls: it is registered with two load balancers, and the
+   * edge forwards to it with several listener rules, while ECS shifts one rule per load balancer.
+   *
+   * @default ecs.DeploymentStrategy.BLUE_GREEN
+   */
+  readonly strategy?: ecs.DeploymentStrategy;
+
+  /**
+   * How long the old version keeps running after all traffic has moved to the new one: the deployment alarms are
+   * watched during this time, and a rollback only switches the listener rule back. 0 to 1440 whole minutes (ECS's
+   * range); not used by `ROLLING`.
+   *
+   * @default Duration.minutes(10) (twice the 5-minute window of the 5xx alarms)
+   */
+  readonly bakeTime?: Duration;
+
+  /**
+   * Roll a deployment back when one of its service's deployment alarms goes off: the 5xx and no-healthy-target alarms
+   * for the API, UI and Console; fewer running tasks than desired for 5 minutes for the workers, the orchestrator and
+   * the custom code runner. The alarms exist either way (and notify `alarmTopic`).
+   *
+   * @default true
+   */
+  readonly rollbackOnAlarm?: boolean;
+}
+
+/**
  * What `MembraneScaling` (or your own scaling) gets when it takes over a service's task count.
  */
 export interface MembraneTaskCountScaling {
@@ -349,6 +402,21 @@ export interface IMembraneService extends IConstruct {
    * @default - none: the service is not public
    */
   readonly targetGroup?: elbv2.ApplicationTargetGroup;
+
+  /**
+   * The second target group of a blue/green service: a new version starts there, and the listener rule forwards to
+   * whichever of the two holds the version in service. Metrics of the service's traffic read both.
+   *
+   * @default - none: the service is not public, or it rolls
+   */
+  readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+
+  /**
+   * Rolls the service's deployments back when `alarm` goes off (with `deployment.rollbackOnAlarm`, the default;
+   * otherwise this does nothing). ECS names alarms, so the alarm's metrics must not read this service's own attributes
+   * unless the alarm has a fixed name: that would be a circular dependency.
+   */
+  addDeploymentAlarm(alarm: cloudwatch.IAlarm): void;
 
   /**
    * Hands the task count to Application Auto Scaling. From then on the service's template has no

@@ -1,8 +1,10 @@
-import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,6 +15,7 @@ import { acknowledge } from '../../common/nag';
 import { createLogGroup } from '../../common/resources';
 import { known, propError } from '../../common/validation';
 import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from '../defaults';
+import { ServiceDeployment } from '../deployment';
 import { ModeSpec } from '../modes';
 import { MembraneServiceOptions } from '../options';
 import { IMembraneService, MembraneTaskCountScaling } from '../props';
@@ -59,6 +62,8 @@ export interface MembraneServiceProps {
    */
   readonly dockerLabels?: { [label: string]: string };
   readonly context: MembraneServiceContext;
+  /** Strategy, bake time and deployment alarms of this service. */
+  readonly deployment: ServiceDeployment;
   /** The public route, for the services behind the load balancer. */
   readonly route?: Route;
   /** The HTTPS listener, for the services behind the load balancer. */
@@ -84,14 +89,19 @@ export class MembraneService extends Construct implements IMembraneService {
   public readonly container: ecs.ContainerDefinition;
   public readonly logGroup: logs.ILogGroup;
   public readonly targetGroup?: elbv2.ApplicationTargetGroup;
+  public readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
   private scaling?: MembraneTaskCountScaling;
+  /** Names of the alarms that roll a deployment back; none when `rollbackOnAlarm` is off. */
+  private readonly deploymentAlarmNames: string[] = [];
+  private readonly rollbackOnAlarm: boolean;
   private readonly mode: ModeSpec;
   private readonly desiredCountProp: { readonly scope: Construct; readonly key: string; readonly given: boolean };
 
   constructor(scope: Construct, props: MembraneServiceProps) {
     super(scope, props.mode.id);
-    const { mode, options, contract, context } = props;
+    const { mode, options, contract, context, deployment } = props;
     this.mode = mode;
+    this.rollbackOnAlarm = deployment.rollbackOnAlarm;
     this.serviceName = mode.name;
     this.desiredCountProp = { scope: context.propScope, key: mode.key, given: options.desiredCount !== undefined };
     const cpu = options.cpu ?? mode.size.cpu;
@@ -153,9 +163,17 @@ export class MembraneService extends Construct implements IMembraneService {
       vpcSubnets: context.taskSubnets,
       securityGroups: [securityGroup],
       assignPublicIp: false,
+      // The circuit breaker also watches blue/green deployments ("Amazon ECS deployment failure detection"): tasks that do
+      // not start (a bad image tag) or fail their health checks roll the deployment back before any traffic moves.
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
+      deploymentStrategy: deployment.strategy,
+      bakeTime: deployment.bakeTime,
+      // Read at synthesis: the alarms are made after the service (they read its target groups).
+      deploymentAlarms: deployment.rollbackOnAlarm
+        ? { alarmNames: Lazy.list({ produce: () => this.deploymentAlarmNames }), behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM }
+        : undefined,
       healthCheckGracePeriod: behindLoadBalancer ? context.startupGrace : undefined,
       enableExecuteCommand: context.enableExecuteCommand,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
@@ -177,9 +195,64 @@ export class MembraneService extends Construct implements IMembraneService {
     }
 
     if (behindLoadBalancer && props.listener && props.route) {
-      this.targetGroup = props.listener.addTargets(props.targetsId ?? mode.id,
-        { ...listenerRule(mode, props.route), ...this.targetGroupProps(healthPath) });
+      const targetsId = props.targetsId ?? mode.id;
+      if (deployment.loadBalancerRole) {
+        const groups = this.blueGreenTargets(props.listener, targetsId, props.route, healthPath, deployment.loadBalancerRole,
+          context.vpc);
+        this.targetGroup = groups.primary;
+        this.alternateTargetGroup = groups.alternate;
+      } else {
+        this.targetGroup = props.listener.addTargets(targetsId, { ...listenerRule(mode, props.route), ...this.targetGroupProps(healthPath) });
+      }
     }
+  }
+
+  /**
+   * The two target groups and the production listener rule of ECS's blue/green, linear and canary deployments ("Application
+   * Load Balancer resources for blue/green deployments"): the rule forwards to both, with all the weight on the group
+   * whose tasks serve, and ECS moves the weight when a new version is healthy. The primary target group and the rule keep
+   * the construct ids `listener.addTargets` gives them, so an existing deployment updates them in place.
+   */
+  private blueGreenTargets(listener: elbv2.ApplicationListener, targetsId: string, route: Route, healthPath: string, role: iam.IRole,
+    vpc: ec2.IVpc) {
+    const settings = this.targetGroupSettings(healthPath);
+    const group = (id: string) => new elbv2.ApplicationTargetGroup(listener, id, { vpc, targetType: elbv2.TargetType.IP, ...settings });
+    const primary = group(`${targetsId}Group`);
+    const alternate = group(`${targetsId}AlternateGroup`);
+    const rule = new elbv2.ApplicationListenerRule(listener, `${targetsId}Rule`, {
+      listener,
+      ...listenerRule(this.mode, route),
+      action: elbv2.ListenerAction.weightedForward([{ targetGroup: primary, weight: 100 }, { targetGroup: alternate, weight: 0 }]),
+    });
+    primary.addTarget(this.service.loadBalancerTarget({
+      containerName: this.mode.name,
+      containerPort: MEMBRANE_PORT,
+      alternateTarget: new ecs.AlternateTarget('BlueGreen', {
+        alternateTargetGroup: alternate,
+        productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
+        role,
+      }),
+    }));
+    // aws-cdk-lib makes the service wait for the target group's listener rule (DependsOn) and names the rule in
+    // AdvancedConfiguration too: the reference is the wait, and cfn-lint flags the redundant DependsOn (W3005).
+    const serviceResource = this.service.node.defaultChild as ecs.CfnService;
+    const ruleResource = rule.node.defaultChild as elbv2.CfnListenerRule;
+    serviceResource.addOverride('DependsOn', Lazy.list({
+      produce: () => serviceResource.obtainDependencies()
+        .filter((d): d is CfnResource => d instanceof CfnResource && d !== ruleResource)
+        .sort((x, y) => x.node.path.localeCompare(y.node.path))
+        .map(d => d.logicalId),
+    }));
+    return { primary, alternate, rule };
+  }
+
+  public addDeploymentAlarm(alarm: cloudwatch.IAlarm): void {
+    this.addDeploymentAlarmName(alarm.alarmName);
+  }
+
+  /** Rolls deployments back on the alarm of this name: for alarms with a fixed name that read this service's metrics. */
+  public addDeploymentAlarmName(alarmName: string): void {
+    if (this.rollbackOnAlarm) this.deploymentAlarmNames.push(alarmName);
   }
 
   /**
@@ -188,9 +261,16 @@ export class MembraneService extends Construct implements IMembraneService {
    */
   public targetGroupProps(healthPath = this.mode.healthPath): TargetGroupSettings {
     return {
+      ...this.targetGroupSettings(healthPath),
+      targets: [this.service.loadBalancerTarget({ containerName: this.mode.name, containerPort: MEMBRANE_PORT })],
+    };
+  }
+
+  /** Port, protocol, draining and health check of a target group of this service. */
+  private targetGroupSettings(healthPath: string): Omit<TargetGroupSettings, 'targets'> {
+    return {
       port: MEMBRANE_PORT,
       protocol: elbv2.ApplicationProtocol.HTTP,
-      targets: [this.service.loadBalancerTarget({ containerName: this.mode.name, containerPort: MEMBRANE_PORT })],
       deregistrationDelay: DEREGISTRATION_DELAY,
       // The API answers 200 on `/` ("Service Deployment"); the Next.js front ends may redirect to sign-in.
       healthCheck: { path: healthPath, healthyHttpCodes: this.mode.key === 'api' ? '200' : '200-399', ...TARGET_HEALTH_CHECK },
