@@ -27,7 +27,7 @@ describeCdkTest('MembraneBackup ("Frequently Asked Questions": back up the conne
     expect(vault.UpdateReplacePolicy).toBe('Retain');
     expect(vault.Properties.EncryptionKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^BackupKey/), 'Arn'] });
     const key = template.toJSON().Resources[vault.Properties.EncryptionKeyArn['Fn::GetAtt'][0]];
-    expect(key).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+    expect(key).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain', Properties: { EnableKeyRotation: true } });
   });
 
   test('the retained vault\'s name is unique per construct and per creation of the stack (a retry or a re-creation finds no vault of '
@@ -199,7 +199,9 @@ describeCdkTest('Membrane backups and secret retention', () => {
     const generated = Object.entries(template.findResources('AWS::SecretsManager::Secret')).filter(([id]) => /Jwt|Encryption/.test(id));
     expect(generated).toHaveLength(2);
     for (const [, secret] of generated) {
-      expect(secret.DeletionPolicy).toBe('Retain');
+      // Kept on update and delete; a rolled-back first create removes them (RetainExceptOnCreate).
+      expect(secret.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(secret.UpdateReplacePolicy).toBe('Retain');
       expect(secret.Properties.ReplicaRegions).toEqual([{ Region: 'eu-west-1' }]);
     }
   });

@@ -98,7 +98,7 @@ describeCdkTest('MembraneCache defaults', () => {
 
   test('secrets are retained; log groups are retained except when their own creation fails', () => {
     for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
-      expect(secret.DeletionPolicy).toBe('Retain');
+      expect(secret.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     expect(groups.map(g => [g.DeletionPolicy, g.UpdateReplacePolicy]))

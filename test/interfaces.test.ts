@@ -47,6 +47,10 @@ describeCdkTest('MembraneStorage.fromBuckets', () => {
       CONNECTORS_STORAGE_BUCKET: 'acme-membrane-connectors',
       STATIC_STORAGE_BUCKET: 'acme-membrane-static',
       BASE_STATIC_URI: 'https://static.acme.example',
+      // The names Membrane's own deployments read, for the same buckets.
+      TMP_S3_BUCKET: 'acme-membrane-tmp',
+      CONNECTORS_S3_BUCKET: 'acme-membrane-connectors',
+      STATIC_S3_BUCKET: 'acme-membrane-static',
     });
     expect(storage.environmentContract.secrets).toEqual({});
   });

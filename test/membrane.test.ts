@@ -104,7 +104,7 @@ describeCdkTest('Membrane with minimal props', () => {
 
   test('data is retained and the load balancer protected', () => {
     for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) expect(bucket.DeletionPolicy).toBe('Retain');
-    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) expect(secret.DeletionPolicy).toBe('Retain');
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) expect(secret.DeletionPolicy).toBe('RetainExceptOnCreate');
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
     });
@@ -129,11 +129,13 @@ describeCdkTest('Membrane with minimal props', () => {
 
   test('by default every stateful resource is retained (buckets, secrets, log groups) and the cache snapshots', () => {
     const policies = (type: string) => Object.values(template.findResources(type)).map(r => r.DeletionPolicy);
-    for (const type of ['AWS::S3::Bucket', 'AWS::SecretsManager::Secret']) {
-      expect(new Set(policies(type))).toEqual(new Set(['Retain']));
+    // Buckets are kept even when their creation rolls back: CloudFormation cannot delete a bucket a task already wrote to.
+    expect(new Set(policies('AWS::S3::Bucket'))).toEqual(new Set(['Retain']));
+    // Secrets and log groups are kept except when their own creation rolls back (RetainExceptOnCreate): a failed first
+    // create leaves no secret or group behind.
+    for (const type of ['AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+      expect(new Set(policies(type))).toEqual(new Set(['RetainExceptOnCreate']));
     }
-    // Log groups with a name unique per stack creation are kept except when their own creation fails (RetainExceptOnCreate).
-    expect(policies('AWS::Logs::LogGroup').every(p => p === 'Retain' || p === 'RetainExceptOnCreate')).toBe(true);
     expect(policies('AWS::ElastiCache::ReplicationGroup')).toEqual(['Snapshot']);
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
@@ -340,7 +342,7 @@ describeCdkTest('Membrane options', () => {
     for (const group of logGroups) expect(group.DeletionPolicy).toBe('Delete');
     // SECRET and ENCRYPTION_SECRET stay unless removed explicitly; the cache's AUTH token (regenerated with the cache) goes.
     const secrets = (t: Template) => Object.entries(t.findResources('AWS::SecretsManager::Secret'));
-    for (const [id, secret] of secrets(template)) expect([id, secret.DeletionPolicy]).toEqual([id, /Jwt|Encryption/.test(id) ? 'Retain' : 'Delete']);
+    for (const [id, secret] of secrets(template)) expect([id, secret.DeletionPolicy]).toEqual([id, /Jwt|Encryption/.test(id) ? 'RetainExceptOnCreate' : 'Delete']);
     for (const [, secret] of secrets(build({ retainData: false, secretRemovalPolicy: RemovalPolicy.DESTROY }).template)) {
       expect(secret.DeletionPolicy).toBe('Delete');
     }

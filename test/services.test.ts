@@ -148,7 +148,7 @@ describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-ho
     const template = Template.fromStack(stack);
     for (const secret of [services.generatedJwtSecret!, services.generatedEncryptionSecret!]) {
       const resource = template.toJSON().Resources[stack.getLogicalId(secret.node.defaultChild as secretsmanager.CfnSecret)];
-      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(resource.Properties.GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
     }
     const { secrets } = container(stack, services.api);
@@ -545,7 +545,7 @@ describeCdkTest('MembraneEcsServices deployment', () => {
     const groups = template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } });
     for (const svc of services.allServices()) {
       const group = groups[stack.getLogicalId(svc.logGroup.node.defaultChild as ecs.CfnService)];
-      expect(group.DeletionPolicy).toBe('Retain');
+      expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(container(stack,
         svc).def.LogConfiguration.Options['awslogs-group']).toEqual({ Ref: stack.getLogicalId(svc.logGroup.node.defaultChild as ecs.CfnService) });
     }

@@ -107,7 +107,8 @@ export class MembraneBackup extends Construct {
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: 'Membrane backup vault',
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept with the recovery points it encrypts; a failed first create has none, so the key goes with the rollback.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     // Unique per construct (the path) and per creation of the stack (the last group of its UUID): a vault retained from a
     // rolled-back first create or a deleted stack keeps its name, which a fixed name would collide with.

@@ -13,7 +13,7 @@ import { MembraneCacheAttributes, MembraneCacheEngine, MembraneCacheProps, Membr
 import { notify } from '../common/alarms';
 import { METRIC_PERIOD } from '../common/constants';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
-import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup, creationUniqueSuffix } from '../common/resources';
+import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup, creationUniqueSuffix, retainedExceptOnCreate } from '../common/resources';
 import { known, propError, requireInteger, requireUsableKey, requireWholeDuration, warn } from '../common/validation';
 
 const NO_ROTATION_REASON = 'Rotating an ElastiCache AUTH token is a two-step ModifyReplicationGroup (ROTATE then SET) that must be coordinated with '
@@ -177,8 +177,7 @@ export class MembraneCache extends MembraneCacheBase {
     // creation fails (RetainExceptOnCreate), so a failed first create leaves nothing behind.
     const uniqueName = Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
     const vendedPrefix = `/aws/vendedlogs/membrane/${creationUniqueSuffix(this)}/${uniqueName}`;
-    const logRemovalPolicy = (props.logRemovalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN
-      ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : props.logRemovalPolicy;
+    const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
     const logGroups = ['slow-log', 'engine-log'].map(type => {
       const group = createLogGroup(this, type === 'slow-log' ? 'SlowLog' : 'EngineLog', props.logRetention ?? logs.RetentionDays.ONE_MONTH,
         `these ${type}s (command timings, no data)`, props.encryptionKey, logRemovalPolicy, `${vendedPrefix}/${type}`);
@@ -236,7 +235,7 @@ export class MembraneCache extends MembraneCacheBase {
     const connectionSecret = new secretsmanager.Secret(this, 'ConnectionUri', {
       description: 'Membrane cache connection URI (rediss://, AUTH token included)',
       encryptionKey: props.encryptionKey,
-      removalPolicy: secretRemovalPolicy,
+      removalPolicy: retainedExceptOnCreate(secretRemovalPolicy),
       secretStringValue: SecretValue.unsafePlainText(`rediss://:${authToken.unsafeUnwrap()}@${this.endpointAddress}:${this.port}`),
     });
     this.connectionSecret = connectionSecret;

@@ -25,7 +25,16 @@ export function creationUniqueShortSuffix(scope: Construct): string {
 }
 
 /**
- * A log group (retained unless told otherwise), encrypted with `encryptionKey` when given (whose key policy then admits the regional
+ * `RETAIN` as CloudFormation's `RetainExceptOnCreate` (`RETAIN_ON_UPDATE_OR_DELETE`); any other policy as it is. A
+ * resource is kept on update and delete, but removed when the stack operation that created it rolls back: a failed
+ * first create leaves nothing behind that bills (an Atlas cluster), collides with the retry, or fills an account quota.
+ */
+export function retainedExceptOnCreate(policy: RemovalPolicy): RemovalPolicy {
+  return policy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : policy;
+}
+
+/**
+ * A log group (retained unless told otherwise, except when its own creation rolls back), encrypted with `encryptionKey` when given (whose key policy then admits the regional
  * CloudWatch Logs service), else with CloudWatch Logs' own keys and an acknowledgement saying so.
  */
 export function createLogGroup(scope: Construct, id: string, retention: logs.RetentionDays, contents: string,
@@ -33,7 +42,7 @@ export function createLogGroup(scope: Construct, id: string, retention: logs.Ret
   if (encryptionKey) {
     encryptionKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(scope).region}.amazonaws.com`));
   }
-  const group = new logs.LogGroup(scope, id, { logGroupName, retention, encryptionKey, removalPolicy });
+  const group = new logs.LogGroup(scope, id, { logGroupName, retention, encryptionKey, removalPolicy: retainedExceptOnCreate(removalPolicy) });
   if (!encryptionKey) {
     acknowledge(group, {
       id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
@@ -61,7 +70,7 @@ export function createGeneratedSecret(scope: Construct, id: string, options: Gen
   const secret = new secretsmanager.Secret(scope, id, {
     description: options.description,
     encryptionKey: options.encryptionKey,
-    removalPolicy: options.removalPolicy,
+    removalPolicy: retainedExceptOnCreate(options.removalPolicy),
     replicaRegions: options.replicaRegions?.map(region => ({ region })),
     generateSecretString: {
       passwordLength: 64,

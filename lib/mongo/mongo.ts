@@ -6,7 +6,7 @@ import type * as atlas from 'awscdk-resources-mongodbatlas';
 import { Construct } from 'constructs';
 import { MembraneAtlasProps } from './props';
 import { validateAtlasProps } from './validation';
-import { acknowledgeSecretFindings, creationUniqueShortSuffix } from '../common/resources';
+import { acknowledgeSecretFindings, creationUniqueShortSuffix, retainedExceptOnCreate } from '../common/resources';
 import { propError } from '../common/validation';
 
 /** What a MongoDB choice gives the deployment. */
@@ -146,7 +146,7 @@ class AtlasMongo extends MembraneMongo {
     const user = new secretsmanager.Secret(construct, 'UserPassword', {
       description: 'Membrane MongoDB Atlas database user',
       encryptionKey: options.encryptionKey,
-      removalPolicy: options.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: retainedExceptOnCreate(options.secretRemovalPolicy ?? RemovalPolicy.RETAIN),
       generateSecretString: {
         secretStringTemplate: JSON.stringify({ username: 'membrane' }),
         generateStringKey: 'password',
@@ -189,6 +189,8 @@ class AtlasMongo extends MembraneMongo {
     });
     // The cluster is created once the endpoint is connected, so its private connection string exists.
     cluster.addDependency(atlasEndpoint);
+    // Retained with termination protection on: CloudFormation could not delete it on the rollback of a failed first
+    // create either (RetainExceptOnCreate would leave the stack in ROLLBACK_FAILED), so the README says how to clean up.
     cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     // MONGO_URI is assembled by CloudFormation: the template holds a dynamic reference, never the password.
@@ -196,7 +198,7 @@ class AtlasMongo extends MembraneMongo {
     const mongoUri = new secretsmanager.Secret(construct, 'ConnectionUri', {
       description: 'Membrane MONGO_URI (MongoDB Atlas over PrivateLink)',
       encryptionKey: options.encryptionKey,
-      removalPolicy: options.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: retainedExceptOnCreate(options.secretRemovalPolicy ?? RemovalPolicy.RETAIN),
       secretStringValue: SecretValue.unsafePlainText(
         `mongodb+srv://membrane:${password}@${host}/${database}?retryWrites=true&w=majority&authSource=admin`),
     });

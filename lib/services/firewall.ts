@@ -166,9 +166,8 @@ export function createFirewall(scope: Construct, options: MembraneFirewallOption
   // first deployment, a deleted stack) would otherwise fail the deployment with "already exists".
   const stack = Stack.of(construct);
   const logGroupName = `aws-waf-logs-${Names.uniqueResourceName(construct, { maxLength: 200, separator: '-' })}-${creationUniqueSuffix(construct)}`;
-  const removalPolicy = logs.removalPolicy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : logs.removalPolicy;
   const logGroup = createLogGroup(construct, 'LogGroup', logs.retention, 'the web ACL\'s request logs', logs.encryptionKey,
-    removalPolicy, logGroupName);
+    logs.removalPolicy, logGroupName);
   new wafv2.CfnLoggingConfiguration(construct, 'Logging', {
     resourceArn: webAcl.attrArn,
     // The group's ARN without the `:*` that its Arn attribute ends with: AWS WAF refuses that form.
