@@ -194,16 +194,19 @@ describeCdkTest('MembraneEcsServices firewall rejects bad input', () => {
 describeCdkTest('MembraneEcsServices firewall: the rate limit per IP and the workers', () => {
   const rateRule = (rules: Rule[]) => rules.find(r => r.Name === 'RateLimitPerIp')!;
 
-  test('internal: the workers reach the API from their own private addresses (one per task), so nothing is exempt', () => {
+  test('internal: every task calls from its own address in the VPC, and a busy worker alone outruns the limit: the VPC is exempt', () => {
     const { rules, template, stack } = webAcl({ firewall: {}, exposure: MembraneExposure.internal() });
-    expect(rateRule(rules).Statement.RateBasedStatement).toEqual({ Limit: 3000, AggregateKeyType: 'IP' });
-    template.resourceCountIs('AWS::WAFv2::IPSet', 0);
+    const vpcCidr = { 'Fn::GetAtt': [expect.stringMatching(/Vpc/), 'CidrBlock'] };
+    expect(Object.values(template.findResources('AWS::WAFv2::IPSet')).map(r => r.Properties.Addresses)).toEqual([[vpcCidr]]);
+    expect(rateRule(rules).Statement.RateBasedStatement!.ScopeDownStatement).toEqual({
+      NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/RateLimitExemptions/), 'Arn'] } } } },
+    });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('rateLimitCountsNat'))).toEqual([]);
   });
 
-  test('internal with your exemptions (a VPN that reaches the load balancer from one address): only those', () => {
+  test('internal with your exemptions (a VPN that reaches the load balancer from one address): the VPC and those', () => {
     const { rules, template } = webAcl({ firewall: { rateLimitExemptCidrs: ['10.100.0.5/32'] }, exposure: MembraneExposure.internal() });
-    template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['10.100.0.5/32'] });
+    template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: [Match.anyValue(), '10.100.0.5/32'] });
     expect(rateRule(rules).Statement.RateBasedStatement!.ScopeDownStatement).toBeDefined();
   });
 

@@ -386,18 +386,22 @@ export class MembraneEcsServices extends Construct {
   }
 
   /**
-   * The main load balancer's web ACL. Behind an internet-facing load balancer the workers' calls to BASE_URI_INTERNAL
-   * arrive from the NAT gateways, one address for all of them: the rate limit does not count those addresses.
+   * The main load balancer's web ACL. The rate limit per IP does not count the app's own callers: behind an internet-facing
+   * load balancer the workers' calls to BASE_URI_INTERNAL arrive from the NAT gateways, one address for all of them;
+   * behind an internal one every task calls from its own address in the VPC, and a busy worker alone makes more calls
+   * than the limit allows a client.
    */
   private createFirewall(props: MembraneEcsServicesProps, options: MembraneFirewallOptions, exposure: ResolvedExposure) {
+    const vpc = props.vpc ?? props.cache.vpc;
     const natAddresses = exposure.internal ? [] : exposure.natAddresses;
+    const ownCallers = exposure.internal ? [vpc.vpcCidrBlock] : natAddresses.map(ip => `${ip}/32`);
     if (!exposure.internal && natAddresses.length === 0 && !options.rateLimitExemptCidrs && !props.settings?.baseUriInternal) {
       warn(this, 'rateLimitCountsNat', 'The workers call the API at its public URL (BASE_URI_INTERNAL) through the VPC\'s NAT gateways, '
         + 'whose addresses this VPC does not show: the web ACL\'s rate limit per IP counts all workers as one client and blocks them above '
         + 'the rate limit. List the NAT gateways\' public IPs in rateLimitExemptCidrs (\'<ip>/32\') of firewall (firewallOptions on Membrane).');
     }
     return createFirewall(this, options, this.firewallLogs(props),
-      { subject: 'Membrane API, UI and Console', prop: 'firewall', natAddresses });
+      { subject: 'Membrane API, UI and Console', prop: 'firewall', ownCallers });
   }
 
   /** Where the web ACLs log requests. */

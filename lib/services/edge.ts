@@ -145,7 +145,7 @@ export class MembranePublicEdge extends Construct {
     }
 
     const firewall = createFirewall(this, options.firewall ?? {}, props.logs, {
-      subject: 'Membrane public edge, webhooks and OAuth callbacks', prop: 'exposure.firewall', natAddresses: props.natAddresses,
+      subject: 'Membrane public edge, webhooks and OAuth callbacks', prop: 'exposure.firewall', ownCallers: props.natAddresses.map(ip => `${ip}/32`),
     });
     attachWebAcl(this, this.loadBalancer, firewall.webAcl.attrArn);
     if (zone) {

@@ -73,10 +73,11 @@ export interface FirewallUse {
   /** The prop of the options, for errors. */
   readonly prop: string;
   /**
-   * Public addresses of the app's own NAT gateways (attributes), which the rate limit does not count: the workers' calls
-   * leave through them.
+   * The app's own callers, as CIDR blocks, which the rate limit does not count: the public addresses of its NAT gateways
+   * (`<Elastic IP>/32`) behind an internet-facing load balancer, where the workers' calls leave through them, or the VPC's
+   * range behind an internal one, where every task calls from an address of its own.
    */
-  readonly natAddresses: string[];
+  readonly ownCallers: string[];
 }
 
 /** What the firewall gives the load balancer. */
@@ -127,7 +128,7 @@ export function createFirewall(scope: Construct, options: MembraneFirewallOption
     visibilityConfig: visibility(`${name}-${group}`.slice(0, 128)),
   }));
 
-  const exempt = [...use.natAddresses.map(ip => `${ip}/32`), ...(options.rateLimitExemptCidrs ?? [])];
+  const exempt = [...use.ownCallers, ...(options.rateLimitExemptCidrs ?? [])];
   const rateLimitExemptions = exempt.length === 0 ? undefined : new wafv2.CfnIPSet(construct, 'RateLimitExemptions', {
     scope: 'REGIONAL',
     ipAddressVersion: 'IPV4',
