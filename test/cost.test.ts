@@ -21,8 +21,12 @@ describe('the cost script (npx projen cost)', () => {
 
   test('the examples are priced where they run: eu-central-1', () => {
     expect(costs.region).toBe('eu-central-1');
-    // 8 vCPU and 28 GB on ARM64 at Frankfurt's prices: (8 x 0.03725 + 28 x 0.00409) x 730.
-    expect(item(costs.production, 'Fargate').monthly).toBeCloseTo((8 * eu.fargate.ARM64.vcpuHour.usd + 28 * eu.fargate.ARM64.gbHour.usd) * 730, 1);
+    // On ARM64 at Frankfurt's prices: 5.5 vCPU and 20 GB on regular Fargate (two API tasks of 1 vCPU / 4 GB, two UI and
+    // two Console tasks of 0.25 vCPU / 0.5 GB, both queued workers and the first instant worker, runner and orchestrator
+    // task of 0.5 vCPU / 2 GB) and 1.5 vCPU and 6 GB on Spot (the second task of those three).
+    const hourly = (vcpu: number, gb: number) => vcpu * eu.fargate.ARM64.vcpuHour.usd + gb * eu.fargate.ARM64.gbHour.usd;
+    expect(item(costs.production, 'Fargate').monthly)
+      .toBeCloseTo((hourly(5.5, 20) + hourly(1.5, 6) * (1 - GLOBAL_PRICES.spotDiscount.usd)) * 730, 1);
     expect(item(costs.production, 'NAT gateways').monthly).toBeCloseTo(2 * eu.natGatewayHour.usd * 730, 1);
     expect(item(costs.production, 'Public IPv4 addresses').detail).toBe('4');
     // The same stacks at us-east-1 prices cost less: the region matters.
