@@ -97,6 +97,25 @@ describe('upgrade check: which resources an upgrade replaces or removes', () => 
     })]);
   });
 
+  test('an ECS service with Service Connect that would be replaced fails: CloudFormation cannot create its replacement', () => {
+    const service = (props: Record<string, unknown>) => resource('AWS::ECS::Service', 'Membrane/Services/Worker/Service', {
+      Cluster: 'c', TaskDefinition: 't', ServiceConnectConfiguration: { Enabled: true, Namespace: 'n' }, ...props,
+    });
+    const before = template({ MembraneServicesWorkerService0A1B2C3D: service({ LaunchType: 'FARGATE' }) });
+    // Moving to Fargate Spot drops LaunchType, which the resource specification says replaces the service.
+    const spot = template({
+      MembraneServicesWorkerService0A1B2C3D: service({ CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }),
+    });
+    expect(check(before, spot).uncovered).toEqual([expect.objectContaining({
+      logicalId: 'MembraneServicesWorkerService0A1B2C3D', kind: ChangeKind.REPLACED, causes: ['LaunchType'],
+      holds: expect.stringMatching(/Service Connect names are still the old service's: the update fails/),
+    })]);
+    expect(check(before, spot, [note('`Membrane/Services/Worker/Service`: migration: recreate the service')]).uncovered).toEqual([]);
+    // Without Service Connect, a replaced service is only listed.
+    const plain = (props: Record<string, unknown>) => resource('AWS::ECS::Service', 'Membrane/Services/Worker/Service', { Cluster: 'c', ...props });
+    expect(check(template({ S: plain({ LaunchType: 'FARGATE' }) }), template({ S: plain({}) })).uncovered).toEqual([]);
+  });
+
   test('an in-place update is not listed', () => {
     const result = check(released, template({
       MembraneStorageTmpBucketA1B2C3D4: { ...tmpBucket, Properties: { VersioningConfiguration: { Status: 'Suspended' } } },

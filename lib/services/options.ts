@@ -54,7 +54,9 @@ export interface MembraneServiceOptions extends MembraneExtraEnvironment {
    * service runs on Spot entirely). Only for the services that tolerate losing a task: the instant and queued tasks
    * workers, the custom code runner and the orchestrator (its standby takes over the lead). Spot tasks can be stopped
    * with two minutes' notice, which interrupts the job they run (the queued worker's jobs run for up to
-   * `maxQueuedTasksProcessTime`, so Spot suits it less).
+   * `maxQueuedTasksProcessTime`, so Spot suits it less). Choose it when the service is created: turning it on or off
+   * later replaces the ECS service (its launch type goes), which CloudFormation cannot do for a service with Service
+   * Connect, so that update fails (the changelog says how to move a running service).
    *
    * @default false
    */

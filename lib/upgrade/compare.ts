@@ -35,6 +35,18 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   'AWS::ServiceDiscovery::PrivateDnsNamespace': 'a Service Connect namespace; every service moves to a new one',
 };
 
+/**
+ * What a replacement that CloudFormation cannot carry out blocks, for a resource of no stateful type: an ECS service
+ * with Service Connect (the AWS::ECS::Service reference: CloudFormation creates the replacement first, and each
+ * Service Connect service name must be unique in the namespace, so the stack update fails), e.g. after a service moves
+ * between a launch type and Fargate Spot. Undefined when nothing blocks it.
+ */
+export function blockedReplacement(resource: TemplateResource, kind: ChangeKind): string | undefined {
+  if (kind === ChangeKind.REMOVED || resource.Type !== 'AWS::ECS::Service' || !resource.Properties?.ServiceConnectConfiguration) return undefined;
+  return 'an ECS service with Service Connect; CloudFormation creates the replacement first, and its Service Connect names are '
+    + 'still the old service\'s: the update fails';
+}
+
 /** What happens to a resource that exists in the old template. */
 export enum ChangeKind {
   /** CloudFormation creates a new physical resource and deletes the old one (or keeps it, with a Retain policy). */
@@ -57,7 +69,10 @@ export interface ResourceChange {
   readonly causes: readonly string[];
   /** The old physical resource stays in the account (DeletionPolicy or UpdateReplacePolicy Retain or Snapshot). */
   readonly kept?: string;
-  /** What a stateful resource holds (from STATEFUL_RESOURCE_TYPES); undefined for a stateless one. */
+  /**
+   * What a stateful resource holds (from STATEFUL_RESOURCE_TYPES), or what a replacement CloudFormation cannot carry out
+   * blocks (`blockedReplacement`); undefined otherwise.
+   */
   readonly holds?: string;
   /** Resources of the same type the new template adds: for a removal, most likely the same one under a new construct id. */
   readonly added: readonly string[];
@@ -125,7 +140,7 @@ export function replacedOrRemoved(stack: string, oldTemplate: Template, newTempl
       kind,
       causes,
       kept: kept(old, kind),
-      holds: STATEFUL_RESOURCE_TYPES[old.Type],
+      holds: STATEFUL_RESOURCE_TYPES[old.Type] ?? blockedReplacement(old, kind),
       added: kind === ChangeKind.REMOVED ? addedOfType(old.Type) : [],
     });
   });
