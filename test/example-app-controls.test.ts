@@ -88,9 +88,12 @@ describe('example app templates', () => {
         const problems = report.diagnostics
           .filter(d => d.severity === 'ERROR' || d.severity === 'WARN')
           // W3005 (redundant DependsOn) sits on CDK's own custom-resource providers (default security group, bucket emptying,
-          // cross-region references).
+          // cross-region references), and on a blue/green service, which aws-cdk-lib makes wait for its listener rule
+          // (DependsOn) besides naming it as the production listener rule: harmless, and removing aws-cdk-lib's DependsOn
+          // made synthesis depend on how often the app was synthesized.
           .filter(d => !(d.ruleId === 'W3005'
-            && /Custom(VpcRestrictDefaultSG|S3AutoDeleteObjects|CrossRegionExport(Reader|Writer))CustomResourceProvider/.test(JSON.stringify(d))))
+            && (/Custom(VpcRestrictDefaultSG|S3AutoDeleteObjects|CrossRegionExport(Reader|Writer))CustomResourceProvider/.test(JSON.stringify(d))
+              || /already enforced by a 'Ref' at 'Properties.LoadBalancers.\d+.AdvancedConfiguration.ProductionListenerRule'/.test(d.message))))
           .map(d => `${d.severity} ${d.ruleId}: ${d.message}`);
         expect(problems).toEqual([]);
       }

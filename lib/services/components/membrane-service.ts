@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -232,16 +232,6 @@ export class MembraneService extends Construct implements IMembraneService {
         productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
         role,
       }),
-    }));
-    // aws-cdk-lib makes the service wait for the target group's listener rule (DependsOn) and names the rule in
-    // AdvancedConfiguration too: the reference is the wait, and cfn-lint flags the redundant DependsOn (W3005).
-    const serviceResource = this.service.node.defaultChild as ecs.CfnService;
-    const ruleResource = rule.node.defaultChild as elbv2.CfnListenerRule;
-    serviceResource.addOverride('DependsOn', Lazy.list({
-      produce: () => serviceResource.obtainDependencies()
-        .filter((d): d is CfnResource => d instanceof CfnResource && d !== ruleResource)
-        .sort((x, y) => x.node.path.localeCompare(y.node.path))
-        .map(d => d.logicalId),
     }));
     return { primary, alternate, rule };
   }
