@@ -72,7 +72,10 @@ describe('example app configurations', () => {
   test('production: Auth0, static.<zone>, alarms to an encrypted topic, secrets and logs under the customer key', () => {
     const template = Template.fromStack(production);
     template.hasResourceProperties('AWS::CloudFront::Distribution', { DistributionConfig: Match.objectLike({ Aliases: ['static.example.com'] }) });
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }] }, 8);
+    // 5xx of the API, UI and Console (3), no healthy target of each (3), tasks not running of the other four services (4),
+    // the cache's memory (1) and the five scaling alarms (instant queue growing, queued workers at capacity, no spare job
+    // spaces, instant tasks not taken, queued tasks without workers).
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('Alarms') }] }, 16);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue() }, 4);
   });
