@@ -5,11 +5,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildServices } from './fixtures';
 import { describeCdkTest } from './harness';
 import { acknowledgements, expectNoNagFindings } from './nag';
-import { collectorConfig } from '../lib/scaling/collector';
 import {
   MembraneEcsServices, MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScaling,
   MembraneScalingProps, IMembraneService,
 } from '../lib';
+import { collectorConfig } from '../lib/scaling/collector';
 
 function build(props: Partial<MembraneScalingProps> = {}) {
   const b = buildServices();
@@ -528,13 +528,18 @@ describeCdkTest('MembraneScaling burst scaling on the backlog', () => {
     expect(alarm.Metrics.find((m: MetricQuery) => m.Id === 'running').Expression).toBe(running);
   });
 
-  test.each([[5, '5s'], [15, '10s'], [30, '10s']])('a %i s scrape interval times a scrape out after %s, never later than the next', (seconds, timeout) => {
-    const global = (interval: Duration) => JSON.parse(collectorConfig({
-      scrape: { path: '/prometheus', metrics: ['m'] }, serviceName: 'api', clusterName: 'c', namespace: 'Membrane', logGroupName: 'g',
-      scrapeInterval: interval,
-    })).receivers.prometheus.config.global;
-    expect(global(Duration.seconds(seconds))).toEqual({ scrape_interval: `${seconds}s`, scrape_timeout: timeout });
-  });
+  test.each([[5, '5s'], [15, '10s'], [30, '10s']])('a %i s scrape interval times a scrape out after %s, never later than the next',
+    (seconds, timeout) => {
+      const global = (interval: Duration) => JSON.parse(collectorConfig({
+        scrape: { path: '/prometheus', metrics: ['m'] },
+        serviceName: 'api',
+        clusterName: 'c',
+        namespace: 'Membrane',
+        logGroupName: 'g',
+        scrapeInterval: interval,
+      })).receivers.prometheus.config.global;
+      expect(global(Duration.seconds(seconds))).toEqual({ scrape_interval: `${seconds}s`, scrape_timeout: timeout });
+    });
 
   test('a scrape interval given as a token is accepted: one-minute burst periods, the token in the count', () => {
     const b = buildServices();

@@ -107,7 +107,9 @@ describe('upgrade check: which resources an upgrade replaces or removes', () => 
       MembraneServicesWorkerService0A1B2C3D: service({ CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] }),
     });
     expect(check(before, spot).uncovered).toEqual([expect.objectContaining({
-      logicalId: 'MembraneServicesWorkerService0A1B2C3D', kind: ChangeKind.REPLACED, causes: ['LaunchType'],
+      logicalId: 'MembraneServicesWorkerService0A1B2C3D',
+      kind: ChangeKind.REPLACED,
+      causes: ['LaunchType'],
       holds: expect.stringMatching(/Service Connect names are still the old service's: the update fails/),
     })]);
     expect(check(before, spot, [note('`Membrane/Services/Worker/Service`: migration: recreate the service')]).uncovered).toEqual([]);

@@ -34,8 +34,9 @@ export function retainedExceptOnCreate(policy: RemovalPolicy): RemovalPolicy {
 }
 
 /**
- * A log group (retained unless told otherwise, except when its own creation rolls back), encrypted with `encryptionKey` when given (whose key policy then admits the regional
- * CloudWatch Logs service), else with CloudWatch Logs' own keys and an acknowledgement saying so.
+ * A log group (retained unless told otherwise, except when its own creation rolls back), encrypted with `encryptionKey`
+ * when given (whose key policy then admits the regional CloudWatch Logs service), else with CloudWatch Logs' own keys and
+ * an acknowledgement saying so.
  */
 export function createLogGroup(scope: Construct, id: string, retention: logs.RetentionDays, contents: string,
   encryptionKey?: kms.IKey, removalPolicy: RemovalPolicy = RemovalPolicy.RETAIN, logGroupName?: string): logs.LogGroup {

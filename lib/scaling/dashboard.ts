@@ -110,11 +110,11 @@ function stalledQueueAlarms(scope: Construct, props: MembraneScalingProps, metri
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   const pairs: Array<[IMembraneService, cloudwatch.Alarm]> = [
-    [props.services.instantTasksWorker, stalled('InstantTasksNotTaken', `Instant tasks have waited and none was processed for `
+    [props.services.instantTasksWorker, stalled('InstantTasksNotTaken', 'Instant tasks have waited and none was processed for '
       + `${ALARM_DEFAULTS.evaluationPeriods} minutes: the instant tasks workers take no jobs.`,
     'IF(FILL(waiting, 0) > 0 AND FILL(active, 0) == 0, 1, 0)',
     { waiting: metrics.instantTasksJobsWaiting(), active: metrics.instantTasksJobsActive() })],
-    [props.services.queuedTasksWorker, stalled('QueuedTasksWithoutWorkers', `Queued tasks have needed workers and the API has counted none `
+    [props.services.queuedTasksWorker, stalled('QueuedTasksWithoutWorkers', 'Queued tasks have needed workers and the API has counted none '
       + `for ${ALARM_DEFAULTS.evaluationPeriods} minutes: the queued tasks workers do not register.`,
     'IF(FILL(required, 0) > 0 AND FILL(workers, 0) == 0, 1, 0)',
     { required: metrics.queuedTasksWorkersRequired(), workers: metrics.queuedTasksWorkers() })],
