@@ -2,6 +2,7 @@ export * from './common/environment';
 export * from './network';
 export * from './storage';
 export * from './cache';
+export * from './ingress';
 export * from './services';
 export * from './scaling';
 export * from './backup';

@@ -10,11 +10,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { MembraneBackupOptions } from '../backup';
 import { MembraneCacheOptions } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
+import { MembraneExposure, MembraneFirewallOptions } from '../ingress';
 import { MembraneMongo } from '../mongo';
 import { MembraneScalingOptions } from '../scaling';
 import {
-  MembraneApplicationSettings, MembraneAuth, MembraneDeploymentOptions, MembraneExposure, MembraneFirewallOptions, MembraneServicesOptions,
-  MembraneExtraEnvironment, MembraneVersion,
+  MembraneApplicationSettings, MembraneAuth, MembraneDeploymentOptions, MembraneServicesOptions, MembraneExtraEnvironment, MembraneVersion,
 } from '../services';
 import { MembraneStorageOptions } from '../storage';
 

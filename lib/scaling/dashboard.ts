@@ -8,7 +8,7 @@ import { MembraneScalingProps } from './props';
 import { notify } from '../common/alarms';
 import { target5xx, targetResponseTimes } from '../services/alarms';
 import { MODES } from '../services/modes';
-import { IMembraneService } from '../services/props';
+import { IMembraneService } from '../services/service';
 
 function graph(title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({ title, left, right, ...WIDGET_SIZE });

@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 import { MembraneService } from './components/membrane-service';
 import { TASKS_NOT_RUNNING_PERIODS } from './defaults';
 import { ModeKey, MODES } from './modes';
-import { IMembraneService, MembraneEcsServicesProps } from './props';
+import { MembraneEcsServicesProps } from './props';
+import { IMembraneService } from './service';
 import { notify } from '../common/alarms';
 import { METRIC_PERIOD } from '../common/constants';
 

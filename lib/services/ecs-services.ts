@@ -23,13 +23,13 @@ import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls,
   uiEnvironment,
 } from './environment';
-import { MembraneExposureMode } from './exposure';
 import { resolveExposure, ResolvedExposure } from './exposure-resolution';
 import { createFirewall, FirewallLogs } from './firewall';
 import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener, targetsId } from './load-balancer';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
-import { IMembraneService, MembraneEcsServicesProps, MembraneFirewallOptions } from './props';
+import { MembraneEcsServicesProps } from './props';
 import { resolveRoutes, Routes } from './routing';
+import { IMembraneService } from './service';
 import { MembraneApplicationSettings } from './settings';
 import { checkedExtras, validateProps, validateSettings } from './validation';
 import { MembraneRegistry } from './version';
@@ -41,6 +41,8 @@ import { createLogBucket } from '../common/log-bucket';
 import { acknowledge } from '../common/nag';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
 import { propError, warn } from '../common/validation';
+import { MembraneExposureMode } from '../ingress/exposure';
+import { MembraneFirewallOptions } from '../ingress/firewall';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '

@@ -5,7 +5,6 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TargetGroupSettings } from './components/membrane-service';
-import { MembranePublicEdgeOptions } from './exposure';
 import { createFirewall, FirewallLogs } from './firewall';
 import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener } from './load-balancer';
 import { checkHostName } from './routing';
@@ -13,6 +12,7 @@ import { EDGE_TAG } from '../common/constants';
 import { claimHosts } from '../common/host-claims';
 import { acknowledge } from '../common/nag';
 import { known, propError } from '../common/validation';
+import { MembranePublicEdgeOptions } from '../ingress/exposure';
 
 /** ALB limits: up to 3 values in a path-pattern condition (and 5 in a rule, with the host header's one). */
 const PATHS_PER_RULE = 3;

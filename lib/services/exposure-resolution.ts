@@ -3,12 +3,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { edgeHosts } from './edge';
-import { MembraneExposure, MembraneExposureMode, MembranePublicEdgeOptions } from './exposure';
 import { MembraneEcsServicesProps } from './props';
 import { checkHostName, Routes } from './routing';
 import { checkLoadBalancerCertificate } from './validation';
 import { natGatewayIps } from '../common/nat';
 import { isIpv4Cidr, isIpv6Cidr, known, propError, warn } from '../common/validation';
+import { MembraneExposure, MembraneExposureMode, MembranePublicEdgeOptions } from '../ingress/exposure';
 
 /** A source admitted by the load balancer's security group. */
 export interface LoadBalancerSource {

@@ -1,77 +1,20 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { IConstruct } from 'constructs';
 import { MembraneAuth } from './auth';
-import { MembraneExposure } from './exposure';
+import { MembraneDeploymentOptions } from './deployment-options';
 import { MembraneExtraEnvironment, MembraneServicesOptions } from './options';
 import { MembraneApplicationSettings } from './settings';
 import { MembraneVersion } from './version';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
-
-/**
- * Public names of the API, UI and Console, and how HTTPS is set up for them.
- *
- * Host routing (default): each service on its own host name. Path routing: give `uiBasePath` /
- * `consoleBasePath` and the UI / Console are served under that path (Membrane's `BASE_PATH`), by default
- * on the API's host.
- */
-export interface MembraneServicesDomain {
-  /** Host name of the API, e.g. `api.example.com`. `BASE_URI` is `https://<apiDomainName>`. */
-  readonly apiDomainName: string;
-
-  /**
-   * Host name of the UI.
-   *
-   * @default - `apiDomainName` when `uiBasePath` is set; otherwise required
-   */
-  readonly uiDomainName?: string;
-
-  /**
-   * Host name of the Console.
-   *
-   * @default - `apiDomainName` when `consoleBasePath` is set; otherwise required
-   */
-  readonly consoleDomainName?: string;
-
-  /**
-   * Serve the UI under this path (`BASE_PATH`, e.g. `/ui-app`): leading slash, no trailing slash.
-   *
-   * @default - the UI is served at the root of its host
-   */
-  readonly uiBasePath?: string;
-
-  /**
-   * Serve the Console under this path (`BASE_PATH`, e.g. `/console-app`): leading slash, no trailing slash.
-   *
-   * @default - the Console is served at the root of its host
-   */
-  readonly consoleBasePath?: string;
-
-  /**
-   * Hosted zone for the alias records and, without `certificate`, for the DNS-validated certificate.
-   *
-   * @default - no DNS records; `certificate` is then required
-   */
-  readonly zone?: route53.IHostedZone;
-
-  /**
-   * Certificate covering every host name above.
-   *
-   * @default - a DNS-validated certificate in `hostedZone`
-   */
-  readonly certificate?: acm.ICertificate;
-}
+import { MembraneServicesDomain } from '../ingress/domain';
+import { MembraneExposure } from '../ingress/exposure';
+import { MembraneFirewallOptions } from '../ingress/firewall';
 
 /**
  * Properties for `MembraneEcsServices`.
@@ -327,136 +270,4 @@ export interface MembraneEcsServicesProps {
    * @default 'public.ecr.aws/docker/library/node:22.12.0-alpine3.20'
    */
   readonly taskProtectionImage?: string;
-}
-
-/**
- * How the services deploy a new version, and roll a bad one back without anyone watching.
- *
- * The API, UI and Console use ECS's blue/green deployments by default: ECS starts the new version's tasks next to the
- * old ones in a second target group, shifts the listener rule to them at once when they are healthy, and keeps the old
- * tasks for the bake time, so that a rollback is a switch back of the rule. The workers, the orchestrator and the custom
- * code runner, which take no traffic from the load balancer, roll (new tasks first, never below the desired count).
- * Every service has the deployment circuit breaker with rollback, and, unless turned off, deployment alarms that roll
- * a deployment back when they go off.
- */
-export interface MembraneDeploymentOptions {
-  /**
-   * How the API, UI and Console move to a new version behind the load balancer. `BLUE_GREEN` switches all traffic at
-   * once when the new tasks are healthy (the UI and Console are Next.js builds whose pages load files of their own
-   * build, and a browser that sees both versions at once fails to load them); `LINEAR` and `CANARY` shift traffic in
-   * steps (ECS's default steps), during which both versions serve users; `ROLLING` replaces tasks in place. With
-   * `MembraneExposure.internalWithPublicEdge()` the API always rolls: it is registered with two load balancers, and the
-   * edge forwards to it with several listener rules, while ECS shifts one rule per load balancer.
-   *
-   * @default ecs.DeploymentStrategy.BLUE_GREEN
-   */
-  readonly strategy?: ecs.DeploymentStrategy;
-
-  /**
-   * How long the old version keeps running after all traffic has moved to the new one: the deployment alarms are
-   * watched during this time, and a rollback only switches the listener rule back. 0 to 1440 whole minutes (ECS's
-   * range); not used by `ROLLING`.
-   *
-   * @default Duration.minutes(10) (twice the 5-minute window of the 5xx alarms)
-   */
-  readonly bakeTime?: Duration;
-
-  /**
-   * Roll a deployment back when one of its service's deployment alarms goes off: the 5xx and no-healthy-target alarms
-   * for the API, UI and Console; fewer running tasks than desired for 5 minutes for the workers, the orchestrator and
-   * the custom code runner. The alarms exist either way (and notify `alarmTopic`).
-   *
-   * @default true
-   */
-  readonly rollbackOnAlarm?: boolean;
-}
-
-/**
- * What `MembraneScaling` (or your own scaling) gets when it takes over a service's task count.
- */
-export interface MembraneTaskCountScaling {
-  /** The service's scalable task count (attach L2 policies here). */
-  readonly taskCount: ecs.ScalableTaskCount;
-
-  /** Id of the Application Auto Scaling scalable target (for L1 policies such as metric-math target tracking). */
-  readonly scalableTargetId: string;
-}
-
-/**
- * One running Membrane service and the resources that belong to it.
- */
-export interface IMembraneService extends IConstruct {
-  /** Membrane's name of the service (`api`, `instant-tasks-worker`, ...): container name and log stream prefix. */
-  readonly serviceName: string;
-  /** The ECS service. */
-  readonly service: ecs.FargateService;
-  /** Its task definition. */
-  readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** Its Membrane container. */
-  readonly container: ecs.ContainerDefinition;
-  /** Where its container logs go. */
-  readonly logGroup: logs.ILogGroup;
-  /**
-   * Its load balancer target group.
-   *
-   * @default - none: the service is not public
-   */
-  readonly targetGroup?: elbv2.ApplicationTargetGroup;
-
-  /**
-   * The second target group of a blue/green service: a new version starts there, and the listener rule forwards to
-   * whichever of the two holds the version in service. Metrics of the service's traffic read both.
-   *
-   * @default - none: the service is not public, or it rolls
-   */
-  readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
-
-  /**
-   * Rolls the service's deployments back when `alarm` goes off (with `deployment.rollbackOnAlarm`, the default;
-   * otherwise this does nothing). ECS names alarms, so the alarm's metrics must not read this service's own attributes
-   * unless the alarm has a fixed name: that would be a circular dependency.
-   */
-  addDeploymentAlarm(alarm: cloudwatch.IAlarm): void;
-
-  /**
-   * Hands the task count to Application Auto Scaling. From then on the service's template has no
-   * `DesiredCount`, so a deployment does not reset the running count. Once per service.
-   */
-  autoScaleTaskCount(props: appscaling.EnableScalingProps): MembraneTaskCountScaling;
-}
-
-/** What the web ACL does with matching requests. */
-export enum MembraneFirewallMode {
-  /** Block matching requests. */
-  BLOCK = 'block',
-  /** Only count them (CloudWatch metrics and logs): for a first rollout, before switching to BLOCK. */
-  COUNT = 'count',
-}
-
-/** The web ACL in front of the load balancer. */
-export interface MembraneFirewallOptions {
-  /**
-   * Block, or only count, what the rules match.
-   *
-   * @default MembraneFirewallMode.BLOCK
-   */
-  readonly mode?: MembraneFirewallMode;
-
-  /**
-   * Requests from one IP address in any 5 minutes before the rate rule acts. Webhook senders post from few
-   * addresses: raise it if a provider's bursts come close.
-   *
-   * @default 3000 (10 requests per second, sustained)
-   */
-  readonly rateLimit?: number;
-
-  /**
-   * IPv4 CIDR blocks the rate limit per IP does not count, e.g. `['203.0.113.7/32']`. The public IPs of the NAT gateways
-   * of a VPC this app creates are always exempt: the workers call the API at `BASE_URI_INTERNAL`, its public URL, through
-   * them, and would otherwise count as one client. With an imported VPC, list its NAT gateways' addresses here; a VPN
-   * or office that reaches the load balancer through one address is another candidate.
-   *
-   * @default - only the NAT gateways of a VPC created in this app
-   */
-  readonly rateLimitExemptCidrs?: string[];
 }

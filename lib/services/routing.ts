@@ -3,8 +3,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ModeSpec } from './modes';
-import { MembraneServicesDomain } from './props';
 import { propError } from '../common/validation';
+import { MembraneServicesDomain } from '../ingress/domain';
 
 /** Where one public service is reached. */
 export interface Route { readonly host: string; readonly basePath?: string; readonly url: string }

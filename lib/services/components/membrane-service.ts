@@ -18,9 +18,9 @@ import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEA
 import { ServiceDeployment } from '../deployment';
 import { ModeSpec } from '../modes';
 import { MembraneServiceOptions } from '../options';
-import { IMembraneService, MembraneTaskCountScaling } from '../props';
 import { addTaskProtection } from './task-protection';
 import { listenerRule, Route } from '../routing';
+import { IMembraneService, MembraneTaskCountScaling } from '../service';
 import { validateServiceOptions } from '../validation';
 import { MembraneVersion } from '../version';
 

@@ -1,7 +1,7 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { MembraneFirewallOptions } from './props';
+import { MembraneFirewallOptions } from './firewall';
 
 /** Where the Membrane load balancer can be reached from. */
 export enum MembraneExposureMode {
