@@ -1,10 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { MembraneCacheRole } from './props';
-import { MembraneEnvironmentContract } from '../common/environment';
-
-/** `REDIS_CONNECT_TIMEOUT_MS` by default: "Self-hosting on AWS" recommends 60 s where name resolution is slow. */
-export const DEFAULT_CONNECT_TIMEOUT = Duration.seconds(60);
+import { MembraneEnvironmentContract } from '../../common/environment';
+import { MembraneCacheRole } from '../props';
 
 /**
  * Values that make up the cache part of the Membrane environment.

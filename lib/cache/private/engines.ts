@@ -1,4 +1,6 @@
-import { MembraneCacheEngine } from './props';
+import { CfnMapping, Fn } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { MembraneCacheEngine } from '../props';
 
 /**
  * The engine versions ElastiCache offers for a replication group, with their parameter group family. Every one
@@ -60,7 +62,7 @@ export function parameterGroupFamily(engine: MembraneCacheEngine, version: strin
  * The family of every `<engine><major version>` (`redis7` -> `redis7`, `redis6` -> `redis6.x`), for a CloudFormation
  * mapping when the engine or the version is a token: both decide the family, and only a major version decides it.
  */
-export function familiesByMajorVersion(): Record<string, string> {
+function familiesByMajorVersion(): Record<string, string> {
   const families: Record<string, string> = {};
   for (const engine of ENGINES) {
     for (const [version, family] of Object.entries(VERSIONS[engine])) {
@@ -68,6 +70,16 @@ export function familiesByMajorVersion(): Record<string, string> {
     }
   }
   return families;
+}
+
+/**
+ * The parameter group family when the engine or its version is a token: a CloudFormation mapping (`ParameterGroupFamilies`
+ * in `scope`) from `<engine><major version>` (only the major version decides the family).
+ */
+export function familyOfTokens(scope: Construct, engine: string, engineVersion: string): string {
+  const families = Object.entries(familiesByMajorVersion()).map(([key, family]) => [key, { family }]);
+  const mapping = new CfnMapping(scope, 'ParameterGroupFamilies', { mapping: Object.fromEntries(families) });
+  return mapping.findInMap(Fn.join('', [engine, Fn.select(0, Fn.split('.', engineVersion))]), 'family');
 }
 
 /** What is wrong with a node type for an engine (undefined: nothing), and the fix. */
