@@ -379,7 +379,7 @@ export function exampleCosts(region?: string): ExampleCosts {
   };
 }
 
-/** The README's cost table, naming the region it priced, and the scale-out costs below it. */
+/** The cost table of docs/cost.md, naming the region it priced, and the scale-out costs below it. */
 export function costTable(costs: ExampleCosts): string {
   const cell = (i: CostItem) => `$${i.monthly.toFixed(2)} (${i.detail})`;
   const rows = costs.production.map((i, n) => `| ${i.item} | ${cell(i)} | ${cell(costs.development[n])} |`);

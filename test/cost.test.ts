@@ -13,10 +13,16 @@ describe('the cost script (npx projen cost)', () => {
   const costs = exampleCosts();
   const eu = REGION_PRICES['eu-central-1'];
 
-  test('the README shows the current table, naming the region it priced', () => {
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8');
+  test('docs/cost.md shows the current table, naming the region it priced', () => {
+    const page = readFileSync(join(__dirname, '..', 'docs', 'cost.md'), 'utf-8');
     expect(costTable(costs)).toMatch(/^\| item \(eu-central-1 list prices\) \|/);
-    expect(readme).toContain(`<!-- cost table (the tests check it is current) -->\n${costTable(costs)}\n<!-- end cost table -->`);
+    expect(page).toContain(`<!-- cost table (the tests check it is current) -->\n${costTable(costs)}\n<!-- end cost table -->`);
+  });
+
+  test('the README names the current totals of both examples', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8').replace(/\s+/g, ' ');
+    expect(readme).toContain(`Idle, at ${costs.region} list prices: **$${total(costs.production).toFixed(2)}** a month for the production example `
+      + `and **$${total(costs.development).toFixed(2)}** for the development one`);
   });
 
   test('the examples are priced where they run: eu-central-1', () => {

@@ -14,6 +14,7 @@ const LIBRARY = '@org/membrane-cdk';
 /** The imports of a block without imports, by the name each binds. */
 const IMPORTS: Record<string, string> = {
   App: "import { App } from 'aws-cdk-lib';",
+  RemovalPolicy: "import { RemovalPolicy } from 'aws-cdk-lib';",
   Stack: "import { Stack } from 'aws-cdk-lib';",
   acm: "import * as acm from 'aws-cdk-lib/aws-certificatemanager';",
   ec2: "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
@@ -29,6 +30,7 @@ const IMPORTS: Record<string, string> = {
   MembraneCache: `import { MembraneCache } from '${LIBRARY}';`,
   MembraneChecks: `import { MembraneChecks } from '${LIBRARY}';`,
   MembraneExposure: `import { MembraneExposure } from '${LIBRARY}';`,
+  MembraneFirewallMode: `import { MembraneFirewallMode } from '${LIBRARY}';`,
   MembraneMongo: `import { MembraneMongo } from '${LIBRARY}';`,
   MembraneStorage: `import { MembraneStorage } from '${LIBRARY}';`,
   MembraneVersion: `import { MembraneVersion } from '${LIBRARY}';`,

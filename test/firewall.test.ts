@@ -7,7 +7,7 @@ import { buildServices, membraneInputs } from './fixtures';
 import { describeCdkTest } from './harness';
 import { testStack } from './nag';
 import { Membrane, MembraneEcsServicesProps, MembraneExposure, MembraneFirewallMode, MembraneProps } from '../lib';
-import { COUNTED_COMMON_RULE_REASONS } from '../lib/services/firewall';
+import { COUNTED_COMMON_RULE_REASONS } from '../lib/ingress/private/web-acl';
 
 interface Rule {
   Name: string;
@@ -64,11 +64,11 @@ describeCdkTest('MembraneEcsServices firewall (AWS WAF on the load balancer)', (
     ['GenericRFI_QUERYARGUMENTS', 'URLs in OAuth callback query arguments'],
     ['GenericRFI_BODY', 'URLs in webhook payloads'],
     ['CrossSiteScripting_BODY', 'JavaScript and HTML in connector code'],
-  ])('the common rule %s only counts (%s), with its reason in the code and the README', rule => {
+  ])('the common rule %s only counts (%s), with its reason in the code and docs/compliance.md', rule => {
     expect(rules[2].Statement.ManagedRuleGroupStatement!.RuleActionOverrides).toContainEqual({ Name: rule, ActionToUse: { Count: {} } });
     expect(COUNTED_COMMON_RULE_REASONS.find(r => r.rule === rule)?.reason.length).toBeGreaterThan(40);
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8');
-    expect(readme).toMatch(new RegExp(`^\\| \`${rule}\` \\| \\w`, 'm'));
+    const page = readFileSync(join(__dirname, '..', 'docs', 'compliance.md'), 'utf-8');
+    expect(page).toMatch(new RegExp(`^\\| \`${rule}\` \\| \\w`, 'm'));
   });
 
   test('the other common rules block, and only the common rule set has overrides', () => {

@@ -5,7 +5,7 @@ import { evaluate } from '../bench/scaling/math';
 import {
   DEFAULT_OPTIONS, percentAdjustment, Result, SCENARIOS, scaleIn, SENSITIVITY, simulate, stepAdjustment, stepCapacity, stepProposal, targetProposal,
 } from '../bench/scaling/model';
-import { Claims, configModels, runBenchmark, sensitivity, sensitivityTable, summary } from '../bench/scaling/run';
+import { Claims, configModels, duration, runBenchmark, sensitivity, sensitivityTable, summary } from '../bench/scaling/run';
 import { ScaledService, ScalingModel, StepPolicy, TargetTrackingPolicy } from '../bench/scaling/template';
 
 // The scaling simulator's semantics on hand-computed cases, then the claims of burst scaling on the real template:
@@ -286,11 +286,21 @@ describe('the benchmark on the production example', () => {
       .toBeGreaterThan(0);
   });
 
-  test('the README shows the current summary and sensitivity tables', () => {
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8');
-    expect(readme).toContain(`<!-- bench:scaling summary (the tests check it is current) -->\n${summary(results)}\n`
+  test('docs/scaling.md shows the current summary and sensitivity tables', () => {
+    const page = readFileSync(join(__dirname, '..', 'docs', 'scaling.md'), 'utf-8');
+    expect(page).toContain(`<!-- bench:scaling summary (the tests check it is current) -->\n${summary(results)}\n`
       + '<!-- end bench:scaling summary -->');
-    expect(readme).toContain(`<!-- bench:scaling sensitivity (the tests check it is current) -->\n${sensitivityTable(claims)}\n`
+    expect(page).toContain(`<!-- bench:scaling sensitivity (the tests check it is current) -->\n${sensitivityTable(claims)}\n`
       + '<!-- end bench:scaling sensitivity -->');
+  });
+
+  test("the README's headline names the current decision times of a step to the maximum", () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8').replace(/\s+/g, ' ');
+    const decision = (config: string, service: string) => find(config, service, 'step').secondsToDecision!;
+    const workers = Math.max(...WORKERS.map(service => decision('defaults', service)));
+    const targetTracking = Math.max(...ALL.map(service => decision('target tracking only', service)));
+    expect(readme).toContain(`is decided in ${duration(workers)} for the workers and the custom code runner `
+      + `(${duration(decision('defaults', 'api'))} for the API) `
+      + `where target tracking alone takes up to ${duration(targetTracking)}`);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A deterministic model of how Application Auto Scaling, CloudWatch and ECS scale a Membrane service, driven by
- * the policies of a synthesized template (see README "Scaling benchmark" and docs/scaling-model.md, which names the
+ * the policies of a synthesized template (see docs/scaling.md, "Scaling benchmark", and docs/scaling-model.md, which names the
  * source of every delay).
  */
 import { evaluate } from './math';

@@ -1,7 +1,7 @@
 /**
  * The scaling benchmark: synthesizes the production example with its default scaling and with target tracking
  * only, replays every scenario against each autoscaled service's policies, and adds Membrane's KEDA
- * configuration as a reference. `--summary` prints the README's tables: the summary at the slower readings and the
+ * configuration as a reference. `--summary` prints the tables of docs/scaling.md: the summary at the slower readings and the
  * sensitivity of each headline claim to the ingestion delay and the task start.
  */
 import { Template } from 'aws-cdk-lib/assertions';
@@ -69,7 +69,7 @@ export function table(results: readonly Result[]): string {
     'jobs cut']), ...rows.map(line)].join('\n');
 }
 
-/** The README's summary: per service and configuration, the numbers each scenario is about. */
+/** The summary of docs/scaling.md: per service and configuration, the numbers each scenario is about. */
 export function summary(results: readonly Result[]): string {
   const services = [...new Set(results.map(r => r.service))].sort();
   const configs = [...new Set(results.map(r => r.config))];
