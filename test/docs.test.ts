@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'fs';
-import { join, relative } from 'path';
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { dirname, join, relative } from 'path';
 import * as ts from 'typescript';
 
 // Every TypeScript block (```ts or ```typescript) of README.md and docs/*.md type-checks against the library's source,
@@ -156,4 +156,66 @@ describe('documentation snippets', () => {
     }
     expect(failures).toEqual([]);
   }, 120_000);
+});
+
+// README.md is the short page; the rest lives in docs/ and is reached by links. A moved section, a renamed heading or a
+// moved file must not leave a link or a path that leads nowhere.
+const pages = [...files, join(root, 'CONTRIBUTING.md')];
+
+/** The text of a Markdown file outside its fenced code blocks. */
+function prose(file: string): string {
+  return readFileSync(file, 'utf-8').split(/^```.*$/m).filter((_, i) => i % 2 === 0).join('\n');
+}
+
+/** The anchors a Markdown file has: GitHub's slugs of its headings, and the ids of its HTML anchors (API.md). */
+function anchors(file: string): Set<string> {
+  const found = new Set<string>();
+  const text = prose(file);
+  for (const [, heading] of text.matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
+    const base = heading.replace(/<[^>]+>/g, '').trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+    let slug = base;
+    for (let n = 1; found.has(slug); n++) slug = `${base}-${n}`;
+    found.add(slug);
+  }
+  for (const [, id] of text.matchAll(/ id="([^"]+)"/g)) found.add(id);
+  return found;
+}
+
+describe('documentation links', () => {
+  test('README.md is a short page', () => {
+    expect(readFileSync(join(root, 'README.md'), 'utf-8').split('\n').length).toBeLessThanOrEqual(250);
+  });
+
+  test('every relative link leads to a file, and its #anchor to a heading of it', () => {
+    const broken: string[] = [];
+    for (const page of pages) {
+      for (const [, target] of prose(page).matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [path, anchor] = target.split('#');
+        const file = path === '' ? page : join(dirname(page), path);
+        if (!existsSync(file)) {
+          broken.push(`${relative(root, page)}: ${target} (no such file)`);
+        } else if (anchor !== undefined && file.endsWith('.md') && !anchors(file).has(decodeURIComponent(anchor))) {
+          broken.push(`${relative(root, page)}: ${target} (no such heading)`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  test("CONTRIBUTING's layout names every folder of lib/", () => {
+    const contributing = prose(join(root, 'CONTRIBUTING.md'));
+    const folders = readdirSync(join(root, 'lib'), { withFileTypes: true }).filter(entry => entry.isDirectory()).map(entry => `lib/${entry.name}`);
+    expect(folders.filter(folder => !contributing.includes(`\`${folder}\``))).toEqual([]);
+  });
+
+  test('every repository path the text names exists', () => {
+    const missing: string[] = [];
+    for (const page of pages) {
+      for (const [, path] of prose(page).matchAll(/`((?:lib|bin|test|integ|bench|upgrade|docs|\.ci)\/[\w./-]*)`/g)) {
+        if (!existsSync(join(root, path))) missing.push(`${relative(root, page)}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });
