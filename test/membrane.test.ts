@@ -142,8 +142,8 @@ describeCdkTest('Membrane with minimal props', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
-  // Logical ids are public contract: a change to one of these replaces data in a live deployment (README: migration
-  // notes). The whole template is pinned by the example app's snapshot.
+  // Logical ids are public contract: a change to one of these replaces data in a live deployment (a migration note in
+  // CHANGELOG.md, docs/upgrading.md). The whole template is pinned by the example app's snapshot.
   test('stateful resources keep their logical ids', () => {
     const ids = (type: string) => Object.keys(template.findResources(type)).sort();
     expect(ids('AWS::S3::Bucket')).toEqual([

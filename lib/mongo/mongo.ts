@@ -64,7 +64,7 @@ class SecretMongo extends MembraneMongo {
 /** The Atlas library, loaded only when an Atlas cluster is asked for. */
 function atlasLibrary(scope: Construct): typeof atlas {
   try {
-    // Optional on purpose: installed by the users of MembraneMongo.atlas only (README: "MongoDB in the same deployment").
+    // Optional on purpose: installed by the users of MembraneMongo.atlas only (docs/mongodb.md, "Why the library is not a dependency").
     // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
     return require('awscdk-resources-mongodbatlas');
   } catch {
@@ -155,7 +155,7 @@ class AtlasMongo extends MembraneMongo {
       },
     });
     acknowledgeSecretFindings(user, 'The Atlas database user\'s password is set by the MongoDB::Atlas::DatabaseUser resource; rotating it '
-      + 'needs Atlas API keys in a rotation function. Rotate with a deployment after changing the secret (README runbook).',
+      + 'needs Atlas API keys in a rotation function. Rotate with a deployment after changing the secret (docs/operations.md, "Rotating secrets").',
     options.encryptionKey !== undefined);
     const password = user.secretValueFromJson('password').unsafeUnwrap();
     new lib.CfnDatabaseUser(construct, 'DatabaseUser', {
@@ -190,7 +190,7 @@ class AtlasMongo extends MembraneMongo {
     // The cluster is created once the endpoint is connected, so its private connection string exists.
     cluster.addDependency(atlasEndpoint);
     // Retained with termination protection on: CloudFormation could not delete it on the rollback of a failed first
-    // create either (RetainExceptOnCreate would leave the stack in ROLLBACK_FAILED), so the README says how to clean up.
+    // create either (RetainExceptOnCreate would leave the stack in ROLLBACK_FAILED), so docs/mongodb.md says how to clean up.
     cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     // MONGO_URI is assembled by CloudFormation: the template holds a dynamic reference, never the password.
