@@ -8,7 +8,7 @@ import { MembraneBackupProps } from './props';
 import { acknowledge, acknowledgeFinding } from '../common/nag';
 import { creationUniqueShortSuffix } from '../common/resources';
 import { known, propError, requireUsableKey, requireWholeDays } from '../common/validation';
-import { isVersioned } from '../storage/versioning';
+import { isVersioned } from '../common/versioning';
 
 /** AWS Backup keeps continuous backups of S3 for at most 35 days. */
 const MAX_CONTINUOUS_DAYS = 35;

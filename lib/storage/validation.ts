@@ -1,9 +1,9 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
-import { MembraneStorageProps } from './props';
-import { isVersioned } from './versioning';
+import { MembraneStorageBuckets, MembraneStorageProps } from './props';
 import { known, propError, requireUsableKey, requireWholeDays } from '../common/validation';
+import { isVersioned } from '../common/versioning';
 
 /** Longest suffix appended to `bucketNamePrefix`. */
 export const LONGEST_BUCKET_SUFFIX = '-access-logs';
@@ -31,6 +31,14 @@ export function validateStorageProps(scope: IConstruct, props: MembraneStoragePr
   requireWholeDays(scope, 'accessLogsExpiration', props.accessLogsExpiration, 1);
   checkDomain(scope, props);
   checkReplication(scope, props);
+}
+
+/** Checks the buckets given to `MembraneStorage.fromBuckets`. */
+export function validateStorageBuckets(scope: IConstruct, buckets: MembraneStorageBuckets): void {
+  if (!Token.isUnresolved(buckets.staticUrl) && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(buckets.staticUrl)) {
+    throw propError(scope, 'staticUrl', `'${buckets.staticUrl}' is not an https URL`, 'Give the URL the static files are served from, e.g. '
+      + 'https://static.example.com.');
+  }
 }
 
 function checkDomain(scope: IConstruct, props: MembraneStorageProps): void {

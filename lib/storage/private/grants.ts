@@ -4,8 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { storageEnvironment } from './environment';
-import { MembraneEnvironmentContract } from '../common/environment';
-import { acknowledgeFinding, nagReference } from '../common/nag';
+import { MembraneEnvironmentContract } from '../../common/environment';
+import { acknowledgeFinding, nagReference } from '../../common/nag';
 
 /** S3 actions Membrane performs on objects (get/head/copy, put/multipart, delete). */
 const OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];

@@ -1,5 +1,5 @@
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { known } from '../common/validation';
+import { known } from './validation';
 
 /**
  * Whether `bucket` is versioned, where that shows: a bucket created in this app (an `s3.Bucket`, whose versioning
