@@ -2,7 +2,7 @@ import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, St
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { API_KEEPALIVE_MS, EDGE_TAG, SECRET_NAME_PATTERN } from '../common/constants';
-import { matchesEveryPath } from '../services/edge';
+import { matchesEveryPath } from '../ingress/private/validation';
 
 /** A resource as CloudFormation receives it (overrides applied, tokens rendered as intrinsics). */
 interface Rendered {

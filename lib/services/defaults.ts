@@ -28,9 +28,6 @@ export const DEFAULT_QUEUED_TASK_TIME = Duration.seconds(3000);
 /** Retention of the services' log groups. */
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
-/** How long the load balancer's access logs are kept in the log bucket this library creates. */
-export const LOAD_BALANCER_LOG_EXPIRATION = Duration.days(365);
-
 /** Start-up tolerance ("Self-hosting on AWS"): retries of the start-up checks, their back-off, the Mongo selection timeout. */
 export const STARTUP_DEFAULTS = {
   retries: 5,

@@ -6,11 +6,12 @@ import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE, TASK_PROTECTION_SIZE } from '.
 import { NODE_HEAP_RATIO, nodeHeapMiB, startupBudget } from './environment';
 import { ModeSpec } from './modes';
 import { MembraneEcsServicesProps } from './props';
-import { Routes } from './routing';
-import { API_KEEPALIVE_MS, KEEPALIVE_MARGIN_MS } from '../common/constants';
+import { KEEPALIVE_MARGIN_MS } from '../common/constants';
 import { mergeEnvironmentContracts } from '../common/contract';
 import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
 import { known, warn } from '../common/validation';
+import { DEFAULT_IDLE_TIMEOUT } from '../ingress/private/defaults';
+import { Routes } from '../ingress/private/routing';
 
 /** Values `MembraneEcsServices` derives from its props, one function each. */
 
@@ -132,9 +133,6 @@ export function engineHeapMiB(scope: Construct, mode: ModeSpec, props: MembraneE
   const sidecar = mode.protectWhileBusy && (props.queuedTaskProtection ?? true) ? TASK_PROTECTION_SIZE.memoryLimitMiB : 0;
   return nodeHeapMiB(memory - sidecar);
 }
-
-/** The load balancer's idle timeout by default: one second below the API's 61 s keep-alive ("Self-hosting"). */
-export const DEFAULT_IDLE_TIMEOUT = Duration.millis(API_KEEPALIVE_MS - KEEPALIVE_MARGIN_MS);
 
 /**
  * The API's keep-alive and headers timeout in milliseconds, as the variable's text: one second above the load balancer's

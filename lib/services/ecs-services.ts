@@ -1,34 +1,26 @@
-import { AspectPriority, Aspects, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { createServiceAlarms } from './alarms';
 import { MembraneAuthConfig } from './auth';
 import { MembraneService, MembraneServiceContext } from './components/membrane-service';
-import {
-  DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE, LOAD_BALANCER_LOG_EXPIRATION,
-} from './defaults';
+import { DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE } from './defaults';
 import { resolveDeployments } from './deployment';
 import {
-  cacheEndpointLabels, cachesContract, DEFAULT_IDLE_TIMEOUT, defaultNamespace, engineHeapMiB, keepAliveMs, publicRoute, queuedTaskTime,
+  cacheEndpointLabels, cachesContract, defaultNamespace, engineHeapMiB, keepAliveMs, publicRoute, queuedTaskTime,
   secretSourceLabels, serviceConnectTimeout, startupGrace,
 } from './derived';
-import { MembranePublicEdge } from './edge';
 import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls,
   uiEnvironment,
 } from './environment';
-import { resolveExposure, ResolvedExposure } from './exposure-resolution';
-import { createFirewall, FirewallLogs } from './firewall';
-import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener, targetsId } from './load-balancer';
 import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
 import { MembraneEcsServicesProps } from './props';
-import { resolveRoutes, Routes } from './routing';
 import { IMembraneService } from './service';
 import { MembraneApplicationSettings } from './settings';
 import { checkedExtras, validateProps, validateSettings } from './validation';
@@ -36,13 +28,16 @@ import { MembraneRegistry } from './version';
 import { MEMBRANE_PORT } from '../common/constants';
 import { mergeEnvironmentContracts } from '../common/contract';
 import { MembraneEnvironmentContract } from '../common/environment';
-import { claimHosts } from '../common/host-claims';
-import { createLogBucket } from '../common/log-bucket';
-import { acknowledge } from '../common/nag';
 import { acknowledgeGrantPolicy, createGeneratedSecret } from '../common/resources';
-import { propError, warn } from '../common/validation';
+import { propError } from '../common/validation';
 import { MembraneExposureMode } from '../ingress/exposure';
-import { MembraneFirewallOptions } from '../ingress/firewall';
+import { DEFAULT_IDLE_TIMEOUT } from '../ingress/private/defaults';
+import { MembranePublicEdge } from '../ingress/private/edge';
+import { resolveExposure, ResolvedExposure } from '../ingress/private/exposure-resolution';
+import { targetsId } from '../ingress/private/load-balancer';
+import { createMainLoadBalancer } from '../ingress/private/main-load-balancer';
+import { resolveRoutes, Routes } from '../ingress/private/routing';
+import { FirewallLogs } from '../ingress/private/web-acl';
 
 const SECRET_NO_ROTATION = 'Rotating SECRET signs every user out and rotating ENCRYPTION_SECRET requires re-encrypting stored credentials '
   + '("Frequently Asked Questions" asks for a planned 90-day rotation); an unattended rotation Lambda would break running sessions and data, so '
@@ -186,11 +181,25 @@ export class MembraneEcsServices extends Construct {
     const contracts = this.environmentContracts(props, settings, routes, secrets);
 
     const taskSubnets = props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    const logsBucket = props.loadBalancerLogsBucket ?? createLogBucket(this, 'LoadBalancerLogsBucket', {
-      expiration: LOAD_BALANCER_LOG_EXPIRATION, removalPolicy: RemovalPolicy.RETAIN, receivesServerAccessLogs: false,
+    const idleTimeout = props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT;
+    const deletionProtection = props.loadBalancerDeletionProtection ?? true;
+    const firewallLogs = this.firewallLogs(props);
+    const front = createMainLoadBalancer(this, {
+      vpc,
+      exposure,
+      routes,
+      domain: props.domain,
+      taskSubnets,
+      logsBucket: props.loadBalancerLogsBucket,
+      idleTimeout,
+      deletionProtection,
+      firewall: props.firewall,
+      webAclArn: props.webAclArn,
+      firewallLogs,
+      baseUriInternal: props.settings?.baseUriInternal,
     });
-    this.loadBalancer = this.createLoadBalancer(props, vpc, exposure, taskSubnets, logsBucket);
-    this.httpsListener = this.createListeners(props, routes, exposure);
+    this.loadBalancer = front.loadBalancer;
+    this.httpsListener = front.httpsListener;
 
     const context: MembraneServiceContext = {
       cluster: this.cluster,
@@ -243,10 +252,10 @@ export class MembraneEcsServices extends Construct {
         hosts: exposure.edgeHosts,
         zone: props.domain.zone,
         apiTargets: this.byMode.api.targetGroupProps(),
-        idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
-        deletionProtection: props.loadBalancerDeletionProtection ?? true,
-        logsBucket,
-        logs: this.firewallLogs(props),
+        idleTimeout,
+        deletionProtection,
+        logsBucket: front.logsBucket,
+        logs: firewallLogs,
         natAddresses: exposure.natAddresses,
       });
       this.edgeLoadBalancer = edge.loadBalancer;
@@ -348,64 +357,6 @@ export class MembraneEcsServices extends Construct {
     });
   }
 
-  /** The load balancer (internet-facing, or internal in the tasks' subnets), its access logs and its optional web ACL. */
-  private createLoadBalancer(props: MembraneEcsServicesProps, vpc: ec2.IVpc, exposure: ResolvedExposure,
-    taskSubnets: ec2.SubnetSelection, logsBucket: s3.IBucket): elbv2.ApplicationLoadBalancer {
-    if (Token.isUnresolved(Stack.of(this).region)) {
-      throw new Error(`${this.node.path}: the load balancer's access logs need the stack's region, because the log delivery principal differs per `
-        + 'region. '
-        + 'Create the stack with env: { region: \'<region>\' } (the account may stay unresolved).');
-    }
-    const loadBalancer = createMembraneLoadBalancer(this, {
-      vpc,
-      internetFacing: !exposure.internal,
-      vpcSubnets: exposure.internal ? taskSubnets : { subnetType: ec2.SubnetType.PUBLIC },
-      idleTimeout: props.loadBalancerIdleTimeout ?? DEFAULT_IDLE_TIMEOUT,
-      deletionProtection: props.loadBalancerDeletionProtection ?? true,
-      logsBucket,
-      logPrefix: 'alb',
-    });
-    if (!exposure.sources) {
-      acknowledge(loadBalancer, {
-        id: 'AwsSolutions-EC23',
-        reason: 'The load balancer is the public HTTPS entry point of the API, UI and Console ("Frequently Asked Questions"); it accepts 443 and '
-          + '80 (redirected to 443) from anywhere. MembraneExposure.internetFacing({ allowFrom }) limits the sources.',
-      });
-    }
-    if (props.firewall && props.webAclArn) {
-      throw propError(this, 'firewall', 'webAclArn brings a web ACL, and the load balancer takes one', 'Give firewall or webAclArn, not both.');
-    }
-    const webAclArn = props.firewall ? this.createFirewall(props, props.firewall, exposure).webAcl.attrArn : props.webAclArn;
-    if (webAclArn) {
-      attachWebAcl(this, loadBalancer, webAclArn);
-    } else {
-      acknowledge(loadBalancer, {
-        id: 'NIST.800.53.R5-ALBWAFEnabled',
-        reason: 'A web ACL is an account-level choice (rules, logging, cost); pass webAclArn to attach one.',
-      });
-    }
-    return loadBalancer;
-  }
-
-  /**
-   * The main load balancer's web ACL. The rate limit per IP does not count the app's own callers: behind an internet-facing
-   * load balancer the workers' calls to BASE_URI_INTERNAL arrive from the NAT gateways, one address for all of them;
-   * behind an internal one every task calls from its own address in the VPC, and a busy worker alone makes more calls
-   * than the limit allows a client.
-   */
-  private createFirewall(props: MembraneEcsServicesProps, options: MembraneFirewallOptions, exposure: ResolvedExposure) {
-    const vpc = props.vpc ?? props.cache.vpc;
-    const natAddresses = exposure.internal ? [] : exposure.natAddresses;
-    const ownCallers = exposure.internal ? [vpc.vpcCidrBlock] : natAddresses.map(ip => `${ip}/32`);
-    if (!exposure.internal && natAddresses.length === 0 && !options.rateLimitExemptCidrs && !props.settings?.baseUriInternal) {
-      warn(this, 'rateLimitCountsNat', 'The workers call the API at its public URL (BASE_URI_INTERNAL) through the VPC\'s NAT gateways, '
-        + 'whose addresses this VPC does not show: the web ACL\'s rate limit per IP counts all workers as one client and blocks them above '
-        + 'the rate limit. List the NAT gateways\' public IPs in rateLimitExemptCidrs (\'<ip>/32\') of firewall (firewallOptions on Membrane).');
-    }
-    return createFirewall(this, options, this.firewallLogs(props),
-      { subject: 'Membrane API, UI and Console', prop: 'firewall', ownCallers });
-  }
-
   /** Where the web ACLs log requests. */
   private firewallLogs(props: MembraneEcsServicesProps): FirewallLogs {
     return {
@@ -413,34 +364,6 @@ export class MembraneEcsServices extends Construct {
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
       encryptionKey: props.encryptionKey,
     };
-  }
-
-  /** HTTPS listener with its certificate, the HTTP-to-HTTPS redirect, and the alias records. */
-  private createListeners(props: MembraneEcsServicesProps, routes: Routes, exposure: ResolvedExposure): elbv2.ApplicationListener {
-    const certificate = props.domain.certificate ?? hostsCertificate(this, routes.hosts, props.domain.zone);
-    const listener = httpsListener(this.loadBalancer, certificate, !exposure.sources, 'Not found');
-    const redirect = this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443, open: !exposure.sources });
-    for (const { peer, description } of exposure.sources ?? []) {
-      for (const port of [443, 80]) this.loadBalancer.connections.allowFrom(peer, ec2.Port.tcp(port), `${description} (${port})`);
-    }
-    if (exposure.sources?.some(source => source.attribute)) {
-      const reason = 'The rules from the NAT gateways admit `<Elastic IP>/32` on 443 and 80 only (the workers call BASE_URI_INTERNAL through '
-        + 'them); the address is the Elastic IP\'s Ref, which this rule cannot read at synth time. The other sources are the literal allow-list; '
-        + 'none is 0.0.0.0/0.';
-      acknowledge(this.loadBalancer.connections.securityGroups[0], ...['AwsSolutions-EC23', 'NIST.800.53.R5-EC2RestrictedCommonPorts',
-        'NIST.800.53.R5-EC2RestrictedSSH'].map(id => ({ id, reason })));
-    }
-    acknowledge(redirect, {
-      id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
-      reason: 'The port 80 listener only answers with a permanent redirect to HTTPS ("Frequently Asked Questions": enforce HTTPS redirects); it '
-        + 'serves no content.',
-    });
-
-    if (exposure.recordsZone) {
-      claimHosts(this, (['api', 'ui', 'console'] as const).map(key => [`domain.${key}DomainName`, routes[key].host] as const));
-      aliasRecords(this, this.loadBalancer, exposure.recordsZone, routes.hosts);
-    }
-    return listener;
   }
 
   /** Network access and grants: the custom code runner admits only the api-image services; they reach the caches and buckets. */

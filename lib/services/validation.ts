@@ -1,5 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { MembraneAuth } from './auth';
@@ -15,6 +14,7 @@ import {
   describeValue, known, propError, requireDurations, requireHostedZone, requireInteger, requireNumber, requireOrdered, requireProps, requireRange,
   requireSecrets, requireUsableKey, requireWholeDuration, warn, warnOnSuffixLikeSecretName,
 } from '../common/validation';
+import { validateLoadBalancerProps } from '../ingress/private/validation';
 
 /** The shortest MONGO_SERVER_SELECTION_TIMEOUT_MS accepted: one second. */
 const MIN_MONGO_SELECTION_MS = 1000;
@@ -71,18 +71,7 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
   }
   requireRange(scope, 'http5xxAlarmThreshold', props.http5xxAlarmThreshold, 0, 1_000_000,
     'Give the 5xx responses per minute that should raise the alarm (default 10).');
-  const idle = props.loadBalancerIdleTimeout;
-  if (idle && !idle.isUnresolved() && (idle.toMilliseconds() % 1000 !== 0 || idle.toMilliseconds() < 1000 || idle.toMilliseconds() > 4_000_000)) {
-    throw propError(scope, 'loadBalancerIdleTimeout', `${idle.toHumanString()} is not a whole number of seconds from 1 to 4000`,
-      'Give Duration.seconds(n) with 1 <= n <= 4000, the range of an Application Load Balancer.');
-  }
-  if (idle?.isUnresolved() && !secondsOf(idle)) {
-    throw propError(scope, 'loadBalancerIdleTimeout',
-      'a value known only at deploy time can be converted to seconds only when it is given in seconds',
-      'Give Duration.seconds(<token>), e.g. Duration.seconds(idleParameter.valueAsNumber).');
-  }
-  checkLoadBalancerCertificate(scope, 'domain.certificate', props.domain.certificate, 'leave it out to get a DNS-validated one in domain.zone');
-  checkWebAclArn(scope, props.webAclArn);
+  validateLoadBalancerProps(scope, props);
   if (known(props.namespaceName) && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(props.namespaceName)) {
     throw propError(scope, 'namespaceName', `'${props.namespaceName}' is not a Cloud Map namespace name`,
       'Use letters, digits, dots, hyphens and underscores, e.g. \'membrane.internal\'.');
@@ -137,50 +126,6 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
   if (props.version.isMutable) {
     warn(scope, 'mutableImageTag', `version '${props.version.tag}' is a moving tag: a redeploy may change the running release and ECS cannot roll `
       + 'back to the previous image. Use an immutable tag such as MembraneVersion.of(\'2026-01-14\') ("Self-hosting").');
-  }
-}
-
-/** Fails unless a brought web ACL is a regional AWS WAF web ACL of the stack's region (the only kind a load balancer takes). */
-function checkWebAclArn(scope: Construct, webAclArn: string | undefined): void {
-  if (!known(webAclArn)) return;
-  const arn = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[^/]+\/[A-Za-z0-9-]+$/.exec(webAclArn);
-  if (!arn) {
-    throw propError(scope, 'webAclArn', `'${webAclArn}' is not the ARN of a regional AWS WAF web ACL`,
-      'Give arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (a CLOUDFRONT-scope ACL cannot be attached to a load balancer).');
-  }
-  const region = Stack.of(scope).region;
-  if (known(region) && arn[1] !== region) {
-    throw propError(scope, 'webAclArn', `the web ACL is in ${arn[1]}, but a load balancer only takes a web ACL of its own region`,
-      `Give a regional web ACL created in ${region}, or use firewall to create one here.`);
-  }
-}
-
-/** Whether a duration converts to seconds (a token does only when given in seconds). */
-function secondsOf(duration: Duration): boolean {
-  try {
-    duration.toSeconds();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Checks the certificate of a load balancer's HTTPS listener: an ACM certificate ARN in the stack's region (a load
- * balancer only uses certificates of its own region). Tokens are accepted as they are.
- */
-export function checkLoadBalancerCertificate(scope: Construct, prop: string, certificate: acm.ICertificate | undefined, orElse: string): void {
-  const certificateArn = certificate?.certificateArn;
-  if (!known(certificateArn)) return;
-  const arn = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/.exec(certificateArn);
-  const region = Stack.of(scope).region;
-  if (!arn) {
-    throw propError(scope, prop, `'${certificateArn}' is not an ACM certificate ARN`,
-      'Give a certificate from acm.Certificate or acm.Certificate.fromCertificateArn(arn:aws:acm:<region>:<account>:certificate/<id>).');
-  }
-  if (known(region) && arn[1] !== region) {
-    throw propError(scope, prop, `the certificate is in ${arn[1]}, but a load balancer only uses certificates of its own region`,
-      `Give a certificate in ${region}, or ${orElse}.`);
   }
 }
 

@@ -14,12 +14,13 @@ import { MembraneEnvironmentContract } from '../../common/environment';
 import { acknowledge } from '../../common/nag';
 import { createLogGroup } from '../../common/resources';
 import { known, propError } from '../../common/validation';
+import { TargetGroupSettings } from '../../ingress/private/load-balancer';
+import { listenerRule, Route } from '../../ingress/private/routing';
 import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from '../defaults';
 import { ServiceDeployment } from '../deployment';
 import { ModeSpec } from '../modes';
 import { MembraneServiceOptions } from '../options';
 import { addTaskProtection } from './task-protection';
-import { listenerRule, Route } from '../routing';
 import { IMembraneService, MembraneTaskCountScaling } from '../service';
 import { validateServiceOptions } from '../validation';
 import { MembraneVersion } from '../version';
@@ -46,10 +47,6 @@ export interface MembraneServiceContext {
   /** The task-protection sidecar of the services that report when they are busy; none when turned off. */
   readonly taskProtection?: { readonly image: string; readonly maxProcessTime: Duration };
 }
-
-/** What a target group of a service is made of. */
-export type TargetGroupSettings =
-  Required<Pick<elbv2.ApplicationTargetGroupProps, 'port' | 'protocol' | 'targets' | 'deregistrationDelay' | 'healthCheck'>>;
 
 /** Props of one Membrane service. */
 export interface MembraneServiceProps {

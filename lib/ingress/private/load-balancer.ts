@@ -7,7 +7,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { acknowledge } from '../common/nag';
+import { acknowledge } from '../../common/nag';
 
 /**
  * What the main load balancer and the public edge share: an Application Load Balancer that drops invalid headers,
@@ -26,6 +26,10 @@ export interface MembraneLoadBalancerProps {
   /** Prefix of the access logs in the bucket. */
   readonly logPrefix: string;
 }
+
+/** What a target group of a service is made of: the main listener's, and the public edge's for the API. */
+export type TargetGroupSettings =
+  Required<Pick<elbv2.ApplicationTargetGroupProps, 'port' | 'protocol' | 'targets' | 'deregistrationDelay' | 'healthCheck'>>;
 
 /** A Membrane load balancer, `LoadBalancer` in `scope`. */
 export function createMembraneLoadBalancer(scope: Construct, props: MembraneLoadBalancerProps): elbv2.ApplicationLoadBalancer {

@@ -3,9 +3,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as cwlogs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { createLogGroup, creationUniqueSuffix } from '../common/resources';
-import { isIpv4Cidr, known, propError, requireInteger } from '../common/validation';
-import { MembraneFirewallMode, MembraneFirewallOptions } from '../ingress/firewall';
+import { createLogGroup, creationUniqueSuffix } from '../../common/resources';
+import { isIpv4Cidr, known, propError, requireInteger } from '../../common/validation';
+import { MembraneFirewallMode, MembraneFirewallOptions } from '../firewall';
 
 /** Requests per 5 minutes from one IP address before the rate rule acts. */
 export const DEFAULT_RATE_LIMIT = 3000;

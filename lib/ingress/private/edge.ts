@@ -4,73 +4,17 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TargetGroupSettings } from './components/membrane-service';
-import { createFirewall, FirewallLogs } from './firewall';
-import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener } from './load-balancer';
-import { checkHostName } from './routing';
-import { EDGE_TAG } from '../common/constants';
-import { claimHosts } from '../common/host-claims';
-import { acknowledge } from '../common/nag';
-import { known, propError } from '../common/validation';
-import { MembranePublicEdgeOptions } from '../ingress/exposure';
+import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener, TargetGroupSettings } from './load-balancer';
+import { EdgeHost } from './validation';
+import { createFirewall, FirewallLogs } from './web-acl';
+import { EDGE_TAG } from '../../common/constants';
+import { claimHosts } from '../../common/host-claims';
+import { acknowledge } from '../../common/nag';
+import { propError } from '../../common/validation';
+import { MembranePublicEdgeOptions } from '../exposure';
 
 /** ALB limits: up to 3 values in a path-pattern condition (and 5 in a rule, with the host header's one). */
 const PATHS_PER_RULE = 3;
-/** A listener has at most 100 rules; far fewer paths than that are ever needed. */
-const MAX_PATHS_PER_HOST = 30;
-
-/** ALB path-pattern syntax: a leading slash, up to 128 characters from this set (`*` and `?` are wildcards). */
-const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
-
-/** Whether an ALB path pattern matches every path (`/*`, `*`, `/**`, `/?*`): only wildcards after the slash. */
-export function matchesEveryPath(pattern: string): boolean {
-  return /^\/?[*?]*\*[*?]*$/.test(pattern);
-}
-
-/** One host of the edge and the paths it forwards. */
-interface EdgeHost { readonly prop: string; readonly host: string; readonly paths: string[]; readonly pathsProp: string }
-
-/** The edge's host names with their paths, checked; one entry when webhooks and OAuth callbacks share a host. */
-export function edgeHosts(scope: Construct, edge: MembranePublicEdgeOptions, zone: route53.IHostedZone | undefined): EdgeHost[] {
-  const hosts: EdgeHost[] = [
-    { prop: 'exposure.webhooksDomainName', host: edge.webhooksDomainName, paths: edge.webhookPaths, pathsProp: 'exposure.webhookPaths' },
-    {
-      prop: 'exposure.oauthCallbackDomainName',
-      host: edge.oauthCallbackDomainName,
-      paths: edge.oauthCallbackPaths,
-      pathsProp: 'exposure.oauthCallbackPaths',
-    },
-  ];
-  for (const { prop, host, paths, pathsProp } of hosts) {
-    if (!host) {
-      throw propError(scope, prop, 'it is required', `Give the public host name, e.g. ${prop.includes('oauth') ? 'oauth' : 'webhooks'}.example.com.`);
-    }
-    checkHostName(scope, prop, host, edge.certificate ? undefined : zone, 'webhooks.example.com');
-    if (!paths || paths.length === 0) {
-      throw propError(scope, pathsProp, 'no path is forwarded', 'List the ALB path patterns Membrane uses on this host (see '
-        + 'MembranePublicEdgeOptions in API.md for how to find them), e.g. [\'/webhooks/*\'].');
-    }
-    if (paths.length > MAX_PATHS_PER_HOST) {
-      throw propError(scope, pathsProp, `${paths.length} patterns are more than ${MAX_PATHS_PER_HOST}`,
-        'Use wildcards (`*`) to cover several paths.');
-    }
-    for (const path of paths.filter(known)) {
-      if (matchesEveryPath(path)) {
-        throw propError(scope, pathsProp, `'${path}' forwards every path, which publishes the whole API`,
-          'Forward only the webhook and OAuth callback paths; for a public API use MembraneExposure.internetFacing().');
-      }
-      if (!PATH_PATTERN.test(path)) {
-        throw propError(scope, pathsProp, `'${path}' is not an ALB path pattern`,
-          'Start with \'/\'; use up to 128 letters, digits and _-.$/~"\'@:+&, with * and ? as wildcards.');
-      }
-    }
-  }
-  const [webhooks, oauth] = hosts;
-  if (known(webhooks.host) && webhooks.host === oauth.host) {
-    return [{ ...webhooks, paths: [...new Set([...webhooks.paths, ...oauth.paths])] }];
-  }
-  return hosts;
-}
 
 /** What the public edge needs from the services construct. */
 export interface PublicEdgeProps {

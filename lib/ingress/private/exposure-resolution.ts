@@ -2,13 +2,12 @@ import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { edgeHosts } from './edge';
-import { MembraneEcsServicesProps } from './props';
 import { checkHostName, Routes } from './routing';
-import { checkLoadBalancerCertificate } from './validation';
-import { natGatewayIps } from '../common/nat';
-import { isIpv4Cidr, isIpv6Cidr, known, propError, warn } from '../common/validation';
-import { MembraneExposure, MembraneExposureMode, MembranePublicEdgeOptions } from '../ingress/exposure';
+import { checkLoadBalancerCertificate, checkPeer, EdgeHost, edgeHosts } from './validation';
+import { natGatewayIps } from '../../common/nat';
+import { propError, warn } from '../../common/validation';
+import { MembraneServicesDomain } from '../domain';
+import { MembraneExposure, MembraneExposureMode, MembranePublicEdgeOptions } from '../exposure';
 
 /** A source admitted by the load balancer's security group. */
 export interface LoadBalancerSource {
@@ -28,7 +27,7 @@ export interface ResolvedExposure {
   /** Where the API, UI and Console records go. */
   readonly recordsZone?: route53.IHostedZone;
   readonly edge?: MembranePublicEdgeOptions;
-  readonly edgeHosts: ReturnType<typeof edgeHosts>;
+  readonly edgeHosts: EdgeHost[];
   /** `BASE_WEBHOOKS_URI` and `BASE_OAUTH_CALLBACK_URI` of the public edge. */
   readonly edgeUrls?: { readonly webhooks: string; readonly oauthCallback: string };
   /**
@@ -38,8 +37,20 @@ export interface ResolvedExposure {
   readonly natAddresses: string[];
 }
 
+/** What the exposure is checked against: the props of `MembraneEcsServices` that concern the front door. */
+export interface ExposureInput {
+  readonly exposure?: MembraneExposure;
+  readonly domain: MembraneServicesDomain;
+  /** The URLs the application settings may set, which the exposure decides or depends on. */
+  readonly settings?: {
+    readonly baseUriInternal?: string;
+    readonly baseWebhooksUri?: string;
+    readonly baseOauthCallbackUri?: string;
+  };
+}
+
 /** Checks `exposure` against the other props and derives the load balancer's sources and the records' zone. */
-export function resolveExposure(scope: Construct, props: MembraneEcsServicesProps, routes: Routes, vpc: ec2.IVpc): ResolvedExposure {
+export function resolveExposure(scope: Construct, props: ExposureInput, routes: Routes, vpc: ec2.IVpc): ResolvedExposure {
   const exposure = props.exposure ?? MembraneExposure.internetFacing();
   if (!(exposure instanceof MembraneExposure)) {
     throw propError(scope, 'exposure', 'it is not a MembraneExposure',
@@ -92,7 +103,7 @@ export function resolveExposure(scope: Construct, props: MembraneEcsServicesProp
  * gateways (the workers' calls to `BASE_URI_INTERNAL` leave through them) for a limited internet-facing one; the
  * allow-list or the VPC's range for an internal one (the api-image services are admitted by security group).
  */
-function sources(scope: Construct, props: MembraneEcsServicesProps, exposure: MembraneExposure, internal: boolean,
+function sources(scope: Construct, props: ExposureInput, exposure: MembraneExposure, internal: boolean,
   vpc: ec2.IVpc, nat: string[]): LoadBalancerSource[] | undefined {
   const given = exposure.allowFrom?.map((peer, index) => ({ peer, description: `exposure.allowFrom[${index}]` }));
   if (internal) return given ?? [{ peer: ec2.Peer.ipv4(vpcCidr(scope, vpc)), description: 'the VPC' }];
@@ -104,17 +115,6 @@ function sources(scope: Construct, props: MembraneEcsServicesProps, exposure: Me
   return [...given, ...nat.map((ip, index) => ({
     peer: ec2.Peer.ipv4(`${ip}/32`), description: `NAT gateway ${index + 1} (BASE_URI_INTERNAL)`, attribute: true,
   }))];
-}
-
-/** Fails on a CIDR block EC2 would refuse at deployment (ec2.Peer accepts any mask); tokens, prefix lists and groups pass. */
-function checkPeer(scope: Construct, prop: string, peer: ec2.IPeer): void {
-  const rule: { cidrIp?: string; cidrIpv6?: string } = peer.toIngressRuleConfig();
-  const bad = [rule.cidrIp && !isIpv4Cidr(rule.cidrIp) && rule.cidrIp, rule.cidrIpv6 && !isIpv6Cidr(rule.cidrIpv6) && rule.cidrIpv6]
-    .find((cidr): cidr is string => !!cidr && known(cidr));
-  if (bad) {
-    throw propError(scope, prop, `'${bad}' is not a CIDR block`,
-      'Give IPv4 blocks with octets up to 255 and a mask up to /32, e.g. ec2.Peer.ipv4(\'203.0.113.0/24\'), or IPv6 blocks with a mask up to /128.');
-  }
 }
 
 /** The VPC's range as a literal (the rule packs and readers of the template cannot resolve an attribute). */

@@ -2,9 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { ModeSpec } from './modes';
-import { propError } from '../common/validation';
-import { MembraneServicesDomain } from '../ingress/domain';
+import { propError } from '../../common/validation';
+import { MembraneServicesDomain } from '../domain';
 
 /** Where one public service is reached. */
 export interface Route { readonly host: string; readonly basePath?: string; readonly url: string }
@@ -60,8 +59,14 @@ export function checkHostName(scope: Construct, prop: string, host: string, zone
   }
 }
 
+/** A public service as its listener rule sees it: its name, and the rule priorities of a host route and of a path route. */
+export interface RoutedService {
+  readonly name: string;
+  readonly rulePriority?: { readonly host: number; readonly path?: number };
+}
+
 /** The listener rule of a public service: host condition, path condition under a base path, and its priority. */
-export function listenerRule(mode: ModeSpec, route: Route): { priority: number; conditions: elbv2.ListenerCondition[] } {
+export function listenerRule(mode: RoutedService, route: Route): { priority: number; conditions: elbv2.ListenerCondition[] } {
   const conditions = [elbv2.ListenerCondition.hostHeaders([route.host])];
   if (route.basePath) conditions.push(elbv2.ListenerCondition.pathPatterns([route.basePath, `${route.basePath}/*`]));
   const priority = route.basePath ? mode.rulePriority?.path : mode.rulePriority?.host;
