@@ -8,7 +8,7 @@
  */
 import { DEFAULT_OPTIONS, Recorder, Result, scaleIn, Scenario, signal, SimulationOptions } from './model';
 import { DEFAULT_BUFFER_RATIO, DEFAULT_TARGETS } from '../../lib/scaling/defaults';
-import { ModeKey } from '../../lib/services/modes';
+import { ModeKey } from '../../lib/services/private/modes';
 
 /** An HPA scaling policy: at most `value` pods or percent per `periodSeconds`. */
 interface HpaPolicy {

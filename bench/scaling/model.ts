@@ -6,7 +6,7 @@
 import { evaluate } from './math';
 import { MetricQuery, ScaledService, ScalingModel, ScalingPolicy, StepPolicy, TargetTrackingPolicy } from './template';
 import { DEFAULT_BUFFER_RATIO, DEFAULT_TARGETS } from '../../lib/scaling/defaults';
-import { ModeKey } from '../../lib/services/modes';
+import { ModeKey } from '../../lib/services/private/modes';
 
 /** Delays the model assumes; where AWS documents no number, the slower reading (docs/scaling-model.md). */
 export interface SimulationOptions {

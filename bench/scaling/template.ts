@@ -4,7 +4,7 @@
  * interval, batch timeout and storage resolution, and which services protect busy tasks. Nothing is taken from the
  * library's source: only the template.
  */
-import { ModeKey, MODES } from '../../lib/services/modes';
+import { ModeKey, MODES } from '../../lib/services/private/modes';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;

@@ -6,8 +6,8 @@ import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from './d
 import { MetricFactory } from './metrics';
 import { MembraneScalingProps } from './props';
 import { notify } from '../common/alarms';
-import { target5xx, targetResponseTimes } from '../services/alarms';
-import { MODES } from '../services/modes';
+import { target5xx, targetResponseTimes } from '../services/private/alarms';
+import { MODES } from '../services/private/modes';
 import { IMembraneService } from '../services/service';
 
 function graph(title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]): cloudwatch.GraphWidget {

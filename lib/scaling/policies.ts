@@ -8,7 +8,7 @@ import { MembraneServiceScaling } from './props';
 import { MIN_PRODUCTION_TASKS } from '../common/constants';
 import { known, propError, requireInteger, requireOrdered } from '../common/validation';
 import { MembraneEcsServices, MembraneTaskCountScaling } from '../services';
-import { ModeKey, modeOf } from '../services/modes';
+import { ModeKey, modeOf } from '../services/private/modes';
 
 /** A target-tracking policy on a metric-math expression. */
 export interface MathPolicySpec {

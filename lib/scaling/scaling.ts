@@ -15,7 +15,7 @@ import {
 } from './props';
 import { createLogGroup } from '../common/resources';
 import { known, propError, requireRange } from '../common/validation';
-import { ModeKey } from '../services/modes';
+import { ModeKey } from '../services/private/modes';
 
 /**
  * Autoscaling for Membrane on the metrics it emits.

@@ -6,24 +6,24 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { createServiceAlarms } from './alarms';
 import { MembraneAuthConfig } from './auth';
-import { MembraneService, MembraneServiceContext } from './components/membrane-service';
-import { DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE } from './defaults';
-import { resolveDeployments } from './deployment';
+import { createServiceAlarms } from './private/alarms';
+import { DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE } from './private/defaults';
+import { resolveDeployments } from './private/deployment';
 import {
   cacheEndpointLabels, cachesContract, defaultNamespace, engineHeapMiB, keepAliveMs, publicRoute, queuedTaskTime,
   secretSourceLabels, serviceConnectTimeout, startupGrace,
-} from './derived';
+} from './private/derived';
 import {
   consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls,
   uiEnvironment,
-} from './environment';
-import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './modes';
+} from './private/environment';
+import { MembraneService, MembraneServiceContext } from './private/membrane-service';
+import { ModeKey, modeOf, MODES, ModeSpec, perMode } from './private/modes';
+import { checkedExtras, validateProps, validateSettings } from './private/validation';
 import { MembraneEcsServicesProps } from './props';
 import { IMembraneService } from './service';
 import { MembraneApplicationSettings } from './settings';
-import { checkedExtras, validateProps, validateSettings } from './validation';
 import { MembraneRegistry } from './version';
 import { MEMBRANE_PORT } from '../common/constants';
 import { mergeEnvironmentContracts } from '../common/contract';

@@ -1,8 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DEFAULT_QUEUED_TASK_TIME, STARTUP_DEFAULTS } from './defaults';
 import { ModeSpec } from './modes';
-import { MembraneApplicationSettings } from './settings';
-import { MEMBRANE_PORT } from '../common/constants';
+import { MEMBRANE_PORT } from '../../common/constants';
+import { MembraneApplicationSettings } from '../settings';
 
 /** Public URLs of the three public services. */
 export interface MembraneUrls {

@@ -9,6 +9,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from './defaults';
+import { ServiceDeployment } from './deployment';
+import { ModeSpec } from './modes';
 import { MEMBRANE_PORT, MIN_PRODUCTION_TASKS } from '../../common/constants';
 import { MembraneEnvironmentContract } from '../../common/environment';
 import { acknowledge } from '../../common/nag';
@@ -16,13 +19,10 @@ import { createLogGroup } from '../../common/resources';
 import { known, propError } from '../../common/validation';
 import { TargetGroupSettings } from '../../ingress/private/load-balancer';
 import { listenerRule, Route } from '../../ingress/private/routing';
-import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from '../defaults';
-import { ServiceDeployment } from '../deployment';
-import { ModeSpec } from '../modes';
 import { MembraneServiceOptions } from '../options';
 import { addTaskProtection } from './task-protection';
 import { IMembraneService, MembraneTaskCountScaling } from '../service';
-import { validateServiceOptions } from '../validation';
+import { validateServiceOptions } from './validation';
 import { MembraneVersion } from '../version';
 
 /** What every Membrane service shares, decided once by `MembraneEcsServices`. */

@@ -2,10 +2,10 @@ import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { TASK_PROTECTION_MARGIN, TASK_PROTECTION_POLL, TASK_PROTECTION_SIZE } from './defaults';
 import { TASK_PROTECTION_SCRIPT } from './task-protection-script';
 import { MEMBRANE_PORT } from '../../common/constants';
 import { acknowledgeFinding, nagReference } from '../../common/nag';
-import { TASK_PROTECTION_MARGIN, TASK_PROTECTION_POLL, TASK_PROTECTION_SIZE } from '../defaults';
 
 /** Name of the sidecar container. */
 export const TASK_PROTECTION_CONTAINER = 'task-protection';

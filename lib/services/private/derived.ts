@@ -5,13 +5,13 @@ import { Construct } from 'constructs';
 import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE, TASK_PROTECTION_SIZE } from './defaults';
 import { NODE_HEAP_RATIO, nodeHeapMiB, startupBudget } from './environment';
 import { ModeSpec } from './modes';
-import { MembraneEcsServicesProps } from './props';
-import { KEEPALIVE_MARGIN_MS } from '../common/constants';
-import { mergeEnvironmentContracts } from '../common/contract';
-import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
-import { known, warn } from '../common/validation';
-import { DEFAULT_IDLE_TIMEOUT } from '../ingress/private/defaults';
-import { Routes } from '../ingress/private/routing';
+import { KEEPALIVE_MARGIN_MS } from '../../common/constants';
+import { mergeEnvironmentContracts } from '../../common/contract';
+import { IMembraneCache, MembraneEnvironmentContract } from '../../common/environment';
+import { known, warn } from '../../common/validation';
+import { DEFAULT_IDLE_TIMEOUT } from '../../ingress/private/defaults';
+import { Routes } from '../../ingress/private/routing';
+import { MembraneEcsServicesProps } from '../props';
 
 /** Values `MembraneEcsServices` derives from its props, one function each. */
 

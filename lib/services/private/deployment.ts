@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { BAKE_TIME_RANGE, DEFAULT_BAKE_TIME } from './defaults';
-import { MembraneDeploymentOptions } from './deployment-options';
+import { MembraneDeploymentOptions } from '../deployment-options';
 import { ModeSpec } from './modes';
-import { acknowledgeFinding } from '../common/nag';
-import { describeValue, known, propError, requireDurations, warn } from '../common/validation';
+import { acknowledgeFinding } from '../../common/nag';
+import { describeValue, known, propError, requireDurations, warn } from '../../common/validation';
 
 /** How one service deploys: what `MembraneService` needs from the `deployment` options. */
 export interface ServiceDeployment {

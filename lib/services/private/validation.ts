@@ -1,20 +1,20 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { MembraneAuth } from './auth';
+import { MembraneAuth } from '../auth';
 import { STARTUP_DEFAULTS } from './defaults';
 import { isFargateSize, modeOf, MODES, ModeSpec } from './modes';
-import { MembraneExtraEnvironment, MembraneServiceOptions } from './options';
-import { MembraneEcsServicesProps } from './props';
-import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartupCheck } from './settings';
-import { MembraneRegistry, MembraneVersion } from './version';
-import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../common/constants';
-import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
+import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../../common/constants';
+import { IMembraneCache, MembraneEnvironmentContract } from '../../common/environment';
 import {
   describeValue, known, propError, requireDurations, requireHostedZone, requireInteger, requireNumber, requireOrdered, requireProps, requireRange,
   requireSecrets, requireUsableKey, requireWholeDuration, warn, warnOnSuffixLikeSecretName,
-} from '../common/validation';
-import { validateLoadBalancerProps } from '../ingress/private/validation';
+} from '../../common/validation';
+import { validateLoadBalancerProps } from '../../ingress/private/validation';
+import { MembraneExtraEnvironment, MembraneServiceOptions } from '../options';
+import { MembraneEcsServicesProps } from '../props';
+import { MembraneApplicationSettings, MembraneCredentialsStorage, MembraneStartupCheck } from '../settings';
+import { MembraneRegistry, MembraneVersion } from '../version';
 
 /** The shortest MONGO_SERVER_SELECTION_TIMEOUT_MS accepted: one second. */
 const MIN_MONGO_SELECTION_MS = 1000;

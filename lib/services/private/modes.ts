@@ -1,4 +1,4 @@
-import { MembraneServicesOptions } from './options';
+import { MembraneServicesOptions } from '../options';
 
 /** Key of a service in `MembraneServicesOptions`: the one list of Membrane's services. */
 export type ModeKey = keyof MembraneServicesOptions;

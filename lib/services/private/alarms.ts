@@ -3,13 +3,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { MembraneService } from './components/membrane-service';
 import { TASKS_NOT_RUNNING_PERIODS } from './defaults';
+import { MembraneService } from './membrane-service';
 import { ModeKey, MODES } from './modes';
-import { MembraneEcsServicesProps } from './props';
-import { IMembraneService } from './service';
-import { notify } from '../common/alarms';
-import { METRIC_PERIOD } from '../common/constants';
+import { notify } from '../../common/alarms';
+import { METRIC_PERIOD } from '../../common/constants';
+import { MembraneEcsServicesProps } from '../props';
+import { IMembraneService } from '../service';
 
 
 /** 5xx per minute (load balancer plus API) that raise the 5xx alarm by default. */
