@@ -1,3 +1,8 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+
 /**
  * A MongoDB Atlas cluster created with the deployment (`MembraneMongo.atlas`), on MongoDB's own CloudFormation
  * resource types (`MongoDB::Atlas::*`, through the `awscdk-resources-mongodbatlas` library).
@@ -54,4 +59,22 @@ export interface MembraneAtlasProps {
    * @default 'membrane'
    */
   readonly databaseName?: string;
+}
+
+/** What a MongoDB choice gives the deployment. */
+export interface MembraneMongoConfig {
+  /** The secret with the connection string (`MONGO_URI`). */
+  readonly mongoUri: secretsmanager.ISecret;
+  /** The security group the tasks must be allowed into, when the database is reached through an endpoint here. */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+}
+
+/** What `bind` needs from the deployment. */
+export interface MembraneMongoBindOptions {
+  /** The VPC of the Membrane tasks. */
+  readonly vpc: ec2.IVpc;
+  /** Key for the generated secrets. @default - AWS managed key */
+  readonly encryptionKey?: kms.IKey;
+  /** What happens to the generated secrets when they leave the stack. @default RemovalPolicy.RETAIN */
+  readonly secretRemovalPolicy?: RemovalPolicy;
 }

@@ -1,4 +1,6 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { MIN_MONGODB_VERSION } from './defaults';
 import { MembraneAtlasProps } from './props';
 import { known, propError } from '../common/validation';
 
@@ -12,9 +14,6 @@ const ATLAS_AWS_TIERS: readonly string[] = [
   'R40', 'R50', 'R60', 'R80', 'R200', 'R300', 'R400', 'R700',
   'M40_NVME', 'M50_NVME', 'M60_NVME', 'M80_NVME', 'M200_NVME', 'M400_NVME',
 ];
-
-/** The oldest MongoDB Membrane supports ("Frequently Asked Questions": MongoDB 4.4 or higher). */
-const MIN_MONGODB: readonly [number, number] = [4, 4];
 
 /** Checks the Atlas props that still synthesize but Atlas (or Membrane) refuses. Tokens are accepted as they are. */
 export function validateAtlasProps(scope: IConstruct, props: MembraneAtlasProps): void {
@@ -35,6 +34,10 @@ export function validateAtlasProps(scope: IConstruct, props: MembraneAtlasProps)
     throw propError(scope, 'mongo.profile', `'${props.profile}' cannot name the secret cfn/atlas/profile/<profile>`,
       'Use letters, digits and /_+=.@- only (Secrets Manager secret names), e.g. \'default\' or \'membrane-prod\'.');
   }
+  if (Token.isUnresolved(Stack.of(scope).region)) {
+    throw propError(scope, 'mongo', 'the stack has no region, and the Atlas cluster and its endpoint are created in it',
+      'Set env: { region } on the stack.');
+  }
 }
 
 function checkInstanceSize(scope: IConstruct, size: string | undefined): void {
@@ -54,7 +57,7 @@ function checkMajorVersion(scope: IConstruct, version: string | undefined): void
     throw propError(scope, 'mongo.mongoDbMajorVersion', `'${version}' is not a MongoDB major version`, 'Give major.minor, e.g. \'8.0\'.');
   }
   const [major, minor] = [Number(match[1]), Number(match[2])];
-  if (major < MIN_MONGODB[0] || (major === MIN_MONGODB[0] && minor < MIN_MONGODB[1])) {
+  if (major < MIN_MONGODB_VERSION[0] || (major === MIN_MONGODB_VERSION[0] && minor < MIN_MONGODB_VERSION[1])) {
     throw propError(scope, 'mongo.mongoDbMajorVersion', `MongoDB ${version} is older than 4.4, the oldest Membrane supports`,
       'Give \'8.0\' (the default) or another version from 4.4 on ("Frequently Asked Questions": MongoDB 4.4 or higher).');
   }
