@@ -1,78 +1,27 @@
-import { Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from './defaults';
-import { ServiceDeployment } from './deployment';
 import { ModeSpec } from './modes';
+import { MembraneServiceProps } from './service-context';
+import { validateServiceOptions } from './service-validation';
+import { addTaskProtection } from './task-protection';
 import { MEMBRANE_PORT, MIN_PRODUCTION_TASKS } from '../../common/constants';
-import { MembraneEnvironmentContract } from '../../common/environment';
 import { acknowledge } from '../../common/nag';
 import { createLogGroup } from '../../common/resources';
 import { known, propError } from '../../common/validation';
 import { TargetGroupSettings } from '../../ingress/private/load-balancer';
 import { listenerRule, Route } from '../../ingress/private/routing';
-import { MembraneServiceOptions } from '../options';
-import { addTaskProtection } from './task-protection';
 import { IMembraneService, MembraneTaskCountScaling } from '../service';
-import { validateServiceOptions } from './validation';
-import { MembraneVersion } from '../version';
 
-/** What every Membrane service shares, decided once by `MembraneEcsServices`. */
-export interface MembraneServiceContext {
-  readonly cluster: ecs.ICluster;
-  readonly vpc: ec2.IVpc;
-  readonly registry: string;
-  readonly registryCredentials: secretsmanager.ISecret;
-  readonly version: MembraneVersion;
-  readonly cpuArchitecture: ecs.CpuArchitecture;
-  readonly taskSubnets: ec2.SubnetSelection;
-  readonly logRetention: logs.RetentionDays;
-  readonly logRemovalPolicy: RemovalPolicy;
-  readonly encryptionKey?: kms.IKey;
-  readonly enableExecuteCommand: boolean;
-  /** How long the load balancer's health checks are ignored after a task starts: at least the start-up budget. */
-  readonly startupGrace: Duration;
-  /** Per-request and idle timeout of calls to the Service Connect server (the custom code runner). */
-  readonly serviceConnectTimeout: Duration;
-  /** Where errors about props are reported (the services construct). */
-  readonly propScope: Construct;
-  /** The task-protection sidecar of the services that report when they are busy; none when turned off. */
-  readonly taskProtection?: { readonly image: string; readonly maxProcessTime: Duration };
-}
-
-/** Props of one Membrane service. */
-export interface MembraneServiceProps {
-  readonly mode: ModeSpec;
-  readonly options: MembraneServiceOptions;
-  readonly contract: MembraneEnvironmentContract;
-  /**
-   * Docker labels of the Membrane container: values whose change must roll the service (the endpoints of the caches
-   * whose URIs ECS injects only at task start).
-   */
-  readonly dockerLabels?: { [label: string]: string };
-  readonly context: MembraneServiceContext;
-  /** Strategy, bake time and deployment alarms of this service. */
-  readonly deployment: ServiceDeployment;
-  /** The public route, for the services behind the load balancer. */
-  readonly route?: Route;
-  /** The HTTPS listener, for the services behind the load balancer. */
-  readonly listener?: elbv2.ApplicationListener;
-  /**
-   * Construct id of the target group and listener rule on `listener` (`targetsId` in load-balancer.ts: it changes with the load
-   * balancer's scheme).
-   *
-   * @default - the service's id
-   */
-  readonly targetsId?: string;
-}
+/** A service's task size and count. */
+interface TaskSize { readonly cpu: number; readonly memoryLimitMiB: number; readonly desiredCount: number }
 
 /**
  * One Membrane service: its log group, task definition with the Membrane container, security group, Fargate
@@ -96,26 +45,40 @@ export class MembraneService extends Construct implements IMembraneService {
 
   constructor(scope: Construct, props: MembraneServiceProps) {
     super(scope, props.mode.id);
-    const { mode, options, contract, context, deployment } = props;
+    const { mode, options, context, deployment } = props;
     this.mode = mode;
     this.rollbackOnAlarm = deployment.rollbackOnAlarm;
     this.serviceName = mode.name;
     this.desiredCountProp = { scope: context.propScope, key: mode.key, given: options.desiredCount !== undefined };
-    const cpu = options.cpu ?? mode.size.cpu;
-    const memoryLimitMiB = options.memoryLimitMiB ?? mode.size.memoryMiB;
-    const desiredCount = options.desiredCount ?? MIN_PRODUCTION_TASKS;
-    validateServiceOptions(context.propScope, this, mode, options, { cpu, memoryLimitMiB, desiredCount });
+    const size: TaskSize = {
+      cpu: options.cpu ?? mode.size.cpu,
+      memoryLimitMiB: options.memoryLimitMiB ?? mode.size.memoryMiB,
+      desiredCount: options.desiredCount ?? MIN_PRODUCTION_TASKS,
+    };
+    validateServiceOptions(context.propScope, this, mode, options, size);
+    const healthPath = props.route?.basePath ?? mode.healthPath;
 
     this.logGroup = createLogGroup(this, 'LogGroup', context.logRetention, `the ${mode.name} container logs`, context.encryptionKey,
       context.logRemovalPolicy);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      cpu,
-      memoryLimitMiB,
+      cpu: size.cpu,
+      memoryLimitMiB: size.memoryLimitMiB,
       runtimePlatform: { cpuArchitecture: context.cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
+    this.container = this.addMembraneContainer(props, healthPath);
+    this.service = this.createService(props, size.desiredCount);
+    const targets = this.attachToListener(props, healthPath);
+    if (targets) {
+      this.targetGroup = targets.primary;
+      if (targets.alternate) this.alternateTargetGroup = targets.alternate;
+    }
+  }
+
+  /** The Membrane container (image, environment, logs, port; a health check off the load balancer) and the task-protection sidecar. */
+  private addMembraneContainer(props: MembraneServiceProps, healthPath: string): ecs.ContainerDefinition {
+    const { mode, options, contract, context } = props;
     const behindLoadBalancer = mode.exposure === 'public-alb';
-    const healthPath = props.route?.basePath ?? mode.healthPath;
-    this.container = this.taskDefinition.addContainer(mode.name, {
+    const container = this.taskDefinition.addContainer(mode.name, {
       image: ecs.ContainerImage.fromRegistry(`${context.registry}/core/${mode.image}:${context.version.tag}`,
         { credentials: context.registryCredentials }),
       environment: contract.environment,
@@ -145,13 +108,18 @@ export class MembraneService extends Construct implements IMembraneService {
       reason: 'Only non-secret Membrane configuration (URLs, bucket names, flags, timeouts) is plain environment; every credential is an ECS secret '
         + 'from Secrets Manager.',
     });
+    return container;
+  }
 
+  /** The security group and the Fargate service: circuit breaker, strategy, deployment alarms, Spot, Service Connect. */
+  private createService(props: MembraneServiceProps, desiredCount: number): ecs.FargateService {
+    const { mode, options, context, deployment } = props;
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: context.vpc,
       description: `Membrane ${mode.name}`,
       allowAllOutbound: true,
     });
-    this.service = new ecs.FargateService(this, 'Service', {
+    const service = new ecs.FargateService(this, 'Service', {
       cluster: context.cluster,
       taskDefinition: this.taskDefinition,
       // Owned here to the end: once Application Auto Scaling takes the count over, the template has no DesiredCount,
@@ -171,7 +139,7 @@ export class MembraneService extends Construct implements IMembraneService {
       deploymentAlarms: deployment.rollbackOnAlarm
         ? { alarmNames: Lazy.list({ produce: () => this.deploymentAlarmNames }), behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM }
         : undefined,
-      healthCheckGracePeriod: behindLoadBalancer ? context.startupGrace : undefined,
+      healthCheckGracePeriod: mode.exposure === 'public-alb' ? context.startupGrace : undefined,
       enableExecuteCommand: context.enableExecuteCommand,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       // One task stays on regular Fargate when the service runs two or more; a single-task service runs on Spot,
@@ -182,7 +150,6 @@ export class MembraneService extends Construct implements IMembraneService {
       ] : undefined,
       serviceConnectConfiguration: serviceConnect(mode, context.serviceConnectTimeout),
     });
-
     if (context.enableExecuteCommand) {
       acknowledge(this.taskDefinition.taskRole, {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -190,18 +157,18 @@ export class MembraneService extends Construct implements IMembraneService {
           + 'permissions, so AWS requires Resource \'*\'; the statement exists only while ECS Exec is on.',
       });
     }
+    return service;
+  }
 
-    if (behindLoadBalancer && props.listener && props.route) {
-      const targetsId = props.targetsId ?? mode.id;
-      if (deployment.loadBalancerRole) {
-        const groups = this.blueGreenTargets(props.listener, targetsId, props.route, healthPath, deployment.loadBalancerRole,
-          context.vpc);
-        this.targetGroup = groups.primary;
-        this.alternateTargetGroup = groups.alternate;
-      } else {
-        this.targetGroup = props.listener.addTargets(targetsId, { ...listenerRule(mode, props.route), ...this.targetGroupProps(healthPath) });
-      }
+  /** The target group(s) and listener rule of a service behind the load balancer; none for the others. */
+  private attachToListener(props: MembraneServiceProps, healthPath: string) {
+    const { mode, deployment, listener, route } = props;
+    if (mode.exposure !== 'public-alb' || !listener || !route) return undefined;
+    const targetsId = props.targetsId ?? mode.id;
+    if (deployment.loadBalancerRole) {
+      return this.blueGreenTargets(listener, targetsId, route, healthPath, deployment.loadBalancerRole, props.context.vpc);
     }
+    return { primary: listener.addTargets(targetsId, { ...listenerRule(mode, route), ...this.targetGroupProps(healthPath) }), alternate: undefined };
   }
 
   /**
