@@ -9,7 +9,7 @@ import {
   MembraneEcsServices, MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScaling,
   MembraneScalingProps, IMembraneService,
 } from '../lib';
-import { collectorConfig } from '../lib/scaling/collector';
+import { collectorConfig } from '../lib/scaling/private/collector';
 
 function build(props: Partial<MembraneScalingProps> = {}) {
   const b = buildServices();

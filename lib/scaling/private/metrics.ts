@@ -1,7 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRIC_PERIOD } from './defaults';
-import { MembraneEcsServices } from '../services';
-import { ModeKey, MODES, ModeSpec } from '../services/private/modes';
+import { MembraneEcsServices } from '../../services';
+import { ModeKey, MODES, ModeSpec } from '../../services/private/modes';
+import { METRIC_PERIOD } from '../defaults';
 
 /** Dimension names of every Membrane metric in CloudWatch. */
 export const DIMENSION_CLUSTER = 'ClusterName';

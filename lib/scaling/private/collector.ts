@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { COLLECTOR_BATCH_TIMEOUT, COLLECTOR_SIZE, STORAGE_RESOLUTION_ATTRIBUTE } from './defaults';
+import { COLLECTOR_BATCH_TIMEOUT, COLLECTOR_SIZE, STORAGE_RESOLUTION_ATTRIBUTE } from '../defaults';
 import { DIMENSION_CLUSTER, DIMENSION_SERVICE, SCRAPED } from './metrics';
-import { MEMBRANE_PORT } from '../common/constants';
-import { acknowledgeGrantPolicy } from '../common/resources';
-import { MembraneEcsServices } from '../services';
+import { MEMBRANE_PORT } from '../../common/constants';
+import { acknowledgeGrantPolicy } from '../../common/resources';
+import { MembraneEcsServices } from '../../services';
 
 /** Name of the collector sidecar container. */
 export const COLLECTOR_CONTAINER = 'metrics-collector';

@@ -2,13 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { BURST_STEPS, DEFAULT_COOLDOWNS, DEFAULT_TARGETS, MEASURED_SCALE_IN, METRIC_PERIOD, TARGET_TRACKING_SCALE_IN_PERIODS } from './defaults';
+import { BURST_STEPS, DEFAULT_COOLDOWNS, DEFAULT_TARGETS, MEASURED_SCALE_IN, METRIC_PERIOD, TARGET_TRACKING_SCALE_IN_PERIODS } from '../defaults';
 import { MathInput } from './metrics';
-import { MembraneServiceScaling } from './props';
-import { MIN_PRODUCTION_TASKS } from '../common/constants';
-import { known, propError, requireInteger, requireOrdered } from '../common/validation';
-import { MembraneEcsServices, MembraneTaskCountScaling } from '../services';
-import { ModeKey, modeOf } from '../services/private/modes';
+import { MIN_PRODUCTION_TASKS } from '../../common/constants';
+import { known, propError, requireInteger, requireOrdered } from '../../common/validation';
+import { MembraneEcsServices, MembraneTaskCountScaling } from '../../services';
+import { ModeKey, modeOf } from '../../services/private/modes';
+import { MembraneServiceScaling } from '../props';
 
 /** A target-tracking policy on a metric-math expression. */
 export interface MathPolicySpec {

@@ -2,13 +2,13 @@ import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from './defaults';
+import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from '../defaults';
 import { MetricFactory } from './metrics';
-import { MembraneScalingProps } from './props';
-import { notify } from '../common/alarms';
-import { target5xx, targetResponseTimes } from '../services/private/alarms';
-import { MODES } from '../services/private/modes';
-import { IMembraneService } from '../services/service';
+import { notify } from '../../common/alarms';
+import { target5xx, targetResponseTimes } from '../../services/private/alarms';
+import { MODES } from '../../services/private/modes';
+import { IMembraneService } from '../../services/service';
+import { MembraneScalingProps } from '../props';
 
 function graph(title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({ title, left, right, ...WIDGET_SIZE });
