@@ -1,17 +1,19 @@
-import { RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Stack, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { DEFAULT_AUTOSCALING, DEFAULT_FIREWALL, MembraneSettings, membraneSettings } from './defaults';
+import { staticCertificate, StaticCertificate } from './private/static-certificate';
 import { MembraneProps } from './props';
-import { staticCertificate, StaticCertificate } from './static-certificate';
 import { validateMembraneProps } from './validation';
 import { MembraneBackup } from '../backup';
-import { MembraneCache, MembraneCacheRole } from '../cache';
+import { MembraneCache, MembraneCacheOptions, MembraneCacheRole } from '../cache';
 import { IMembraneCache, IMembraneStorage } from '../common/environment';
 import { claimHost, claimHosts } from '../common/host-claims';
-import { propError, warn } from '../common/validation';
-import { MembraneMongo } from '../mongo';
+import { warn } from '../common/validation';
+import { MembraneMongo, MembraneMongoConfig } from '../mongo';
 import { MembraneNetwork } from '../network';
 import { MembraneScaling } from '../scaling';
 import { MembraneEcsServices } from '../services';
@@ -90,64 +92,119 @@ export class Membrane extends Construct {
   constructor(scope: Construct, id: string, props: MembraneProps) {
     super(scope, id);
     validateMembraneProps(this, props);
+    const settings = membraneSettings(props);
     // Cost-allocation tags on everything this construct creates, and on the companion stack when there is one.
-    const tag = (target: IConstruct) => Object.entries(props.tags ?? {}).forEach(([key, value]) => Tags.of(target).add(key, value));
-    tag(this);
-    const retain = props.retainData ?? true;
-    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const zoneName = props.domain.zone.zoneName.replace(/\.$/, '');
-    const host = (relative: string) => `${relative}.${zoneName}`;
-    this.claimHosts(props, host);
+    this.tagAll(this, props);
+    this.claimHosts(settings);
 
     // Storage, with the static files on static.<zone> when a us-east-1 certificate is available.
-    const staticCert = props.storage || props.domain.staticCertificate ? undefined : this.staticCertificate(props, host);
+    const staticCert = props.storage || props.domain.staticCertificate ? undefined : this.staticCertificate(props, settings);
     this.certificateStack = staticCert?.stack;
-    if (this.certificateStack) tag(this.certificateStack);
-    const created = props.storage
-      ? undefined
-      : this.createStorage(props, removalPolicy, host, props.domain.staticCertificate ?? staticCert?.certificate);
+    if (this.certificateStack) this.tagAll(this.certificateStack, props);
+    const created = props.storage ? undefined
+      : this.createStorage(props, settings, props.domain.staticCertificate ?? staticCert?.certificate);
     this.storage = props.storage ?? created!;
     this.staticUrl = this.storage.staticUrl;
     const logsBucket = props.logsBucket ?? created?.accessLogsBucket;
 
-    let vpc = props.vpc ?? props.cache?.vpc;
-    if (!vpc) {
-      this.network = new MembraneNetwork(this, 'Network', {
-        natGateways: props.natGateways, flowLogsBucket: logsBucket, vpcEndpoints: props.vpcEndpoints,
-      });
-      vpc = this.network.vpc;
-    }
-    const cacheRemovalPolicy = retain ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY;
-    this.cache = props.cache ?? new MembraneCache(this, 'Cache', {
-      removalPolicy: cacheRemovalPolicy,
-      secretRemovalPolicy: removalPolicy,
-      logRemovalPolicy: removalPolicy,
-      encryptionKey: props.encryptionKey,
-      ...props.cacheOptions,
-      vpc,
-      alarmTopic: props.alarmTopic,
-    });
-    if (props.workerCacheOptions) {
-      this.workerCache = new MembraneCache(this, 'WorkerCache', {
-        removalPolicy: cacheRemovalPolicy,
-        secretRemovalPolicy: removalPolicy,
-        logRemovalPolicy: removalPolicy,
-        encryptionKey: props.encryptionKey,
-        ...props.workerCacheOptions,
-        vpc,
-        role: MembraneCacheRole.WORKER,
-        alarmTopic: props.alarmTopic,
-      });
-    }
-
+    const existingVpc = props.vpc ?? props.cache?.vpc;
+    this.network = existingVpc ? undefined : this.createNetwork(props, logsBucket);
+    const vpc = existingVpc ?? this.network!.vpc;
+    this.cache = props.cache ?? this.createCache('Cache', props, settings, vpc, props.cacheOptions);
+    this.workerCache = props.workerCacheOptions
+      ? this.createCache('WorkerCache', props, settings, vpc, props.workerCacheOptions, MembraneCacheRole.WORKER) : undefined;
     const mongo = (props.mongo ?? MembraneMongo.fromSecret(props.mongoUri!)).bind(this, {
       vpc,
       encryptionKey: props.encryptionKey,
-      secretRemovalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
+      secretRemovalPolicy: settings.secretRemovalPolicy,
     });
     this.mongoUri = mongo.mongoUri;
 
-    this.services = new MembraneEcsServices(this, 'Services', {
+    this.services = this.createServices(props, settings, vpc, mongo, logsBucket);
+    this.admitToMongo(mongo);
+    this.apiUrl = this.services.apiUrl;
+    this.uiUrl = this.services.uiUrl;
+    this.consoleUrl = this.services.consoleUrl;
+
+    this.backup = created && (props.backup ?? settings.retain) ? this.createBackup(props, created) : undefined;
+    this.scaling = (props.autoscaling ?? DEFAULT_AUTOSCALING) ? this.createScaling(props, settings) : undefined;
+  }
+
+  /** Adds the cost-allocation tags to `target`. */
+  private tagAll(target: IConstruct, props: MembraneProps): void {
+    Object.entries(props.tags ?? {}).forEach(([key, value]) => Tags.of(target).add(key, value));
+  }
+
+  /**
+   * Claims the API, UI and Console host names in the app, for the services to take over: a name claimed twice (by another
+   * Membrane, another stack, or this one's static host) fails with both props named instead of at deployment.
+   */
+  private claimHosts(settings: MembraneSettings): void {
+    const hosts = settings.hosts;
+    claimHosts(this, [
+      ['domain.apiHost', hosts.api],
+      ...(hosts.ui === undefined ? [] : [['domain.uiHost', hosts.ui] as const]),
+      ...(hosts.console === undefined ? [] : [['domain.consoleHost', hosts.console] as const]),
+    ], { delegate: true });
+  }
+
+  /**
+   * A DNS-validated certificate for the static host (CloudFront reads certificates in us-east-1 only): in this stack
+   * when it is in us-east-1, else in a companion stack there. None with `createStaticCertificate: false`.
+   */
+  private staticCertificate(props: MembraneProps, settings: MembraneSettings): StaticCertificate | undefined {
+    const domain = props.domain;
+    const domainName = settings.hosts.static;
+    if (domain.createStaticCertificate === false) return undefined;
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      warn(this, 'staticDomainNeedsCertificate', 'Static files are served from the CloudFront *.cloudfront.net name: the stack has no region, so '
+        + `the us-east-1 certificate cannot be placed. Give the stack a region, or pass domain.staticCertificate to serve them from ${domainName}.`);
+      return undefined;
+    }
+    return staticCertificate(this, 'StaticCertificate', domainName, domain.zone, 'domain.zone');
+  }
+
+  /** A new MembraneStorage whose static files are served from `domain.staticHost`. */
+  private createStorage(props: MembraneProps, settings: MembraneSettings, certificate: acm.ICertificate | undefined): MembraneStorage {
+    if (certificate) claimHost(this, 'domain.staticHost', settings.hosts.static, { delegate: true });
+    return new MembraneStorage(this, 'Storage', {
+      removalPolicy: settings.removalPolicy,
+      encryptionKey: props.encryptionKey,
+      ...props.storageOptions,
+      domain: certificate ? {
+        domainName: settings.hosts.static,
+        certificate,
+        zone: props.domain.zone,
+      } : undefined,
+    });
+  }
+
+  /** A new MembraneNetwork, with its flow logs in the shared log bucket. */
+  private createNetwork(props: MembraneProps, logsBucket: s3.IBucket | undefined): MembraneNetwork {
+    return new MembraneNetwork(this, 'Network', {
+      natGateways: props.natGateways, flowLogsBucket: logsBucket, vpcEndpoints: props.vpcEndpoints,
+    });
+  }
+
+  /** A new MembraneCache (the main one, or the worker cache with `role`) that follows `retainData` unless `options` say otherwise. */
+  private createCache(id: string, props: MembraneProps, settings: MembraneSettings, vpc: ec2.IVpc, options: MembraneCacheOptions | undefined,
+    role?: MembraneCacheRole): MembraneCache {
+    return new MembraneCache(this, id, {
+      removalPolicy: settings.cacheRemovalPolicy,
+      secretRemovalPolicy: settings.removalPolicy,
+      logRemovalPolicy: settings.removalPolicy,
+      encryptionKey: props.encryptionKey,
+      ...options,
+      vpc,
+      ...(role === undefined ? {} : { role }),
+      alarmTopic: props.alarmTopic,
+    });
+  }
+
+  /** The services, wired to the storage, caches and MongoDB above and to the host names of `domain`. */
+  private createServices(props: MembraneProps, settings: MembraneSettings, vpc: ec2.IVpc, mongo: MembraneMongoConfig,
+    logsBucket: s3.IBucket | undefined): MembraneEcsServices {
+    return new MembraneEcsServices(this, 'Services', {
       version: props.version,
       registry: props.registry,
       registryCredentials: props.registryCredentials,
@@ -160,9 +217,9 @@ export class Membrane extends Construct {
       auth: props.auth,
       domain: {
         zone: props.domain.zone,
-        apiDomainName: host(props.domain.apiHost ?? 'api'),
-        uiDomainName: props.domain.uiBasePath ? undefined : host(props.domain.uiHost ?? 'ui'),
-        consoleDomainName: props.domain.consoleBasePath ? undefined : host(props.domain.consoleHost ?? 'console'),
+        apiDomainName: settings.hosts.api,
+        uiDomainName: settings.hosts.ui,
+        consoleDomainName: settings.hosts.console,
         uiBasePath: props.domain.uiBasePath,
         consoleBasePath: props.domain.consoleBasePath,
       },
@@ -175,98 +232,48 @@ export class Membrane extends Construct {
       encryptionKey: props.encryptionKey,
       enableExecuteCommand: props.enableExecuteCommand,
       loadBalancerLogsBucket: logsBucket,
-      loadBalancerDeletionProtection: retain,
+      loadBalancerDeletionProtection: settings.retain,
       loadBalancerIdleTimeout: props.loadBalancerIdleTimeout,
       queuedTaskProtection: props.queuedTaskProtection,
-      firewall: (props.firewall ?? true) && !props.webAclArn ? props.firewallOptions ?? {} : undefined,
+      firewall: (props.firewall ?? DEFAULT_FIREWALL) && !props.webAclArn ? props.firewallOptions ?? {} : undefined,
       webAclArn: props.webAclArn,
       taskProtectionImage: props.taskProtectionImage,
       alarmTopic: props.alarmTopic,
       // SECRET and ENCRYPTION_SECRET are irreplaceable: retained unless removed explicitly, whatever retainData says.
-      secretRemovalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.RETAIN,
+      secretRemovalPolicy: settings.secretRemovalPolicy,
       secretReplicaRegions: props.secretReplicaRegions,
-      logRemovalPolicy: removalPolicy,
+      logRemovalPolicy: settings.removalPolicy,
     });
-    if (mongo.endpointSecurityGroup) {
-      // Only the services that read MONGO_URI reach the database endpoint (PrivateLink uses ports 1024-65535).
-      for (const svc of [this.services.api, this.services.instantTasksWorker, this.services.queuedTasksWorker, this.services.orchestrator]) {
-        mongo.endpointSecurityGroup.connections.allowFrom(svc.service, ec2.Port.tcpRange(1024, 65535), `Membrane ${svc.serviceName} to MongoDB`);
-      }
-    }
-    this.apiUrl = this.services.apiUrl;
-    this.uiUrl = this.services.uiUrl;
-    this.consoleUrl = this.services.consoleUrl;
+  }
 
-    if (props.backup && !created) {
-      throw propError(this, 'backup', 'the storage is brought (storage), so this construct does not know its buckets',
-        'Back the brought buckets up with new MembraneBackup(scope, id, { buckets: [connectors, static] }), or leave backup unset.');
-    }
-    if (created && (props.backup ?? retain)) {
-      this.backup = new MembraneBackup(this, 'Backup', {
-        encryptionKey: props.encryptionKey,
-        ...props.backupOptions,
-        buckets: [created.connectorsBucket, created.staticBucket],
-      });
-    } else if (props.backupOptions) {
-      throw propError(this, 'backupOptions', 'it is set but no backup is made (backup is off, or the storage is brought)',
-        'Set backup: true, or remove backupOptions.');
-    }
-
-    if (props.autoscaling ?? true) {
-      const caches = this.workerCache ? [this.cache, this.workerCache] : [this.cache];
-      this.scaling = new MembraneScaling(this, 'Scaling', {
-        encryptionKey: props.encryptionKey,
-        logRemovalPolicy: removalPolicy,
-        alarmTopic: props.alarmTopic,
-        caches,
-        ...props.scaling,
-        services: this.services,
-      });
+  /** Only the services that read MONGO_URI reach the database endpoint (PrivateLink uses ports 1024-65535). */
+  private admitToMongo(mongo: MembraneMongoConfig): void {
+    if (!mongo.endpointSecurityGroup) return;
+    const services = this.services;
+    for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
+      mongo.endpointSecurityGroup.connections.allowFrom(svc.service, ec2.Port.tcpRange(1024, 65535), `Membrane ${svc.serviceName} to MongoDB`);
     }
   }
 
-  /**
-   * Claims the API, UI and Console host names in the app, for the services to take over: a name claimed twice (by another
-   * Membrane, another stack, or this one's static host) fails with both props named instead of at deployment.
-   */
-  private claimHosts(props: MembraneProps, host: (relative: string) => string): void {
-    const domain = props.domain;
-    claimHosts(this, [
-      ['domain.apiHost', host(domain.apiHost ?? 'api')],
-      ...(domain.uiBasePath ? [] : [['domain.uiHost', host(domain.uiHost ?? 'ui')] as const]),
-      ...(domain.consoleBasePath ? [] : [['domain.consoleHost', host(domain.consoleHost ?? 'console')] as const]),
-    ], { delegate: true });
-  }
-
-  /** A new MembraneStorage whose static files are served from `domain.staticHost`. */
-  private createStorage(props: MembraneProps, removalPolicy: RemovalPolicy, host: (relative: string) => string,
-    certificate: acm.ICertificate | undefined): MembraneStorage {
-    if (certificate) claimHost(this, 'domain.staticHost', host(props.domain.staticHost ?? 'static'), { delegate: true });
-    return new MembraneStorage(this, 'Storage', {
-      removalPolicy,
+  /** AWS Backup of the connectors and static buckets of the storage created here. */
+  private createBackup(props: MembraneProps, storage: MembraneStorage): MembraneBackup {
+    return new MembraneBackup(this, 'Backup', {
       encryptionKey: props.encryptionKey,
-      ...props.storageOptions,
-      domain: certificate ? {
-        domainName: host(props.domain.staticHost ?? 'static'),
-        certificate,
-        zone: props.domain.zone,
-      } : undefined,
+      ...props.backupOptions,
+      buckets: [storage.connectorsBucket, storage.staticBucket],
     });
   }
 
-  /**
-   * A DNS-validated certificate for the static host (CloudFront reads certificates in us-east-1 only): in this stack
-   * when it is in us-east-1, else in a companion stack there. None with `createStaticCertificate: false`.
-   */
-  private staticCertificate(props: MembraneProps, host: (relative: string) => string): StaticCertificate | undefined {
-    const domain = props.domain;
-    const domainName = host(domain.staticHost ?? 'static');
-    if (domain.createStaticCertificate === false) return undefined;
-    if (Token.isUnresolved(Stack.of(this).region)) {
-      warn(this, 'staticDomainNeedsCertificate', 'Static files are served from the CloudFront *.cloudfront.net name: the stack has no region, so '
-        + `the us-east-1 certificate cannot be placed. Give the stack a region, or pass domain.staticCertificate to serve them from ${domainName}.`);
-      return undefined;
-    }
-    return staticCertificate(this, 'StaticCertificate', domainName, domain.zone, 'domain.zone');
+  /** Autoscaling, the dashboard and the alarms, on both caches when there is a worker cache. */
+  private createScaling(props: MembraneProps, settings: MembraneSettings): MembraneScaling {
+    const caches = this.workerCache ? [this.cache, this.workerCache] : [this.cache];
+    return new MembraneScaling(this, 'Scaling', {
+      encryptionKey: props.encryptionKey,
+      logRemovalPolicy: settings.removalPolicy,
+      alarmTopic: props.alarmTopic,
+      caches,
+      ...props.scaling,
+      services: this.services,
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { DEFAULT_AUTOSCALING, DEFAULT_RETAIN_DATA } from './defaults';
 import { MembraneProps } from './props';
 import {
   describeValue, known, propError, requireDurations, requireHostedZone, requireNumber, requireProps, requireSecrets, requireUsableKey, warn,
@@ -88,7 +89,7 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
     throw propError(scope, 'version', `${JSON.stringify(props.version)} is not a MembraneVersion`,
       "Use MembraneVersion.of('2026-01-14') (a plain string gives no image tag).");
   }
-  const autoscaling = props.autoscaling ?? true;
+  const autoscaling = props.autoscaling ?? DEFAULT_AUTOSCALING;
   if (props.storage && props.storageOptions) {
     throw propError(scope, 'storageOptions', 'it configures a new storage, but storage is given', 'Remove storageOptions or storage.');
   }
@@ -128,6 +129,20 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
       throw propError(scope, `domain.${hostProp}`, `${pathProp} serves it on the API host, so ${hostProp} would be ignored`,
         `Remove domain.${hostProp} or domain.${pathProp}.`);
     }
+  }
+  validateBackup(scope, props);
+}
+
+/** `backup` and `backupOptions` need a storage this construct creates, and `backupOptions` a backup. */
+function validateBackup(scope: Construct, props: MembraneProps): void {
+  if (props.backup && props.storage) {
+    throw propError(scope, 'backup', 'the storage is brought (storage), so this construct does not know its buckets',
+      'Back the brought buckets up with new MembraneBackup(scope, id, { buckets: [connectors, static] }), or leave backup unset.');
+  }
+  const backedUp = !props.storage && (props.backup ?? props.retainData ?? DEFAULT_RETAIN_DATA);
+  if (!backedUp && props.backupOptions) {
+    throw propError(scope, 'backupOptions', 'it is set but no backup is made (backup is off, or the storage is brought)',
+      'Set backup: true, or remove backupOptions.');
   }
 }
 

@@ -2,7 +2,7 @@ import { Annotations, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { propError } from '../common/validation';
+import { propError } from '../../common/validation';
 
 /** aws-cdk-lib's feature flag for the strength of cross-stack references (strong, weak or both). */
 const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
