@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
-/** CloudWatch namespace of the Membrane metrics. */
+/** CloudWatch namespace of the Membrane metrics (a choice of this library; the metric names are those of "Autoscaling Configuration"). */
 export const DEFAULT_NAMESPACE = 'Membrane';
 
 /**
@@ -17,10 +17,10 @@ export const DEFAULT_COLLECTOR_IMAGE = 'public.ecr.aws/aws-observability/aws-ote
  */
 export const STORAGE_RESOLUTION_ATTRIBUTE = 'aws.emf.storage_resolution';
 
-/** How long the collector batches metrics before it writes them: it delays every datapoint by up to this. */
+/** How long the collector batches metrics before it writes them: it delays every datapoint by up to this (a choice of this library). */
 export const COLLECTOR_BATCH_TIMEOUT = Duration.seconds(5);
 
-/** Collector sidecar size: small next to the 512-CPU Membrane container. */
+/** Collector sidecar size: small next to the 512-CPU Membrane container ("Self-hosting": 0.5 CPU per container). */
 export const COLLECTOR_SIZE = { cpu: 64, memoryLimitMiB: 256 } as const;
 
 /**
@@ -35,7 +35,7 @@ export const SCRAPE_INTERVAL_RANGE = { minSeconds: 5, maxSeconds: 60 } as const;
 /** CloudWatch alarm periods below a minute: 10 and 30 s (high-resolution alarms, evaluated every 10 s). */
 export const HIGH_RESOLUTION_PERIODS: readonly number[] = [10, 30];
 
-/** Retention of the embedded-metric-format log group (the metrics themselves live in CloudWatch Metrics). */
+/** Retention of the embedded-metric-format log group (the metrics themselves live in CloudWatch Metrics; a choice of this library). */
 export const DEFAULT_METRICS_LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
 
 /** Scaling decides per minute. */
@@ -100,13 +100,13 @@ export const TARGET_TRACKING_SCALE_IN_PERIODS = 15;
 /** "Autoscaling Configuration": 30 % burst capacity on top of the required queued workers. */
 export const DEFAULT_BUFFER_RATIO = 0.3;
 
-/** Dashboard widget size: two graphs per row. */
+/** Dashboard widget size: two graphs per row (a choice of this library). */
 export const WIDGET_SIZE = { width: 12, height: 6 } as const;
 
-/** Default time range of the dashboard. */
+/** Default time range of the dashboard (a choice of this library). */
 export const DASHBOARD_RANGE = Duration.hours(3);
 
-/** Alarm defaults: thresholds and how many one-minute periods they look at. */
+/** Alarm defaults: thresholds and how many one-minute periods they look at (choices of this library). */
 export const ALARM_DEFAULTS = {
   instantQueueThreshold: 100,
   /** Minutes of a growing instant queue, of no spare job spaces. */
