@@ -76,7 +76,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     'ts-jest@29.4.15',
-    // Optional for consumers (MembraneMongo.atlas loads it only when called): see README "MongoDB in the same deployment".
+    // Optional for consumers (MembraneMongo.atlas loads it only when called): see docs/mongodb.md.
     'awscdk-resources-mongodbatlas@4.0.0',
     'ts-node',
     // The template diff of the CDK CLI (which property changes replace a resource): `npx projen upgrade-check` and the

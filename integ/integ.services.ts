@@ -5,7 +5,7 @@
  *
  * Verified offline against the committed snapshot by `npx projen integ`. A real deployment needs the
  * secrets named below, a hosted zone (context `zoneName`, `hostedZoneId`) and Membrane registry access; then
- * the assertions at the end run against it (README: "Running the integration tests against an account").
+ * the assertions at the end run against it (CONTRIBUTING.md: "Running the integration tests against an account").
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';

@@ -246,8 +246,9 @@ export interface MembraneEcsServicesProps {
 
   /**
    * Put AWS WAF in front of the load balancer: a regional web ACL with AWS's IP reputation list, known bad inputs and
-   * common rule set (three rules that Membrane's own traffic matches are counted, not blocked: see the README), a
-   * rate limit per IP, and request logs. Not with `webAclArn` (bring your own ACL).
+   * common rule set (the seven rules that Membrane's own traffic, webhooks and OAuth callbacks match are counted, not
+   * blocked: see docs/compliance.md), a rate limit per IP that spares the app's own callers, and request logs without
+   * credentials. Not with `webAclArn` (bring your own ACL).
    *
    * @default - no web ACL (Membrane creates one by default)
    */
