@@ -55,8 +55,8 @@ export interface MembraneCacheOptions {
 
   /**
    * Cache engine. Valkey is the Redis-compatible fork that AWS documents as a drop-in replacement for Redis OSS 7,
-   * about 20 % cheaper per node. Existing Redis caches keep their engine only if this is set to REDIS (see the README's
-   * migration notes).
+   * about 20 % cheaper per node. Existing Redis caches keep their engine only if this is set to REDIS (see the
+   * migration notes in CHANGELOG.md and docs/upgrading.md).
    *
    * @default MembraneCacheEngine.VALKEY
    */

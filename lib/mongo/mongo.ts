@@ -17,7 +17,7 @@ export abstract class MembraneMongo {
    * An Atlas project and an M10+ replica set in the stack's region (three nodes across three zones), cloud backup
    * with point-in-time restore, a database user with a generated password, an AWS PrivateLink endpoint in the
    * Membrane VPC and no IP access list. Needs `awscdk-resources-mongodbatlas` installed next to this library and
-   * the `MongoDB::Atlas::*` extensions activated in the account and region (README: "MongoDB in the same deployment").
+   * the `MongoDB::Atlas::*` extensions activated in the account and region (docs/mongodb.md).
    */
   public static atlas(props: MembraneAtlasProps): MembraneMongo {
     return new AtlasMongo(props);

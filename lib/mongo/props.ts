@@ -13,7 +13,7 @@ export interface MembraneAtlasProps {
 
   /**
    * The CloudFormation profile of the Atlas resource types: the secret `cfn/atlas/profile/<profile>` that holds the
-   * Atlas API key pair (see the README's prerequisites). Letters, digits and /_+=.@- only.
+   * Atlas API key pair (see docs/mongodb.md, prerequisites). Letters, digits and /_+=.@- only.
    *
    * @default 'default'
    */
@@ -22,7 +22,7 @@ export interface MembraneAtlasProps {
   /**
    * Name of the Atlas project: at most 64 letters, digits, spaces and ( ) @ & + : . _ - ' , characters. The project
    * is retained with the cluster when the stack is deleted, so a fixed name collides with it when the stack is created
-   * again: delete the cluster, then the project, in Atlas first (README: "MongoDB in the same deployment").
+   * again: delete the cluster, then the project, in Atlas first (docs/mongodb.md).
    *
    * @default - unique per deployment and per creation of the stack: the construct path (with the stack's name), a
    * hash of it, and the last group of the stack's UUID
