@@ -83,34 +83,25 @@ function cacheNodes(factor: number, estimate?: string): Record<string, Price> {
   return Object.fromEntries(Object.entries(usEast1).map(([type, usd]) => [type, price(usd)]));
 }
 
+/** us-east-1 and us-west-2 list the same prices. */
+const US_PRICES: RegionPrices = {
+  fargate: {
+    X86_64: { vcpuHour: p(0.04048, 'fargate'), gbHour: p(0.004445, 'fargate') },
+    ARM64: { vcpuHour: p(0.03238, 'fargate'), gbHour: p(0.00356, 'fargate') },
+  },
+  cacheNodeHour: cacheNodes(1),
+  natGatewayHour: p(0.045, 'vpc'),
+  natGatewayGb: p(0.045, 'vpc'),
+  albHour: p(0.0225, 'elb'),
+  lcuHour: p(0.008, 'elb'),
+  interfaceEndpointHour: p(0.01, 'vpc'),
+  logsIngestGb: p(0.5, 'cloudwatch'),
+};
+
 /** List prices of the regions this script knows. */
 export const REGION_PRICES: Readonly<Record<string, RegionPrices>> = {
-  'us-east-1': {
-    fargate: {
-      X86_64: { vcpuHour: p(0.04048, 'fargate'), gbHour: p(0.004445, 'fargate') },
-      ARM64: { vcpuHour: p(0.03238, 'fargate'), gbHour: p(0.00356, 'fargate') },
-    },
-    cacheNodeHour: cacheNodes(1),
-    natGatewayHour: p(0.045, 'vpc'),
-    natGatewayGb: p(0.045, 'vpc'),
-    albHour: p(0.0225, 'elb'),
-    lcuHour: p(0.008, 'elb'),
-    interfaceEndpointHour: p(0.01, 'vpc'),
-    logsIngestGb: p(0.5, 'cloudwatch'),
-  },
-  'us-west-2': {
-    fargate: {
-      X86_64: { vcpuHour: p(0.04048, 'fargate'), gbHour: p(0.004445, 'fargate') },
-      ARM64: { vcpuHour: p(0.03238, 'fargate'), gbHour: p(0.00356, 'fargate') },
-    },
-    cacheNodeHour: cacheNodes(1),
-    natGatewayHour: p(0.045, 'vpc'),
-    natGatewayGb: p(0.045, 'vpc'),
-    albHour: p(0.0225, 'elb'),
-    lcuHour: p(0.008, 'elb'),
-    interfaceEndpointHour: p(0.01, 'vpc'),
-    logsIngestGb: p(0.5, 'cloudwatch'),
-  },
+  'us-east-1': US_PRICES,
+  'us-west-2': US_PRICES,
   'eu-west-1': {
     fargate: {
       X86_64: { vcpuHour: p(0.04048, 'fargate'), gbHour: p(0.004445, 'fargate') },

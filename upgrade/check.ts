@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { basename, join, relative } from 'path';
 import { Template } from '../lib/upgrade/compare';
-import { markdownListItems, MigrationNote } from '../lib/upgrade/notes';
+import { collectNotes, markdownListItems, MigrationNote } from '../lib/upgrade/notes';
 import { checkUpgrade, formatReport, UpgradeCheckResult } from '../lib/upgrade/report';
 import { exampleApp } from '../test/example-app';
 
@@ -73,26 +73,12 @@ const hasIssueReference = (line: string) => {
 
 /** The `BREAKING CHANGE:` notes of a commit message, as the changelog will print them. */
 export function breakingChangeNotes(message: string, source: string): MigrationNote[] {
-  const notes: MigrationNote[] = [];
-  let current: string[] | undefined;
-  const flush = () => {
-    if (current) notes.push({ source, text: current.join('\n').trim() });
-    current = undefined;
-  };
-  for (const line of message.split(/\r?\n/).slice(1)) {
-    if (FIELD.test(line)) break;
+  return collectNotes(message.split(/\r?\n/).slice(1), source, line => {
+    if (FIELD.test(line)) return 'stop';
     const start = NOTE_START.exec(line);
-    if (start) {
-      flush();
-      current = [start[1]];
-    } else if (hasIssueReference(line)) {
-      flush();
-    } else {
-      current?.push(line);
-    }
-  }
-  flush();
-  return notes;
+    if (start) return { start: start[1] };
+    return hasIssueReference(line) ? 'end' : 'more';
+  });
 }
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });

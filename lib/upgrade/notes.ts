@@ -12,21 +12,35 @@ export interface MigrationNote {
  * continuation lines: the form of a changelog entry, as commit-and-tag-version writes them too.
  */
 export function markdownListItems(markdown: string, source: string): MigrationNote[] {
+  return collectNotes(markdown.split(/\r?\n/), source, (line, inNote) => {
+    if (/^([-*]|\d+\.)\s+/.test(line)) return { start: line };
+    return inNote && (line.trim() === '' || /^\s/.test(line)) ? 'more' : 'end';
+  });
+}
+
+/**
+ * What a line is to `collectNotes`: the first line of a note (with the text to keep), a line of the note under way,
+ * the end of the note under way, or the end of everything.
+ */
+export type NoteLine = { readonly start: string } | 'more' | 'end' | 'stop';
+
+/** The notes in `lines`, each from a start line up to the next start, end or stop, as `classify` reads them. */
+export function collectNotes(lines: string[], source: string, classify: (line: string, inNote: boolean) => NoteLine): MigrationNote[] {
   const notes: MigrationNote[] = [];
   let current: string[] | undefined;
   const flush = () => {
     if (current) notes.push({ source, text: current.join('\n').trim() });
     current = undefined;
   };
-  for (const line of markdown.split(/\r?\n/)) {
-    if (/^([-*]|\d+\.)\s+/.test(line)) {
-      flush();
-      current = [line];
-    } else if (current && (line.trim() === '' || /^\s/.test(line))) {
-      current.push(line);
-    } else {
-      flush();
+  for (const line of lines) {
+    const kind = classify(line, current !== undefined);
+    if (kind === 'stop') break;
+    if (kind === 'more') {
+      current?.push(line);
+      continue;
     }
+    flush();
+    if (kind !== 'end') current = [kind.start];
   }
   flush();
   return notes;
