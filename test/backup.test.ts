@@ -1,10 +1,10 @@
 import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { buildServices, membraneInputs } from './fixtures';
-import { describeCdkTest } from './harness';
+import { describeCdkTest, templateOf } from './harness';
 import { testStack } from './nag';
 import { Membrane, MembraneBackup, MembraneBackupProps, MembraneEcsServicesProps, MembraneStorage } from '../lib';
 
@@ -13,7 +13,7 @@ const COPY_VAULT = 'arn:aws:backup:eu-west-1:123456789012:backup-vault:membrane-
 function build(props: Partial<MembraneBackupProps> = {}, stack: Stack = testStack()) {
   const storage = new MembraneStorage(stack, 'Storage');
   const backup = new MembraneBackup(stack, 'Backup', { buckets: [storage.connectorsBucket, storage.staticBucket], ...props });
-  return { stack, storage, backup, template: Template.fromStack(stack) };
+  return { stack, storage, backup, template: templateOf(stack) };
 }
 
 const ref = (stack: Stack, construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as s3.CfnBucket);
@@ -158,7 +158,7 @@ describeCdkTest('MembraneBackup rejects bad input', () => {
     const stack = testStack();
     const bucket = s3.Bucket.fromBucketName(stack, 'Brought', 'membrane-connectors');
     new MembraneBackup(stack, 'Backup', { buckets: [bucket] });
-    Template.fromStack(stack).resourceCountIs('AWS::Backup::BackupSelection', 1);
+    templateOf(stack).resourceCountIs('AWS::Backup::BackupSelection', 1);
   });
 });
 
@@ -166,7 +166,7 @@ describeCdkTest('Membrane backups and secret retention', () => {
   const membrane = (overrides: Partial<ConstructorParameters<typeof Membrane>[2]> = {}) => {
     const stack = testStack();
     const m = new Membrane(stack, 'Membrane', { ...membraneInputs(stack), ...overrides });
-    return { stack, membrane: m, template: Template.fromStack(stack) };
+    return { stack, membrane: m, template: templateOf(stack) };
   };
 
   test('the default selection is the connectors and static buckets Membrane creates, not the tmp bucket', () => {
@@ -244,7 +244,7 @@ describeCdkTest('Secret replicas on MembraneEcsServices', () => {
     const stack = testStack();
     const region = new CfnParameter(stack, 'ReplicaRegion', { type: 'String' }).valueAsString;
     buildServices({ secretReplicaRegions: [region] }, stack);
-    const replicas = Object.values(Template.fromStack(stack).findResources('AWS::SecretsManager::Secret'))
+    const replicas = Object.values(templateOf(stack).findResources('AWS::SecretsManager::Secret'))
       .map(secret => secret.Properties.ReplicaRegions).filter(r => r !== undefined);
     expect(replicas).toEqual([[{ Region: { Ref: 'ReplicaRegion' } }], [{ Region: { Ref: 'ReplicaRegion' } }]]);
   });
@@ -258,7 +258,7 @@ describeCdkTest('Secret replicas on MembraneEcsServices', () => {
 
   test('the retention of the generated secrets is the services\' secretRemovalPolicy', () => {
     const { stack } = buildServices({ secretRemovalPolicy: RemovalPolicy.DESTROY });
-    const secrets = Object.entries(Template.fromStack(stack).findResources('AWS::SecretsManager::Secret')).filter(([id]) => /Jwt|Encryption/.test(id));
+    const secrets = Object.entries(templateOf(stack).findResources('AWS::SecretsManager::Secret')).filter(([id]) => /Jwt|Encryption/.test(id));
     expect(secrets.map(([, s]) => s.DeletionPolicy)).toEqual(['Delete', 'Delete']);
   });
 });

@@ -1,10 +1,10 @@
 import { CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MembraneCache, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from '../lib';
-import { describeCdkTest, expectFindings } from './harness';
+import { annotationsOf, describeCdkTest, expectFindings, templateOf } from './harness';
 import { acknowledgements, expectNoNagFindings, ownAcknowledgements, testStack } from './nag';
 
 function vpcIn(stack: Stack): ec2.Vpc {
@@ -23,7 +23,7 @@ function build(props: Partial<MembraneCacheProps> = {}) {
   const stack = testStack();
   const vpc = vpcIn(stack);
   const cache = new MembraneCache(stack, 'Cache', { vpc, ...props });
-  return { stack, vpc, cache, template: Template.fromStack(stack) };
+  return { stack, vpc, cache, template: templateOf(stack) };
 }
 
 /** The UUID of the stack's id: differs for every creation of the stack. */
@@ -221,7 +221,7 @@ describeCdkTest('MembraneCache defaults', () => {
   });
 
   test('no warnings by default', () => {
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    annotationsOf(stack).hasNoWarning('*', Match.anyValue());
   });
 });
 
@@ -232,7 +232,7 @@ describeCdkTest('MembraneCache connections', () => {
     const cache = new MembraneCache(stack, 'Cache', { vpc });
     const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
     cache.connections.allowDefaultPortFrom(client);
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
       FromPort: 6380,
@@ -282,9 +282,9 @@ describeCdkTest('MembraneCache options', () => {
       Engine: 'redis', EngineVersion: '7.1', CacheParameterGroupName: { Ref: Match.stringLikeRegexp('^CacheParameters') },
     });
     template.hasResourceProperties('AWS::ElastiCache::ParameterGroup', { CacheParameterGroupFamily: 'redis7' });
-    Annotations.fromStack(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp(
+    annotationsOf(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp(
       'engine is Redis OSS: Valkey nodes cost about 20 % less.*remove engine.*CloudFormation upgrades the replication group in place'));
-    expect(JSON.stringify(Annotations.fromStack(stack).findWarning('/Test/Cache', Match.anyValue()))).toContain('@org/membrane-cdk:redisEngine');
+    expect(JSON.stringify(annotationsOf(stack).findWarning('/Test/Cache', Match.anyValue()))).toContain('@org/membrane-cdk:redisEngine');
   });
 
   test('more than 10 nodes: one memory alarm per 10 nodes (an alarm on metric math takes at most 10 metrics)', () => {
@@ -302,7 +302,7 @@ describeCdkTest('MembraneCache options', () => {
     const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true });
     const cache = new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), alarmTopic: topic });
     const topicRef = { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] });
+    templateOf(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] });
     expect(ownAcknowledgements(cache).some(a => a.startsWith('NIST.800.53.R5-CloudWatchAlarmAction'))).toBe(false);
   });
 
@@ -334,7 +334,7 @@ describeCdkTest('MembraneCache options', () => {
     const vpc = vpcIn(stack);
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     const cache = new MembraneCache(stack, 'Cache', { vpc, encryptionKey: key });
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as any), 'Arn'] };
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { KmsKeyId: keyArn });
     template.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { KmsKeyId: keyArn }, 2);
@@ -354,8 +354,8 @@ describeCdkTest('MembraneCache options', () => {
       AutomaticFailoverEnabled: false,
       NumCacheClusters: 1,
     });
-    Annotations.fromStack(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp('multiAz is false'));
-    const warnings = Annotations.fromStack(stack).findWarning('/Test/Cache', Match.anyValue());
+    annotationsOf(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp('multiAz is false'));
+    const warnings = annotationsOf(stack).findWarning('/Test/Cache', Match.anyValue());
     expect(JSON.stringify(warnings)).toContain('@org/membrane-cdk:singleAz');
   });
 
@@ -363,7 +363,7 @@ describeCdkTest('MembraneCache options', () => {
     const stack = testStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     new MembraneCache(stack, 'Cache', { vpc });
-    Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::SubnetGroup', {
+    templateOf(stack).hasResourceProperties('AWS::ElastiCache::SubnetGroup', {
       SubnetIds: vpc.privateSubnets.map(s => stack.resolve(s.subnetId)),
     });
   });
@@ -399,7 +399,7 @@ describeCdkTest('MembraneCache accepts tokens', () => {
     new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), engine, engineVersion: version });
     // cdk-nag cannot tell the engine's default port without the engine: the finding stays for the user to see.
     expectFindings(stack, 'AwsSolutions-AEC5');
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     const mapping = Object.values(template.findMappings('*'))[0];
     expect(mapping).toEqual({
       redis6: { family: 'redis6.x' }, redis7: { family: 'redis7' }, valkey7: { family: 'valkey7' }, valkey8: { family: 'valkey8' },
@@ -415,7 +415,7 @@ describeCdkTest('MembraneCache accepts tokens', () => {
     const stack = testStack();
     const nodeType = new CfnParameter(stack, 'NodeType', { default: 'cache.t4g.small' }).valueAsString;
     new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), cacheNodeType: nodeType });
-    Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: { Ref: 'NodeType' } });
+    templateOf(stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { CacheNodeType: { Ref: 'NodeType' } });
   });
 
   test('shards as a token: no memory alarm (the nodes are unknown), with a warning saying so', () => {
@@ -423,8 +423,8 @@ describeCdkTest('MembraneCache accepts tokens', () => {
     const shards = Token.asNumber(new CfnParameter(stack, 'Shards', { type: 'Number', default: 2 }).value);
     const cache = new MembraneCache(stack, 'Cache', { vpc: vpcIn(stack), clusterMode: { shards } });
     expect(cache.alarms).toEqual([]);
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
-    Annotations.fromStack(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp('no memory alarm'));
+    templateOf(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    annotationsOf(stack).hasWarning('/Test/Cache', Match.stringLikeRegexp('no memory alarm'));
   });
 });
 

@@ -1,8 +1,8 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { buildServices, membraneInputs } from './fixtures';
-import { describeCdkTest } from './harness';
+import { annotationsOf, describeCdkTest, templateOf } from './harness';
 import { testStack } from './nag';
 import { IMembraneService, Membrane, MembraneDeploymentOptions, MembraneEcsServices, MembraneExposure, MembraneScaling } from '../lib';
 
@@ -17,7 +17,7 @@ const EDGE = {
 
 function build(deployment?: MembraneDeploymentOptions, overrides: object = {}, stack?: Stack) {
   const built = buildServices({ deployment, ...overrides }, stack);
-  const template = Template.fromStack(built.stack);
+  const template = templateOf(built.stack);
   const resources: Json = template.toJSON().Resources;
   const id = (c: { node: { defaultChild?: unknown } }) => built.stack.getLogicalId(c.node.defaultChild as ecs.CfnService);
   const service = (svc: IMembraneService): Json => resources[id(svc.service)];
@@ -187,7 +187,7 @@ describeCdkTest('MembraneEcsServices deployments: blue/green behind the load bal
   });
 
   test('no warning by default', () => {
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    annotationsOf(stack).hasNoWarning('*', Match.anyValue());
   });
 });
 
@@ -236,12 +236,12 @@ describeCdkTest('MembraneEcsServices deployments: options', () => {
 
   test('a strategy asked for with a public edge warns that the API rolls', () => {
     const { stack } = build({ strategy: ecs.DeploymentStrategy.BLUE_GREEN }, { exposure: MembraneExposure.internalWithPublicEdge(EDGE) });
-    Annotations.fromStack(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('apiRollsWithPublicEdge'));
+    annotationsOf(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('apiRollsWithPublicEdge'));
   });
 
   test('a bake time with ROLLING warns: a rolling update keeps no old version to switch back to', () => {
     const { stack } = build({ strategy: ecs.DeploymentStrategy.ROLLING, bakeTime: Duration.minutes(5) });
-    Annotations.fromStack(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('bakeTimeUnused'));
+    annotationsOf(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('bakeTimeUnused'));
   });
 
   test('tokens: a strategy and a bake time known only at deploy time are passed as they are', () => {
@@ -257,7 +257,7 @@ describeCdkTest('MembraneEcsServices deployments: options', () => {
   test('Membrane passes the deployment options to its services', () => {
     const stack = testStack();
     const membrane = new Membrane(stack, 'Membrane', { ...membraneInputs(stack), deployment: { strategy: ecs.DeploymentStrategy.LINEAR } });
-    Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', {
+    templateOf(stack).hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({ Strategy: 'LINEAR', BakeTimeInMinutes: 10 }),
     });
     expect(membrane.services.ui.alternateTargetGroup).toBeDefined();
@@ -294,14 +294,14 @@ describeCdkTest('MembraneEcsServices deployments: partitions without deployment 
     const { services, service } = build(undefined, {}, stack);
     expect(services).toBeInstanceOf(MembraneEcsServices);
     for (const svc of services.allServices()) expect(service(svc).Properties.DeploymentConfiguration.Alarms?.Enable ?? false).toBe(false);
-    Annotations.fromStack(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('noDeploymentAlarms'));
+    annotationsOf(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('noDeploymentAlarms'));
   });
 });
 
 describeCdkTest('MembraneScaling: the workers also roll back when their queue stalls (Membrane\'s metrics)', () => {
   const { stack, services } = buildServices();
   const scaling = new MembraneScaling(stack, 'Scaling', { services });
-  const resources: Json = Template.fromStack(stack).toJSON().Resources;
+  const resources: Json = templateOf(stack).toJSON().Resources;
   const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as ecs.CfnService);
   const service = (svc: IMembraneService): Json => resources[id(svc.service)];
   const alarm = (name: string) => scaling.alarms.find(a => a.node.id === name)!;

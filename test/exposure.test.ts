@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { buildServices, containerOf } from './fixtures';
-import { describeCdkTest } from './harness';
+import { describeCdkTest, templateOf } from './harness';
 import { testStack } from './nag';
 import { MembraneEcsServicesProps, MembraneExposure, MembraneExposureMode, MembranePublicEdgeOptions } from '../lib';
 
@@ -20,7 +20,7 @@ type Resource = { Properties: Record<string, unknown> };
 
 function build(overrides: Partial<MembraneEcsServicesProps>, stack?: Stack) {
   const built = buildServices(overrides, stack);
-  const template = Template.fromStack(built.stack);
+  const template = templateOf(built.stack);
   const id = (c: { node: { defaultChild?: unknown } }) => built.stack.getLogicalId(c.node.defaultChild as elbv2.CfnLoadBalancer);
   return { ...built, template, lbId: id(built.services.loadBalancer) };
 }

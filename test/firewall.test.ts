@@ -1,10 +1,10 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { buildServices, membraneInputs } from './fixtures';
-import { describeCdkTest } from './harness';
+import { annotationsOf, describeCdkTest, templateOf } from './harness';
 import { testStack } from './nag';
 import { Membrane, MembraneEcsServicesProps, MembraneExposure, MembraneFirewallMode, MembraneProps } from '../lib';
 import { COUNTED_COMMON_RULE_REASONS } from '../lib/ingress/private/web-acl';
@@ -22,7 +22,7 @@ interface Rule {
 
 function webAcl(overrides: Partial<MembraneEcsServicesProps>, own?: Stack) {
   const { stack } = buildServices(overrides, own);
-  const template = Template.fromStack(stack);
+  const template = templateOf(stack);
   const acls = Object.entries(template.findResources('AWS::WAFv2::WebACL'));
   expect(acls).toHaveLength(1);
   return { stack, template, id: acls[0][0], props: acls[0][1].Properties, rules: acls[0][1].Properties.Rules as Rule[] };
@@ -147,7 +147,7 @@ describeCdkTest('Membrane puts the firewall on by default', () => {
   const build = (overrides: Partial<MembraneProps> = {}) => {
     const stack = testStack();
     new Membrane(stack, 'Membrane', { ...membraneInputs(stack), ...overrides });
-    return Template.fromStack(stack);
+    return templateOf(stack);
   };
 
   test('on by default, off on request, options passed through', () => {
@@ -201,7 +201,7 @@ describeCdkTest('MembraneEcsServices firewall: the rate limit per IP and the wor
     expect(rateRule(rules).Statement.RateBasedStatement!.ScopeDownStatement).toEqual({
       NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/RateLimitExemptions/), 'Arn'] } } } },
     });
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('rateLimitCountsNat'))).toEqual([]);
+    expect(annotationsOf(stack).findWarning('*', Match.stringLikeRegexp('rateLimitCountsNat'))).toEqual([]);
   });
 
   test('internal with your exemptions (a VPN that reaches the load balancer from one address): the VPC and those', () => {
@@ -221,12 +221,12 @@ describeCdkTest('MembraneEcsServices firewall: the rate limit per IP and the wor
     const bare = imported();
     const warned = webAcl({ firewall: {}, vpc: bare.vpc }, bare.stack);
     warned.template.resourceCountIs('AWS::WAFv2::IPSet', 0);
-    expect(Annotations.fromStack(bare.stack).findWarning('*', Match.stringLikeRegexp('rateLimitExemptCidrs.*rateLimitCountsNat'))).toHaveLength(1);
+    expect(annotationsOf(bare.stack).findWarning('*', Match.stringLikeRegexp('rateLimitExemptCidrs.*rateLimitCountsNat'))).toHaveLength(1);
 
     const listed = imported();
     const exempt = webAcl({ firewall: { rateLimitExemptCidrs: ['198.51.100.1/32', '198.51.100.2/32'] }, vpc: listed.vpc }, listed.stack);
     exempt.template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['198.51.100.1/32', '198.51.100.2/32'] });
-    expect(Annotations.fromStack(listed.stack).findWarning('*', Match.stringLikeRegexp('rateLimitCountsNat'))).toEqual([]);
+    expect(annotationsOf(listed.stack).findWarning('*', Match.stringLikeRegexp('rateLimitCountsNat'))).toEqual([]);
   });
 
   test('exempt blocks given as tokens are accepted', () => {

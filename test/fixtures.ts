@@ -1,5 +1,4 @@
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -7,6 +6,7 @@ import {
   IMembraneService, MembraneAuth, MembraneCache, MembraneEcsServices, MembraneEcsServicesProps, MembraneNetwork, MembraneStorage,
   MembraneVersion,
 } from '../lib';
+import { templateOf } from './harness';
 import { testStack } from './nag';
 
 /** The inputs a platform team brings: secrets they created, a hosted zone. */
@@ -89,7 +89,7 @@ type Env = Record<string, unknown>;
 
 /** A service's Membrane container as synthesized, with environment and secrets as name -> value maps. */
 export function containerOf(stack: Stack, svc: IMembraneService) {
-  const template = Template.fromStack(stack);
+  const template = templateOf(stack);
   const id = stack.getLogicalId(svc.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition);
   const def = template.toJSON().Resources[id].Properties.ContainerDefinitions[0];
   const environment: Env = Object.fromEntries((def.Environment ?? []).map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));

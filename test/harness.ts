@@ -5,11 +5,13 @@ import { nagFindings, staleAcknowledgements } from './nag';
 import { Membrane, MembraneCache, MembraneEcsServices, MembraneNetwork, MembraneScaling, MembraneStorage } from '../lib';
 
 /**
- * Every stack a test inspects (through `Template.fromStack` or `Annotations.fromStack`) was built without an
- * error, so the library's constructs in it must also pass the rule packs. `describeCdkTest` records those stacks
- * and, after each test, runs AwsSolutions, NIST 800-53 R5 and MembraneChecks on each stack it has not checked
- * yet. Findings on the test's own scaffolding (a bare VPC, a role or bucket made for the test) are not the
- * library's and are left out; stacks built only to see a constructor throw are never inspected, so never checked.
+ * Every stack a test inspects (through `templateOf` or `annotationsOf`) was built without an error, so the
+ * library's constructs in it must also pass the rule packs. Inside `describeCdkTest`, those two functions record
+ * the stack and, after each test, AwsSolutions, NIST 800-53 R5, HIPAA Security, PCI DSS 3.2.1 and MembraneChecks
+ * run on each stack not checked yet. Findings on the test's own scaffolding (a bare VPC, a role or bucket made for
+ * the test) are not the library's and are left out; stacks built only to see a constructor throw are never
+ * inspected, so never checked. Inspections outside a `describeCdkTest` test (at collection time, or in a plain
+ * `describe`) record nothing.
  */
 const inspected = new Set<Stack>();
 const checked = new WeakSet<Stack>();
@@ -18,14 +20,24 @@ let recording = false;
 
 const LIBRARY_CONSTRUCTS = [Membrane, MembraneNetwork, MembraneStorage, MembraneCache, MembraneEcsServices, MembraneScaling];
 
-function record<T extends (stack: Stack, ...rest: never[]) => unknown>(original: T): T {
-  return function (this: unknown, stack: Stack, ...rest: never[]) {
-    if (recording) inspected.add(stack);
-    return original.call(this, stack, ...rest);
-  } as T;
+function inspect(stack: Stack): void {
+  if (recording) inspected.add(stack);
 }
-Template.fromStack = record(Template.fromStack);
-Annotations.fromStack = record(Annotations.fromStack);
+
+/**
+ * `Template.fromStack(stack)`, recording `stack` for the rule-pack check after the test. Outside a test of a
+ * `describeCdkTest` (at collection time, in a plain `describe`) it records nothing.
+ */
+export function templateOf(stack: Stack): Template {
+  inspect(stack);
+  return Template.fromStack(stack);
+}
+
+/** `Annotations.fromStack(stack)`, recording `stack` like `templateOf`. */
+export function annotationsOf(stack: Stack): Annotations {
+  inspect(stack);
+  return Annotations.fromStack(stack);
+}
 
 /** Marks a stack for the rule-pack check even if the test never inspects its template. */
 export function nagChecked<S extends Stack>(stack: S): S {

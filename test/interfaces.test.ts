@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { buildServices, membraneInputs } from './fixtures';
-import { describeCdkTest } from './harness';
+import { describeCdkTest, templateOf } from './harness';
 import { expectNoNagFindings, testStack } from './nag';
 import {
   Membrane, MembraneAuth, MembraneCache, MembraneCacheRole, MembraneNetwork, MembraneScaling, MembraneStorage,
@@ -58,7 +58,7 @@ describeCdkTest('MembraneStorage.fromBuckets', () => {
   test('grants the same object and bucket actions as a created storage', () => {
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     storage.grantReadWrite(role);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    templateOf(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Action: ['s3:ListBucket', 's3:GetBucketLocation'] }),
@@ -145,7 +145,7 @@ describeCdkTest('Membrane on brought storage and cache', () => {
   });
 
   test('the tasks may reach the brought cache on its port', () => {
-    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+    templateOf(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       GroupId: 'sg-0123456789abcdef0', FromPort: 6379, ToPort: 6379, IpProtocol: 'tcp',
     });
   });
@@ -162,7 +162,7 @@ describeCdkTest('IMembraneService.autoScaleTaskCount', () => {
     expect(scaling.taskCount).toBeInstanceOf(ecs.ScalableTaskCount);
     expect(stack.resolve(scaling.scalableTargetId).Ref).toMatch(/^MembraneUiServiceTaskCountTarget/);
     const id = stack.getLogicalId(services.ui.service.node.defaultChild as ecs.CfnService);
-    expect(Template.fromStack(stack).toJSON().Resources[id].Properties.DesiredCount).toBeUndefined();
+    expect(templateOf(stack).toJSON().Resources[id].Properties.DesiredCount).toBeUndefined();
     expect(() => services.ui.autoScaleTaskCount({ maxCapacity: 3 })).toThrow(/already autoscaled/);
 
     new MembraneScaling(stack, 'Scaling', { services });

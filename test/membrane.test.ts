@@ -1,5 +1,5 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -8,7 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { exampleApp } from './example-app';
 import { containerOf, membraneInputs } from './fixtures';
-import { describeCdkTest } from './harness';
+import { annotationsOf, describeCdkTest, templateOf } from './harness';
 import { expectNoNagFindings } from './nag';
 import {
   IMembraneService, Membrane, MembraneCache, MembraneExposure, MembraneFrontendStrategy, MembraneProps, MembraneStorage, MembraneStorageOptions,
@@ -19,7 +19,7 @@ const inputs = membraneInputs;
 function build(overrides: Partial<MembraneProps> = {}, region = 'eu-central-1') {
   const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region } });
   const membrane = new Membrane(stack, 'Membrane', { ...inputs(stack), ...overrides });
-  return { stack, membrane, template: Template.fromStack(stack) };
+  return { stack, membrane, template: templateOf(stack) };
 }
 
 /** Environment and secrets of a service's Membrane container, in one map. */
@@ -83,7 +83,7 @@ describeCdkTest('Membrane with minimal props', () => {
     const companion = membrane.certificateStack!;
     expect([companion.region, companion.stackName]).toEqual(['us-east-1', 'Test-Membrane-StaticCertificate']);
     expect(stack.dependencies).toContain(companion);
-    Template.fromStack(companion).hasResourceProperties('AWS::CertificateManager::Certificate', {
+    templateOf(companion).hasResourceProperties('AWS::CertificateManager::Certificate', {
       DomainName: 'static.example.com', ValidationMethod: 'DNS', DomainValidationOptions: [{ DomainName: 'static.example.com', HostedZoneId: 'Z1' }],
     });
     // The ARN crosses regions through an SSM parameter the companion writes and this stack reads.
@@ -99,7 +99,7 @@ describeCdkTest('Membrane with minimal props', () => {
         }),
       }),
     });
-    Annotations.fromStack(stack).hasNoWarning('/Test/Membrane', Match.stringLikeRegexp('cloudfront.net'));
+    annotationsOf(stack).hasNoWarning('/Test/Membrane', Match.stringLikeRegexp('cloudfront.net'));
   });
 
   test('data is retained and the load balancer protected', () => {
@@ -122,7 +122,7 @@ describeCdkTest('Membrane with minimal props', () => {
     const unscaled = new Membrane(dev, 'Membrane', { ...inputs(dev), autoscaling: false, alarmTopic });
     expect(unscaled.scaling).toBeUndefined();
     const topicRef = { Ref: dev.getLogicalId(alarmTopic.node.defaultChild as sns.CfnTopic) };
-    Template.fromStack(dev).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 11);
+    templateOf(dev).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 11);
     expect(unscaled.services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets',
       'UiHttp5xx', 'ConsoleHttp5xx', 'CustomCodeRunnerTasksNotRunning', 'InstantTasksWorkerTasksNotRunning', 'QueuedTasksWorkerTasksNotRunning',
       'OrchestratorTasksNotRunning']);
@@ -245,12 +245,12 @@ describeCdkTest('Membrane options', () => {
     expect(membrane.staticUrl).toBe('https://static.example.com');
     expect(env(stack, membrane.services.api).BASE_STATIC_URI).toBe('https://static.example.com');
     template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'static.example.com', ValidationMethod: 'DNS' });
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    annotationsOf(stack).hasNoWarning('*', Match.anyValue());
   });
 
   test('the companion stack carries the tags; createStaticCertificate: false serves static files from the CloudFront name', () => {
     const tagged = build({ tags: { 'cost-center': 'integrations' } }).membrane.certificateStack!;
-    Template.fromStack(tagged).hasResourceProperties('AWS::CertificateManager::Certificate', {
+    templateOf(tagged).hasResourceProperties('AWS::CertificateManager::Certificate', {
       Tags: Match.arrayWith([{ Key: 'cost-center', Value: 'integrations' }]),
     });
     const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
@@ -258,7 +258,7 @@ describeCdkTest('Membrane options', () => {
     const membrane = new Membrane(stack, 'Membrane', { ...base, domain: { ...base.domain, createStaticCertificate: false } });
     expect(membrane.certificateStack).toBeUndefined();
     expect(JSON.stringify(stack.resolve(membrane.staticUrl))).toMatch(/StaticDistribution.*DomainName/);
-    Template.fromStack(stack).resourceCountIs('AWS::CertificateManager::Certificate', 1);
+    templateOf(stack).resourceCountIs('AWS::CertificateManager::Certificate', 1);
   });
 
   test('a zone that is a resource of a stack cannot validate a us-east-1 certificate: the error names the fixes', () => {
@@ -274,7 +274,7 @@ describeCdkTest('Membrane options', () => {
     const base = inputs(stack);
     const membrane = new Membrane(stack, 'Membrane', { ...base, domain: { ...base.domain, staticCertificate, staticHost: 'cdn' } });
     expect(membrane.staticUrl).toBe('https://cdn.example.com');
-    Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', { Name: 'cdn.example.com.', Type: 'A' });
+    templateOf(stack).hasResourceProperties('AWS::Route53::RecordSet', { Name: 'cdn.example.com.', Type: 'A' });
   });
 
   test('path routing on the API host', () => {
@@ -305,7 +305,7 @@ describeCdkTest('Membrane options', () => {
     expect(membrane.storage).toBe(storage);
     expect(membrane.cache).toBe(cache);
     expect(membrane.staticUrl).toBe(storage.staticUrl);
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
     template.resourceCountIs('AWS::S3::Bucket', 4);
@@ -316,7 +316,7 @@ describeCdkTest('Membrane options', () => {
     const vpc = new ec2.Vpc(stack, 'Existing', { maxAzs: 2 });
     const storage = new MembraneStorage(stack, 'OwnStorage');
     new Membrane(stack, 'Membrane', { ...inputs(stack), storage, cache: new MembraneCache(stack, 'OwnCache', { vpc }) });
-    Template.fromStack(stack).resourceCountIs('AWS::S3::Bucket', 5);
+    templateOf(stack).resourceCountIs('AWS::S3::Bucket', 5);
   });
 
   test('a dedicated worker cache adds WORKER_REDIS_URI and its dashboard row', () => {
@@ -440,7 +440,7 @@ describeCdkTest('Membrane host names: each claimed once in the app', () => {
     new Membrane(second, 'Membrane', {
       ...base, domain: { ...base.domain, apiHost: 'dev-api', uiBasePath: '/ui-app', consoleBasePath: '/console-app', staticHost: 'dev-static' },
     });
-    Template.fromStack(second).hasResourceProperties('AWS::Route53::RecordSet', { Name: 'dev-static.example.com.', Type: 'A' });
+    templateOf(second).hasResourceProperties('AWS::Route53::RecordSet', { Name: 'dev-static.example.com.', Type: 'A' });
   });
 
   test.each<[string, Partial<MembraneProps['domain']>, RegExp]>([
@@ -477,7 +477,7 @@ describe('the example app (bin/) claims each host once', () => {
   test('both stacks synthesize, and no record name or CloudFront alias is in both', () => {
     const { production, development } = exampleApp();
     const names = (stack: Stack) => {
-      const template = Template.fromStack(stack);
+      const template = templateOf(stack);
       const records = Object.values(template.findResources('AWS::Route53::RecordSet')).map(r => r.Properties.Name as string);
       const aliases = Object.values(template.findResources('AWS::CloudFront::Distribution'))
         .flatMap(d => (d.Properties.DistributionConfig.Aliases ?? []) as string[]).map(a => `${a}.`);
@@ -522,7 +522,7 @@ describeCdkTest('Membrane: plain JavaScript input gets the library\'s errors, no
 
   test('an unknown prop warns with its name and the prop it probably is', () => {
     const { stack } = build({ natGateway: 1, cacheOption: {}, somethingElse: true } as unknown as Partial<MembraneProps>);
-    const warnings = Annotations.fromStack(stack).findWarning('/Test/Membrane', Match.stringLikeRegexp('membrane-cdk:unknownProp'))
+    const warnings = annotationsOf(stack).findWarning('/Test/Membrane', Match.stringLikeRegexp('membrane-cdk:unknownProp'))
       .map(w => String(w.entry.data));
     expect(warnings).toEqual([
       expect.stringMatching(/'natGateway' is not a prop of Membrane and is ignored. Did you mean 'natGateways'\?/),

@@ -2,7 +2,7 @@ import { CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { membraneInputs } from './fixtures';
-import { describeCdkTest } from './harness';
+import { describeCdkTest, templateOf } from './harness';
 import { testStack } from './nag';
 import { Membrane, MembraneAtlasProps, MembraneMongo, MembraneProps } from '../lib';
 
@@ -11,7 +11,7 @@ const ORG = '0123456789abcdef01234567';
 function build(atlas: Partial<MembraneAtlasProps> = {}, overrides: Partial<MembraneProps> = {}, stack: Stack = testStack()) {
   const { mongoUri: _given, ...inputs } = membraneInputs(stack);
   const membrane = new Membrane(stack, 'Membrane', { ...inputs, mongo: MembraneMongo.atlas({ orgId: ORG, ...atlas }), ...overrides });
-  return { stack, membrane, template: Template.fromStack(stack) };
+  return { stack, membrane, template: templateOf(stack) };
 }
 
 const only = (template: Template, type: string) => {
@@ -47,7 +47,7 @@ describeCdkTest('MembraneMongo.atlas: MongoDB Atlas in the same deployment', () 
     new Membrane(stack2, 'Blue', { ...inputs, mongo: atlas });
     const otherHosts = { apiHost: 'api2', uiHost: 'ui2', consoleHost: 'console2', staticHost: 'static2' };
     new Membrane(stack2, 'Green', { ...inputs, mongo: atlas, domain: { ...inputs.domain, ...otherHosts } });
-    const names = Object.values(Template.fromStack(stack2).findResources('MongoDB::Atlas::Project')).map(p => p.Properties.Name['Fn::Join'][1][0]);
+    const names = Object.values(templateOf(stack2).findResources('MongoDB::Atlas::Project')).map(p => p.Properties.Name['Fn::Join'][1][0]);
     expect(names).toEqual([expect.stringMatching(/^Test-Blue-Mongo-/), expect.stringMatching(/^Test-Green-Mongo-/)]);
   });
 
@@ -118,7 +118,7 @@ describeCdkTest('MembraneMongo.atlas: MongoDB Atlas in the same deployment', () 
     expect(uri).toContain('/membrane?retryWrites=true&w=majority&authSource=admin');
     // The services read that secret.
     const taskDefinitionId = stack.getLogicalId(membrane.services.api.taskDefinition.node.defaultChild as CfnResource);
-    const api = Template.fromStack(stack).toJSON().Resources[taskDefinitionId];
+    const api = templateOf(stack).toJSON().Resources[taskDefinitionId];
     const secret = api.Properties.ContainerDefinitions[0].Secrets.find((x: { Name: string }) => x.Name === 'MONGO_URI');
     expect(secret.ValueFrom).toEqual({ Ref: stack.getLogicalId(membrane.mongoUri.node.defaultChild as CfnResource) });
   });

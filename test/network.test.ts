@@ -1,14 +1,14 @@
 import { CfnParameter } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneNetwork, MembraneNetworkProps } from '../lib';
-import { describeCdkTest } from './harness';
+import { describeCdkTest, templateOf } from './harness';
 import { acknowledgements, expectNoNagFindings, testStack } from './nag';
 
 function build(props: MembraneNetworkProps = {}) {
   const stack = testStack();
   const network = new MembraneNetwork(stack, 'Network', props);
-  return { stack, network, template: Template.fromStack(stack) };
+  return { stack, network, template: templateOf(stack) };
 }
 
 describeCdkTest('MembraneNetwork', () => {
@@ -64,7 +64,7 @@ describeCdkTest('MembraneNetwork', () => {
     const stack2 = testStack();
     const logs = new s3.Bucket(stack2, 'Logs');
     const n = new MembraneNetwork(stack2, 'Network', { flowLogsBucket: logs, natGateways: 1, maxAzs: 3, cidr: '10.20.0.0/16' });
-    const t = Template.fromStack(stack2);
+    const t = templateOf(stack2);
     expect(n.flowLogsBucket).toBe(logs);
     t.resourceCountIs('AWS::S3::Bucket', 1);
     t.resourceCountIs('AWS::EC2::NatGateway', 1);
@@ -107,13 +107,13 @@ describeCdkTest('MembraneNetwork VPC endpoints', () => {
   test('off by default: AWS traffic goes through the NAT gateways', () => {
     const stack = testStack();
     new MembraneNetwork(stack, 'Network');
-    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    templateOf(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 
   test('S3 gateway and Secrets Manager, CloudWatch Logs and CloudWatch interface endpoints in the task subnets', () => {
     const stack = testStack();
     const network = new MembraneNetwork(stack, 'Network', { vpcEndpoints: true });
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map(e => e.Properties);
     const gateway = endpoints.find(e => e.VpcEndpointType === 'Gateway')!;
     expect(JSON.stringify(gateway.ServiceName)).toContain('.s3');

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildServices } from './fixtures';
-import { describeCdkTest } from './harness';
+import { describeCdkTest, templateOf } from './harness';
 import { acknowledgements, expectNoNagFindings } from './nag';
 import {
   MembraneEcsServices, MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScaling,
@@ -14,7 +14,7 @@ import { collectorConfig } from '../lib/scaling/private/collector';
 function build(props: Partial<MembraneScalingProps> = {}) {
   const b = buildServices();
   const scaling = new MembraneScaling(b.stack, 'Scaling', { services: b.services, caches: [b.cache], ...props });
-  return { ...b, scaling, template: Template.fromStack(b.stack) };
+  return { ...b, scaling, template: templateOf(b.stack) };
 }
 
 interface MetricQuery {
@@ -361,7 +361,7 @@ describeCdkTest('MembraneScaling dashboard and alarms', () => {
     const topic = new sns.Topic(b.stack, 'Alerts', { enforceSSL: true });
     new MembraneScaling(b.stack, 'Scaling', { services: b.services, alarmTopic: topic });
     const topicRef = { Ref: b.stack.getLogicalId(topic.node.defaultChild as ecs.CfnService) };
-    const withTopic = Template.fromStack(b.stack);
+    const withTopic = templateOf(b.stack);
     withTopic.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 5);
     // The topic's policy (here: the TLS deny) replaces the default one: CloudWatch must be allowed to publish.
     withTopic.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -545,7 +545,7 @@ describeCdkTest('MembraneScaling burst scaling on the backlog', () => {
     const b = buildServices();
     const seconds = new CfnParameter(b.stack, 'ScrapeSeconds', { type: 'Number', default: 5 }).valueAsNumber;
     new MembraneScaling(b.stack, 'Scaling', { services: b.services, scrapeInterval: Duration.seconds(seconds) });
-    const alarm = alarmsOf(Template.fromStack(b.stack), /- running$/)[0].Properties;
+    const alarm = alarmsOf(templateOf(b.stack), /- running$/)[0].Properties;
     for (const m of alarm.Metrics.filter((q: { MetricStat?: unknown }) => q.MetricStat)) expect(m.MetricStat.Period).toBe(60);
     expect(JSON.stringify(alarm.Metrics.find((m: MetricQuery) => m.Id === 'running').Expression)).toContain('ScrapeSeconds');
   });
@@ -616,7 +616,7 @@ describeCdkTest('MembraneScaling measured scale-in (with burst scaling)', () => 
     const b = buildServices();
     const target = new CfnParameter(b.stack, 'Target', { type: 'Number', default: 0.5 }).valueAsNumber;
     new MembraneScaling(b.stack, 'Scaling', { services: b.services, customCodeRunner: { target } });
-    const t = Template.fromStack(b.stack);
+    const t = templateOf(b.stack);
     t.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy',
       { TargetTrackingScalingPolicyConfiguration: { DisableScaleIn: true } }, 2);
   });

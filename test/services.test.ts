@@ -1,5 +1,5 @@
 import { App, CfnElement, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildServices, containerOf, servicesFixture, servicesProps } from './fixtures';
-import { describeCdkTest, expectFindings } from './harness';
+import { annotationsOf, describeCdkTest, expectFindings, templateOf } from './harness';
 import { expectNoNagFindings, ownAcknowledgements, testStack } from './nag';
 import {
   IMembraneService, MembraneAuth, MembraneCache, MembraneCacheProps, MembraneCacheRole, MembraneCredentialsStorage, MembraneEcsServices,
@@ -19,7 +19,7 @@ const container = containerOf;
 /** The Secrets Manager statements of a service's execution role policy. */
 function executionRoleSecretStatements(stack: Stack, svc: IMembraneService): Array<{ Action: string[] | string; Resource: unknown }> {
   const role = svc.taskDefinition.executionRole!;
-  const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+  const policy = Object.values(templateOf(stack).findResources('AWS::IAM::Policy', {
     Properties: { Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as ecs.CfnService) }] },
   }))[0];
   return policy.Properties.PolicyDocument.Statement.filter((s: { Action: string[] | string }) =>
@@ -145,7 +145,7 @@ describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-ho
   });
 
   test('SECRET and ENCRYPTION_SECRET are generated (64 alphanumerics) and retained', () => {
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     for (const secret of [services.generatedJwtSecret!, services.generatedEncryptionSecret!]) {
       const resource = template.toJSON().Resources[stack.getLogicalId(secret.node.defaultChild as secretsmanager.CfnSecret)];
       expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
@@ -176,7 +176,7 @@ describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-ho
   });
 
   test('the engine task roles get the storage grant; ui, console and runner task roles get nothing', () => {
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: stack.getLogicalId(svc.taskDefinition.taskRole.node.defaultChild as ecs.CfnService) }],
@@ -189,7 +189,7 @@ describeCdkTest('MembraneEcsServices environment ("Service Deployment", "Self-ho
   });
 });
 
-const template0 = (stack: Stack) => Template.fromStack(stack);
+const template0 = (stack: Stack) => templateOf(stack);
 
 describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
 
@@ -237,7 +237,7 @@ describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
   });
 
   test('every service runs 2 tasks by default (orchestrator, ui and console per the "Self-hosting" HA recommendation)', () => {
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     for (const svc of services.allServices()) {
       expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.DesiredCount).toBe(2);
     }
@@ -256,7 +256,7 @@ describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
     expect(template0(b.stack).toJSON().Resources[logicalId(b.stack, b.services.queuedTasksWorker.service)].Properties.PlatformVersion)
       .toBeUndefined();
     expect(api.def.Image).toBe('harbor.integration.app/core/api:2026-01-14');
-    const template = Template.fromStack(b.stack);
+    const template = templateOf(b.stack);
     expect(template.toJSON().Resources[logicalId(b.stack, b.services.api.service)].Properties.DesiredCount).toBe(3);
     const queued = template.toJSON().Resources[logicalId(b.stack, b.services.queuedTasksWorker.service)].Properties;
     expect(queued.CapacityProviderStrategy).toEqual([
@@ -275,7 +275,7 @@ describeCdkTest('MembraneEcsServices images, sizes and counts', () => {
 
 describeCdkTest('MembraneEcsServices load balancer and routing', () => {
   const { stack, services } = buildServices();
-  const template = Template.fromStack(stack);
+  const template = templateOf(stack);
 
   test('internet-facing ALB: invalid headers dropped, idle timeout below the 61 s keep-alive, access logs, deletion protection', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
@@ -360,7 +360,7 @@ describeCdkTest('MembraneEcsServices load balancer and routing', () => {
         certificate: acm.Certificate.fromCertificateArn(testStack('Other'), 'Cert', 'arn:aws:acm:eu-central-1:123456789012:certificate/abc'),
       },
     });
-    const t = Template.fromStack(b.stack);
+    const t = templateOf(b.stack);
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Priority: 100,
       Conditions: [
@@ -392,7 +392,7 @@ describeCdkTest('MembraneEcsServices load balancer and routing', () => {
 
   test('a WAF web ACL is associated when given', () => {
     const b = buildServices({ webAclArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/membrane/abc' });
-    Template.fromStack(b.stack).hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+    templateOf(b.stack).hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       WebACLArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/membrane/abc',
     });
     expectNoNagFindings(b.stack);
@@ -419,7 +419,7 @@ describeCdkTest('MembraneEcsServices health checks', () => {
   });
 
   test('services behind the ALB rely on its health check and get a five-minute grace period', () => {
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     for (const svc of [services.api, services.ui, services.console]) {
       expect(container(stack, svc).def.HealthCheck).toBeUndefined();
       expect(template.toJSON().Resources[logicalId(stack, svc.service)].Properties.HealthCheckGracePeriodSeconds).toBe(300);
@@ -434,7 +434,7 @@ describeCdkTest('MembraneEcsServices health checks', () => {
 
 describeCdkTest('MembraneEcsServices custom code runner isolation', () => {
   const { stack, services } = buildServices();
-  const template = Template.fromStack(stack);
+  const template = templateOf(stack);
   const sgOf = (svc: IMembraneService) => stack.resolve(svc.service.connections.securityGroups[0].securityGroupId);
 
   test('it is a Service Connect server; the api-image services are its clients', () => {
@@ -499,12 +499,12 @@ describeCdkTest('MembraneEcsServices custom code runner isolation', () => {
 
 describeCdkTest('MembraneEcsServices deployment', () => {
   const { stack, services } = buildServices();
-  const template = Template.fromStack(stack);
+  const template = templateOf(stack);
   const dependsOn = (svc: IMembraneService): string[] => template.toJSON().Resources[logicalId(stack, svc.service)].DependsOn ?? [];
 
   test('a longer idle timeout moves the API keep-alive with it, one second longer', () => {
     const b = buildServices({ loadBalancerIdleTimeout: Duration.minutes(10) });
-    Template.fromStack(b.stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    templateOf(b.stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '600' }]),
     });
     expect(containerOf(b.stack, b.services.api).environment).toMatchObject({ KEEPALIVE_TIMEOUT_MS: '601000', HEADERS_TIMEOUT_MS: '601000' });
@@ -562,14 +562,14 @@ describeCdkTest('MembraneEcsServices deployment', () => {
   test('the namespace name comes from the stack, so two environments in one account and region do not collide', () => {
     const names = ['Prod', 'Staging'].map(name => {
       const built = buildServices({}, testStack(name));
-      return Template.fromStack(built.stack).findResources('AWS::ServiceDiscovery::HttpNamespace');
+      return templateOf(built.stack).findResources('AWS::ServiceDiscovery::HttpNamespace');
     }).map(found => Object.values(found)[0].Properties.Name);
     expect(names).toEqual(['prod-membrane.membrane.internal', 'staging-membrane.membrane.internal']);
   });
 
   test('a longer queued task time lengthens the custom code runner timeouts with it', () => {
     const { stack: s, services: svc } = buildServices({ settings: { maxQueuedTasksProcessTime: Duration.minutes(90) } });
-    expect(Template.fromStack(s).toJSON().Resources[logicalId(s, svc.customCodeRunner.service)].Properties.ServiceConnectConfiguration
+    expect(templateOf(s).toJSON().Resources[logicalId(s, svc.customCodeRunner.service)].Properties.ServiceConnectConfiguration
       .Services[0].Timeout).toEqual({ PerRequestTimeoutSeconds: 5400, IdleTimeoutSeconds: 5400 });
   });
 
@@ -577,14 +577,14 @@ describeCdkTest('MembraneEcsServices deployment', () => {
     const s = testStack();
     const time = new CfnParameter(s, 'ProcessTime', { type: 'Number' }).valueAsNumber;
     const { services: svc } = buildServices({ settings: { maxQueuedTasksProcessTime: Duration.seconds(time) } }, s);
-    expect(Template.fromStack(s).toJSON().Resources[logicalId(s, svc.customCodeRunner.service)].Properties.ServiceConnectConfiguration
+    expect(templateOf(s).toJSON().Resources[logicalId(s, svc.customCodeRunner.service)].Properties.ServiceConnectConfiguration
       .Services[0].Timeout).toEqual({ PerRequestTimeoutSeconds: 0, IdleTimeoutSeconds: 0 });
   });
 
   test('ECS Exec is off unless asked for', () => {
     template.resourcePropertiesCountIs('AWS::ECS::Service', { EnableExecuteCommand: false }, 7);
     const b = buildServices({ enableExecuteCommand: true });
-    Template.fromStack(b.stack).resourcePropertiesCountIs('AWS::ECS::Service', { EnableExecuteCommand: true }, 7);
+    templateOf(b.stack).resourcePropertiesCountIs('AWS::ECS::Service', { EnableExecuteCommand: true }, 7);
   });
 });
 
@@ -658,7 +658,7 @@ describeCdkTest('MembraneEcsServices options', () => {
     expect(container(b.stack, b.services.console).environment).toMatchObject({ NEXT_PUBLIC_ENABLE_LIMITS: 'true', DEBUG_ALL: '1' });
     expect(container(b.stack, b.services.ui).environment.DEBUG_ALL).toBe('1');
     expect(container(b.stack, b.services.customCodeRunner).environment.DEBUG_ALL).toBe('1');
-    Annotations.fromStack(b.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('Start-up checks skipped'));
+    annotationsOf(b.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('Start-up checks skipped'));
   });
 
   test('a dedicated worker cache adds WORKER_REDIS_URI and its port is opened to the api-image services', () => {
@@ -666,7 +666,7 @@ describeCdkTest('MembraneEcsServices options', () => {
     const workerCache = new MembraneCache(f.stack, 'WorkerCache', { vpc: f.network.vpc, role: MembraneCacheRole.WORKER, port: 6390 });
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { workerCache }));
     expect(Object.keys(container(f.stack, services.queuedTasksWorker).secrets)).toEqual(expect.arrayContaining(['REDIS_URI', 'WORKER_REDIS_URI']));
-    Template.fromStack(f.stack).resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 6390 }, 4);
+    templateOf(f.stack).resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 6390 }, 4);
   });
 
   test('given SECRET and ENCRYPTION_SECRET are used instead of generating them', () => {
@@ -686,7 +686,7 @@ describeCdkTest('MembraneEcsServices options', () => {
     const key = new kms.Key(f.stack, 'Key', { enableKeyRotation: true });
     new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { encryptionKey: key }));
     const keyArn = { 'Fn::GetAtt': [f.stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
-    const template = Template.fromStack(f.stack);
+    const template = templateOf(f.stack);
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { KmsKeyId: keyArn }, 7);
     template.resourcePropertiesCountIs('AWS::SecretsManager::Secret', { KmsKeyId: keyArn }, 2);
   });
@@ -731,7 +731,7 @@ describeCdkTest('MembraneEcsServices compliance', () => {
 
 
   test('no warnings with an immutable tag and default sizes', () => {
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    annotationsOf(stack).hasNoWarning('*', Match.anyValue());
   });
 });
 
@@ -746,14 +746,14 @@ describeCdkTest('MembraneEcsServices warnings', () => {
   ])('%s', (_name, props, path, message, findings) => {
     const { stack } = buildServices(props);
     expectFindings(stack, ...findings);
-    Annotations.fromStack(stack).hasWarning(path, Match.stringLikeRegexp(message.source));
+    annotationsOf(stack).hasWarning(path, Match.stringLikeRegexp(message.source));
   });
 
   test('a start-up budget longer than ECS lets a container health check wait warns, and the load balancer waits it out', () => {
     // 2+4+8+16+32+60+60+60+60+60 s of back-off, 60 s Mongo selection, 60 s Redis connection: 482 s.
     const b = buildServices({ settings: { startupCheckRetries: 10, startupCheckMaxRetryDelay: Duration.seconds(60) } });
-    Annotations.fromStack(b.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('may take up to 8 minutes 2 seconds'));
-    Template.fromStack(b.stack).hasResourceProperties('AWS::ECS::Service', {
+    annotationsOf(b.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('may take up to 8 minutes 2 seconds'));
+    templateOf(b.stack).hasResourceProperties('AWS::ECS::Service', {
       LoadBalancers: Match.anyValue(), HealthCheckGracePeriodSeconds: 482,
     });
   });
@@ -763,7 +763,7 @@ describeCdkTest('MembraneEcsServices warnings', () => {
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
       mongoUri: secretsmanager.Secret.fromSecretNameV2(f.stack, 'Suffixed', 'membrane/mongo-abcdef'),
     }));
-    Annotations.fromStack(f.stack).hasWarning('/Test/Membrane',
+    annotationsOf(f.stack).hasWarning('/Test/Membrane',
       Match.stringLikeRegexp("mongoUri: the secret name 'membrane/mongo-abcdef' ends in"));
     expect(services.api).toBeDefined();
   });
@@ -771,14 +771,14 @@ describeCdkTest('MembraneEcsServices warnings', () => {
   test('warnings are namespaced so they can be acknowledged', () => {
     const { stack } = buildServices({ version: MembraneVersion.LATEST });
     expectFindings(stack, 'Membrane-ImmutableImageTags');
-    expect(JSON.stringify(Annotations.fromStack(stack).findWarning('*', Match.anyValue()))).toContain('@org/membrane-cdk:mutableImageTag');
+    expect(JSON.stringify(annotationsOf(stack).findWarning('*', Match.anyValue()))).toContain('@org/membrane-cdk:mutableImageTag');
   });
 });
 
 describeCdkTest('MembraneEcsServices alarms (with or without autoscaling)', () => {
   test('5xx of the load balancer and the API, missing datapoints filled with 0', () => {
     const { stack } = buildServices();
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+    templateOf(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
       // The load balancer publishes 5xx counts only when there are some: missing datapoints are zero, not "no data".
       Threshold: 10,
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'FILL(elb, 0) + FILL(api, 0)' })]),
@@ -793,7 +793,7 @@ describeCdkTest('MembraneEcsServices alarms (with or without autoscaling)', () =
     expect(services.alarms.map(a => a.node.id)).toEqual(['Http5xx', 'ApiNoHealthyTargets', 'UiNoHealthyTargets', 'ConsoleNoHealthyTargets',
       'UiHttp5xx', 'ConsoleHttp5xx', 'CustomCodeRunnerTasksNotRunning', 'InstantTasksWorkerTasksNotRunning', 'QueuedTasksWorkerTasksNotRunning',
       'OrchestratorTasksNotRunning']);
-    Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
+    templateOf(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
       EvaluationPeriods: 3,
@@ -808,7 +808,7 @@ describeCdkTest('MembraneEcsServices alarms (with or without autoscaling)', () =
     const topic = new sns.Topic(f.stack, 'Alerts', { enforceSSL: true });
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { alarmTopic: topic }));
     new MembraneScaling(f.stack, 'Scaling', { services, alarmTopic: topic });
-    const template = Template.fromStack(f.stack);
+    const template = templateOf(f.stack);
     const topicRef = { Ref: f.stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) };
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topicRef], OKActions: [topicRef] }, 15);
     const statements = Object.values(template.findResources('AWS::SNS::TopicPolicy'))
@@ -831,11 +831,11 @@ describeCdkTest('MembraneEcsServices Node.js heap limit', () => {
     const own = buildServices({ services: { api: { environment: { NODE_OPTIONS: '--max-old-space-size=2500' } } } });
     expect(container(own.stack, own.services.api).environment.NODE_OPTIONS).toBe('--max-old-space-size=2500');
     expect(container(own.stack, own.services.orchestrator).environment.NODE_OPTIONS).toBe('--max-old-space-size=1536');
-    Annotations.fromStack(own.stack).hasNoWarning('/Test/Membrane', Match.stringLikeRegexp('NODE_OPTIONS'));
+    annotationsOf(own.stack).hasNoWarning('/Test/Membrane', Match.stringLikeRegexp('NODE_OPTIONS'));
 
     const shared = buildServices({ sharedEngineEnvironment: { environment: { NODE_OPTIONS: '--enable-source-maps' } } });
     for (const key of ENGINES) expect(container(shared.stack, shared.services[key]).environment.NODE_OPTIONS).toBe('--enable-source-maps');
-    Annotations.fromStack(shared.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp(
+    annotationsOf(shared.stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp(
       'sharedEngineEnvironment.environment.NODE_OPTIONS replaces the heap limit membrane-cdk sets and has no --max-old-space-size'));
   });
 
@@ -856,7 +856,7 @@ describeCdkTest('MembraneEcsServices cache endpoints roll the services that read
     const f = servicesFixture();
     const workerCache = new MembraneCache(f.stack, 'WorkerCache', { vpc: f.network.vpc, role: MembraneCacheRole.WORKER });
     const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, { workerCache }));
-    const template = Template.fromStack(f.stack);
+    const template = templateOf(f.stack);
     for (const key of ENGINES) {
       template.hasResourceProperties('AWS::ECS::TaskDefinition', {
         ContainerDefinitions: Match.arrayWith([Match.objectLike({
@@ -956,7 +956,7 @@ describeCdkTest('MembraneEcsServices task protection of busy queued workers', ()
   test('the task role may get and update the protection of this cluster\'s tasks only', () => {
     const { stack, services } = buildServices();
     const roleId = stack.getLogicalId(services.queuedTasksWorker.taskDefinition.taskRole.node.defaultChild as ecs.CfnService);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    templateOf(stack).hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: roleId }],
       PolicyDocument: {
         Statement: Match.arrayWith([{
@@ -987,7 +987,7 @@ describeCdkTest('MembraneEcsServices task protection of busy queued workers', ()
 describeCdkTest('MembraneEcsServices Spot for a single task', () => {
   test('a one-task Spot service runs on Spot (a base task on regular Fargate would make spot buy nothing)', () => {
     const { stack, services } = buildServices({ services: { queuedTasksWorker: { spot: true, desiredCount: 1 } } });
-    const props = Template.fromStack(stack).toJSON().Resources[logicalId(stack, services.queuedTasksWorker.service)].Properties;
+    const props = templateOf(stack).toJSON().Resources[logicalId(stack, services.queuedTasksWorker.service)].Properties;
     expect(props.CapacityProviderStrategy).toEqual([
       { CapacityProvider: 'FARGATE', Base: 0, Weight: 0 },
       { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
@@ -997,7 +997,7 @@ describeCdkTest('MembraneEcsServices Spot for a single task', () => {
   test('the custom code runner and the orchestrator may run on Spot, with one regular task from two tasks on', () => {
     const { stack, services } = buildServices({ services: { customCodeRunner: { spot: true }, orchestrator: { spot: true, desiredCount: 2 } } });
     for (const svc of [services.customCodeRunner, services.orchestrator]) {
-      expect(Template.fromStack(stack).toJSON().Resources[logicalId(stack, svc.service)].Properties.CapacityProviderStrategy).toEqual([
+      expect(templateOf(stack).toJSON().Resources[logicalId(stack, svc.service)].Properties.CapacityProviderStrategy).toEqual([
         { CapacityProvider: 'FARGATE', Base: 1, Weight: 0 },
         { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
       ]);

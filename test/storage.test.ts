@@ -1,5 +1,5 @@
 import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,13 +7,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage, MembraneStorageReplication } from '../lib';
-import { describeCdkTest, nagChecked } from './harness';
+import { annotationsOf, describeCdkTest, nagChecked, templateOf } from './harness';
 import { expectNoNagFindings, nagFindings, ownAcknowledgements, testStack } from './nag';
 
 function build(props: ConstructorParameters<typeof MembraneStorage>[2] = {}) {
   const stack = testStack();
   const storage = new MembraneStorage(stack, 'Storage', props);
-  return { stack, storage, template: Template.fromStack(stack) };
+  return { stack, storage, template: templateOf(stack) };
 }
 
 describeCdkTest('MembraneStorage buckets', () => {
@@ -105,7 +105,7 @@ describeCdkTest('MembraneStorage CloudFront', () => {
     const names = ['eu-central-1', 'us-east-1'].map(region => {
       const regional = new Stack(new App(), 'Membrane', { env: { account: '123456789012', region } });
       new MembraneStorage(regional, 'Storage');
-      const oac = Object.values(Template.fromStack(regional).findResources('AWS::CloudFront::OriginAccessControl'));
+      const oac = Object.values(templateOf(regional).findResources('AWS::CloudFront::OriginAccessControl'));
       expect(oac).toHaveLength(1);
       return oac[0].Properties.OriginAccessControlConfig.Name as string;
     });
@@ -176,7 +176,7 @@ describeCdkTest('MembraneStorage options', () => {
     const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' });
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
     const storage = new MembraneStorage(stack, 'Storage', { domain: { domainName: 'static.example.com', certificate, zone: zone } });
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         Aliases: ['static.example.com'],
@@ -251,7 +251,7 @@ describeCdkTest('MembraneStorage options', () => {
     const stack = testStack();
     const logs = new s3.Bucket(stack, 'OrgLogs');
     new MembraneStorage(stack, 'Storage', { accessLogsBucket: logs });
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     template.resourceCountIs('AWS::S3::Bucket', 4);
     template.hasResourceProperties('AWS::S3::Bucket',
       {
@@ -297,7 +297,7 @@ describeCdkTest('MembraneStorage grantReadWrite', () => {
     const storage = new MembraneStorage(stack, 'Storage');
     const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     storage.grantReadWrite(role);
-    const template = Template.fromStack(stack);
+    const template = templateOf(stack);
     const ids = [storage.tmpBucket, storage.connectorsBucket, storage.staticBucket].map(b => stack.getLogicalId(b.node.defaultChild as any));
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as any) }],
@@ -373,7 +373,7 @@ describeCdkTest('MembraneStorage rejects bad input', () => {
 
   test('no warnings on the default configuration', () => {
     const { stack } = build();
-    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    annotationsOf(stack).hasNoWarning('*', Match.anyValue());
   });
 });
 
@@ -385,7 +385,7 @@ describeCdkTest('MembraneStorage replication to a second region ("Frequently Ask
   const storage = new MembraneStorage(stack, 'Storage', {
     replication: { connectorsDestination: destination('Connectors'), staticDestination: destination('Static') },
   });
-  const template = Template.fromStack(nagChecked(stack));
+  const template = templateOf(nagChecked(stack));
   const bucket = (b: s3.IBucket) => template.toJSON().Resources[stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)].Properties;
 
   test('the connectors and static buckets replicate every object, but not deletions', () => {
@@ -428,7 +428,7 @@ describeCdkTest('MembraneStorage with a customer-managed key', () => {
   const storage = new MembraneStorage(stack, 'Storage', { encryptionKey: key });
   const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   storage.grantReadWrite(role);
-  const template = Template.fromStack(nagChecked(stack));
+  const template = templateOf(nagChecked(stack));
   const encryption = (b: s3.IBucket) => template.toJSON().Resources[stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)]
     .Properties.BucketEncryption.ServerSideEncryptionConfiguration[0];
 
@@ -500,8 +500,8 @@ describeCdkTest('MembraneStorage with a customer-managed key', () => {
         Origins: [Match.objectLike({ OriginAccessControlId: Match.anyValue(), S3OriginConfig: { OriginAccessIdentity: '' } })],
       }),
     });
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('wildcardKeyPolicyForOac'));
-    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    annotationsOf(stack).hasNoWarning('*', Match.stringLikeRegexp('wildcardKeyPolicyForOac'));
+    expect(annotationsOf(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('a key of another stack keeps aws-cdk-lib\'s statement for the account\'s distributions (naming this one would tie the stacks in a '
@@ -511,8 +511,8 @@ describeCdkTest('MembraneStorage with a customer-managed key', () => {
     const shared = new kms.Key(keys, 'Key', { enableKeyRotation: true });
     const stack2 = new Stack(app, 'Storage', { env: { account: '123456789012', region: 'eu-central-1' } });
     new MembraneStorage(stack2, 'Storage', { encryptionKey: shared });
-    Template.fromStack(stack2).resourceCountIs('AWS::KMS::Alias', 0);
-    const keyPolicy = JSON.stringify(Template.fromStack(keys).toJSON().Resources);
+    templateOf(stack2).resourceCountIs('AWS::KMS::Alias', 0);
+    const keyPolicy = JSON.stringify(templateOf(keys).toJSON().Resources);
     expect(keyPolicy).toContain('"ArnLike":{"AWS:SourceArn"');
   });
 
@@ -543,7 +543,7 @@ describeCdkTest('MembraneStorage replication of SSE-KMS buckets ("Replicating en
       connectorsDestination: dr(stack, 'Connectors'), staticDestination: dr(stack, 'Static'), destinationEncryptionKeyArn: destinationKeyArn,
     },
   });
-  const template = Template.fromStack(nagChecked(stack));
+  const template = templateOf(nagChecked(stack));
   const replication = (b: s3.IBucket) => template.toJSON().Resources[stack.getLogicalId(b.node.defaultChild as s3.CfnBucket)]
     .Properties.ReplicationConfiguration;
 
@@ -577,7 +577,7 @@ describeCdkTest('MembraneStorage replication of SSE-KMS buckets ("Replicating en
     new MembraneStorage(stack2, 'Storage', {
       encryptionKey: key2, replication: { connectorsDestination: withKey('Connectors'), staticDestination: withKey('Static') },
     });
-    Template.fromStack(stack2).hasResourceProperties('AWS::S3::Bucket', {
+    templateOf(stack2).hasResourceProperties('AWS::S3::Bucket', {
       ReplicationConfiguration: {
         Rules: [Match.objectLike({ Destination: Match.objectLike({ EncryptionConfiguration: { ReplicaKmsKeyID: destinationKeyArn } }) })],
       },
@@ -592,7 +592,7 @@ describeCdkTest('MembraneStorage replication of SSE-KMS buckets ("Replicating en
       encryptionKey: key2,
       replication: { connectorsDestination: dr(stack2, 'Connectors'), staticDestination: dr(stack2, 'Static'), destinationEncryptionKeyArn: arn },
     });
-    Template.fromStack(stack2).hasResourceProperties('AWS::S3::Bucket', {
+    templateOf(stack2).hasResourceProperties('AWS::S3::Bucket', {
       ReplicationConfiguration: {
         Rules: [Match.objectLike({ Destination: Match.objectLike({ EncryptionConfiguration: { ReplicaKmsKeyID: { Ref: 'ReplicaKeyArn' } } }) })],
       },
@@ -665,7 +665,7 @@ describeCdkTest('MembraneStorage custom domain and its hosted zone', () => {
     const stack = testStack();
     const name = new CfnParameter(stack, 'StaticDomain', { type: 'String' }).valueAsString;
     new MembraneStorage(stack, 'Storage', { domain: domain(stack, name, 'example.com') });
-    Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', {
+    templateOf(stack).hasResourceProperties('AWS::Route53::RecordSet', {
       Name: { 'Fn::Join': ['', [{ Ref: 'StaticDomain' }, '.']] }, Type: 'A',
     });
   });
