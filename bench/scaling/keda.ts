@@ -8,7 +8,7 @@
  */
 import { DEFAULT_OPTIONS, Recorder, Result, scaleIn, Scenario, signal, SimulationOptions } from './model';
 import { DEFAULT_BUFFER_RATIO, DEFAULT_TARGETS } from '../../lib/scaling/defaults';
-import { ModeKey } from '../../lib/services/private/modes';
+import { ServiceKey } from '../../lib/services/private/services-table';
 
 /** An HPA scaling policy: at most `value` pods or percent per `periodSeconds`. */
 interface HpaPolicy {
@@ -18,7 +18,7 @@ interface HpaPolicy {
 }
 
 interface KedaService {
-  readonly service: ModeKey;
+  readonly service: ServiceKey;
   readonly min: number;
   readonly max: number;
   /** The desired replicas for what the pods report. */

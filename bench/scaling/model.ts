@@ -6,7 +6,7 @@
 import { evaluate } from './math';
 import { MetricQuery, ScaledService, ScalingModel, ScalingPolicy, StepPolicy, TargetTrackingPolicy } from './template';
 import { DEFAULT_BUFFER_RATIO, DEFAULT_TARGETS } from '../../lib/scaling/defaults';
-import { ModeKey } from '../../lib/services/private/modes';
+import { ServiceKey } from '../../lib/services/private/services-table';
 
 /** Delays the model assumes; where AWS documents no number, the slower reading (docs/scaling-model.md). */
 export interface SimulationOptions {
@@ -44,7 +44,7 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export interface Result {
   readonly config: string;
-  readonly service: ModeKey;
+  readonly service: ServiceKey;
   readonly scenario: string;
   /** Most tasks the scenario needs, within min and max. */
   readonly requiredTasks: number;
@@ -70,7 +70,7 @@ export interface Result {
 }
 
 /** Which service's work a Membrane metric describes (the API reports the workers' backlog). Scraped by the collector. */
-const METRIC_SERVICE: Record<string, ModeKey> = {
+const METRIC_SERVICE: Record<string, ServiceKey> = {
   instant_tasks_jobs_active: 'instantTasksWorker',
   instant_tasks_jobs_waiting: 'instantTasksWorker',
   instant_tasks_worker_utilization_rate: 'instantTasksWorker',
@@ -321,7 +321,7 @@ export function scaleIn(ready: number, busy: number, protectedBusy: number, remo
 }
 
 /** Busy queued workers for `work` on `ready` tasks (the other services' jobs are short: not counted). */
-function busyTasks(service: ModeKey, work: number, ready: number): number {
+function busyTasks(service: ServiceKey, work: number, ready: number): number {
   return service === 'queuedTasksWorker' ? Math.min(ready, Math.ceil(work * DEFAULT_TARGETS.queuedUtilization)) : 0;
 }
 
@@ -474,7 +474,7 @@ export class Recorder {
   private readonly desiredAt: number[] = [];
   private readonly readyAt: number[] = [];
 
-  constructor(private readonly svc: { readonly service: ModeKey; readonly min: number; readonly max: number },
+  constructor(private readonly svc: { readonly service: ServiceKey; readonly min: number; readonly max: number },
     private readonly scenario: Scenario, private readonly dt: number) {
     this.requiredTasks = svc.min;
   }

@@ -4,7 +4,7 @@
  * interval, batch timeout and storage resolution, and which services protect busy tasks. Nothing is taken from the
  * library's source: only the template.
  */
-import { ModeKey, MODES } from '../../lib/services/private/modes';
+import { ServiceKey, SERVICES } from '../../lib/services/private/services-table';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any;
@@ -17,7 +17,7 @@ export interface MetricQuery {
   /** CloudWatch statistic (Average, Sum, SampleCount, Maximum, Minimum). */
   readonly stat?: string;
   /** The service the metric's dimensions name, if any. */
-  readonly service?: ModeKey;
+  readonly service?: ServiceKey;
   readonly returnData: boolean;
 }
 
@@ -63,7 +63,7 @@ export interface StepPolicy {
 export type ScalingPolicy = TargetTrackingPolicy | StepPolicy;
 
 export interface ScaledService {
-  readonly service: ModeKey;
+  readonly service: ServiceKey;
   readonly min: number;
   readonly max: number;
   readonly policies: readonly ScalingPolicy[];
@@ -80,13 +80,13 @@ export interface ScalingModel {
 }
 
 /** The service a logical id or a service name belongs to. */
-function serviceOf(value: Json, serviceLogicalIds: Map<string, ModeKey>): ModeKey | undefined {
+function serviceOf(value: Json, serviceLogicalIds: Map<string, ServiceKey>): ServiceKey | undefined {
   const text = JSON.stringify(value);
   for (const [logicalId, key] of serviceLogicalIds) if (text.includes(`"${logicalId}"`)) return key;
-  return MODES.find(mode => text === JSON.stringify(mode.name))?.key;
+  return SERVICES.find(spec => text === JSON.stringify(spec.name))?.key;
 }
 
-function queries(metrics: Json[], serviceLogicalIds: Map<string, ModeKey>): MetricQuery[] {
+function queries(metrics: Json[], serviceLogicalIds: Map<string, ServiceKey>): MetricQuery[] {
   return metrics.map(m => {
     const stat = m.MetricStat;
     const dimensions: Json[] = stat?.Metric?.Dimensions ?? [];
@@ -106,12 +106,12 @@ function queries(metrics: Json[], serviceLogicalIds: Map<string, ModeKey>): Metr
 export function readScalingModel(template: Json): ScalingModel {
   const resources: Record<string, Json> = template.Resources;
   const entries = Object.entries(resources);
-  const serviceLogicalIds = new Map<string, ModeKey>();
+  const serviceLogicalIds = new Map<string, ServiceKey>();
   for (const [logicalId, r] of entries) {
     if (r.Type !== 'AWS::ECS::Service') continue;
-    // The service's construct path is <MembraneEcsServices>/<mode id>/Service: its logical id holds `<mode id>Service`.
-    const mode = [...MODES].sort((a, b) => b.id.length - a.id.length).find(m => logicalId.includes(`${m.id}Service`));
-    if (mode) serviceLogicalIds.set(logicalId, mode.key);
+    // The service's construct path is <MembraneEcsServices>/<service id>/Service: its logical id holds `<service id>Service`.
+    const spec = [...SERVICES].sort((a, b) => b.id.length - a.id.length).find(m => logicalId.includes(`${m.id}Service`));
+    if (spec) serviceLogicalIds.set(logicalId, spec.key);
   }
   const collector = JSON.stringify(template);
   const scrape = /scrape_interval\\":\\"(\d+)s/.exec(collector);

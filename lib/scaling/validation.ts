@@ -11,7 +11,7 @@ import { known, propError, requireRange } from '../common/validation';
  * targets of each service are checked where its policies are made (private/policies.ts).
  */
 export function validateScalingProps(scope: IConstruct, props: MembraneScalingProps, namespace: string, scrapeInterval: Duration): void {
-  if (SCRAPED.some(mode => props.services[mode.key].taskDefinition.node.tryFindChild(COLLECTOR_CONTAINER))) {
+  if (SCRAPED.some(spec => props.services[spec.key].taskDefinition.node.tryFindChild(COLLECTOR_CONTAINER))) {
     throw propError(scope, 'services', `${props.services.node.path} already has a MembraneScaling`,
       'Apply MembraneScaling once per MembraneEcsServices and give all options to that one.');
   }

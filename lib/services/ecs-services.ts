@@ -13,10 +13,10 @@ import { DEFAULT_LOG_RETENTION } from './private/defaults';
 import { resolveDeployments } from './private/deployment';
 import { defaultNamespace, publicRoute } from './private/derived';
 import { MembraneService } from './private/membrane-service';
-import { ModeKey, MODES, perMode } from './private/modes';
 import { validateProps } from './private/props-validation';
 import { createSecrets } from './private/secrets';
 import { MembraneServiceContext, serviceContext } from './private/service-context';
+import { ServiceKey, SERVICES, perService } from './private/services-table';
 import { validateSettings } from './private/settings-validation';
 import { connectServices, orderDeployments, protectSpotCapacity } from './private/wiring';
 import { MembraneEcsServicesProps } from './props';
@@ -34,7 +34,7 @@ import { FirewallLogs } from '../ingress/private/web-acl';
 
 /**
  * Every Membrane service on Fargate: api, instant-tasks-worker, queued-tasks-worker, orchestrator, ui,
- * console and custom-code-runner, from one per-mode table.
+ * console and custom-code-runner, from one per-service table.
  *
  * An HTTPS load balancer (internet-facing by default, or internal: see `exposure`) routes by host (or by path with
  * BASE_PATH) to the API, UI and Console; HTTP redirects to HTTPS. The custom code runner is reachable only from the
@@ -132,7 +132,7 @@ export class MembraneEcsServices extends Construct {
    */
   public readonly alarms: cloudwatch.Alarm[];
 
-  private readonly byMode: Record<ModeKey, MembraneService>;
+  private readonly byKey: Record<ServiceKey, MembraneService>;
 
   constructor(scope: Construct, id: string, props: MembraneEcsServicesProps) {
     super(scope, id);
@@ -172,27 +172,27 @@ export class MembraneEcsServices extends Construct {
     this.httpsListener = front.httpsListener;
 
     const context = serviceContext(this, props, { cluster: this.cluster, vpc, registry, taskSubnets });
-    this.byMode = this.createServices(props, context, contracts, routes, exposure);
-    this.api = this.byMode.api;
-    this.instantTasksWorker = this.byMode.instantTasksWorker;
-    this.queuedTasksWorker = this.byMode.queuedTasksWorker;
-    this.orchestrator = this.byMode.orchestrator;
-    this.ui = this.byMode.ui;
-    this.console = this.byMode.console;
-    this.customCodeRunner = this.byMode.customCodeRunner;
+    this.byKey = this.createServices(props, context, contracts, routes, exposure);
+    this.api = this.byKey.api;
+    this.instantTasksWorker = this.byKey.instantTasksWorker;
+    this.queuedTasksWorker = this.byKey.queuedTasksWorker;
+    this.orchestrator = this.byKey.orchestrator;
+    this.ui = this.byKey.ui;
+    this.console = this.byKey.console;
+    this.customCodeRunner = this.byKey.customCodeRunner;
 
-    connectServices(this.byMode, props, this.loadBalancer, exposure.internal);
+    connectServices(this.byKey, props, this.loadBalancer, exposure.internal);
     const edge = exposure.edge && this.createEdge(props, vpc, exposure, exposure.edge, front.logsBucket);
     this.edgeLoadBalancer = edge?.loadBalancer;
     this.edgeListener = edge?.listener;
-    orderDeployments(this.byMode, vpc, taskSubnets);
-    protectSpotCapacity(this.byMode, this.cluster, props);
-    this.alarms = createServiceAlarms(this, { loadBalancer: this.loadBalancer, cluster: this.cluster, services: this.byMode, props });
+    orderDeployments(this.byKey, vpc, taskSubnets);
+    protectSpotCapacity(this.byKey, this.cluster, props);
+    this.alarms = createServiceAlarms(this, { loadBalancer: this.loadBalancer, cluster: this.cluster, services: this.byKey, props });
   }
 
   /** All seven services, in deployment order. */
   public allServices(): IMembraneService[] {
-    return MODES.map(mode => this.byMode[mode.key]);
+    return SERVICES.map(spec => this.byKey[spec.key]);
   }
 
   /** The ECS cluster: Container Insights, the Fargate capacity providers, and the Cloud Map namespace of Service Connect. */
@@ -210,19 +210,19 @@ export class MembraneEcsServices extends Construct {
   }
 
   /** The seven services, in deployment order, each with its deployment, environment, labels and (public ones) route. */
-  private createServices(props: MembraneEcsServicesProps, context: MembraneServiceContext, contracts: Record<ModeKey, MembraneEnvironmentContract>,
-    routes: Routes, exposure: ResolvedExposure): Record<ModeKey, MembraneService> {
+  private createServices(props: MembraneEcsServicesProps, context: MembraneServiceContext, contracts: Record<ServiceKey, MembraneEnvironmentContract>,
+    routes: Routes, exposure: ResolvedExposure): Record<ServiceKey, MembraneService> {
     const deployment = resolveDeployments(this, props.deployment ?? {}, exposure.edge !== undefined);
-    return perMode(mode => new MembraneService(this, {
-      mode,
-      deployment: deployment(mode),
-      options: props.services?.[mode.key] ?? {},
-      contract: contracts[mode.key],
-      dockerLabels: dockerLabels(this, mode, props, contracts[mode.key]),
+    return perService(spec => new MembraneService(this, {
+      spec,
+      deployment: deployment(spec),
+      options: props.services?.[spec.key] ?? {},
+      contract: contracts[spec.key],
+      dockerLabels: dockerLabels(this, spec, props, contracts[spec.key]),
       context,
-      route: publicRoute(mode, routes),
+      route: publicRoute(spec, routes),
       listener: this.httpsListener,
-      targetsId: targetsId(mode.id, !exposure.internal),
+      targetsId: targetsId(spec.id, !exposure.internal),
     }));
   }
 
@@ -235,7 +235,7 @@ export class MembraneEcsServices extends Construct {
       options,
       hosts: exposure.edgeHosts,
       zone: props.domain.zone,
-      apiTargets: this.byMode.api.targetGroupProps(),
+      apiTargets: this.byKey.api.targetGroupProps(),
       idleTimeout,
       deletionProtection,
       logsBucket,

@@ -66,10 +66,10 @@ export interface RoutedService {
 }
 
 /** The listener rule of a public service: host condition, path condition under a base path, and its priority. */
-export function listenerRule(mode: RoutedService, route: Route): { priority: number; conditions: elbv2.ListenerCondition[] } {
+export function listenerRule(service: RoutedService, route: Route): { priority: number; conditions: elbv2.ListenerCondition[] } {
   const conditions = [elbv2.ListenerCondition.hostHeaders([route.host])];
   if (route.basePath) conditions.push(elbv2.ListenerCondition.pathPatterns([route.basePath, `${route.basePath}/*`]));
-  const priority = route.basePath ? mode.rulePriority?.path : mode.rulePriority?.host;
-  if (priority === undefined) throw new Error(`${mode.name} has no listener-rule priority for this route`);
+  const priority = route.basePath ? service.rulePriority?.path : service.rulePriority?.host;
+  if (priority === undefined) throw new Error(`${service.name} has no listener-rule priority for this route`);
   return { priority, conditions };
 }

@@ -23,15 +23,15 @@ export interface CollectorOptions {
  * and writes the kept metrics to CloudWatch as embedded metric format.
  */
 export function addCollectors(services: MembraneEcsServices, options: CollectorOptions): void {
-  for (const mode of SCRAPED) {
-    const svc = services[mode.key];
+  for (const spec of SCRAPED) {
+    const svc = services[spec.key];
     svc.taskDefinition.addContainer(COLLECTOR_CONTAINER, {
       image: ecs.ContainerImage.fromRegistry(options.image),
       essential: false,
       ...COLLECTOR_SIZE,
       environment: {
         AOT_CONFIG_CONTENT: collectorConfig({
-          scrape: mode.prometheus!,
+          scrape: spec.prometheus!,
           serviceName: svc.serviceName,
           clusterName: services.cluster.clusterName,
           namespace: options.namespace,

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { MathInput, MetricFactory } from './metrics';
 import { maxCapacityOf, ScalingPolicies } from './policies';
 import { known } from '../../common/validation';
-import { ModeKey } from '../../services/private/modes';
+import { ServiceKey } from '../../services/private/services-table';
 import {
   API_BURST_CPU_PERCENT, DEFAULT_BUFFER_RATIO, DEFAULT_BURST_COOLDOWN, DEFAULT_TARGETS, HIGH_RESOLUTION_PERIODS,
 } from '../defaults';
@@ -48,7 +48,7 @@ export class MembranePolicies {
    * just raised by a utilization measured on the tasks before it. In steady state running = desired: the
    * documented targets are unchanged. Scale-in is measured (on the busiest of the low minutes).
    */
-  private perDesired(service: ModeKey, inputs: MathInput[], expression: string, label: string) {
+  private perDesired(service: ServiceKey, inputs: MathInput[], expression: string, label: string) {
     const m = this.metrics;
     return this.burst
       ? {

@@ -1,6 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { MembraneEcsServices } from '../../services';
-import { ModeKey, MODES, ModeSpec } from '../../services/private/modes';
+import { ServiceKey, SERVICES, ServiceSpec } from '../../services/private/services-table';
 import { METRIC_PERIOD } from '../defaults';
 
 /** Dimension names of every Membrane metric in CloudWatch. */
@@ -8,7 +8,7 @@ export const DIMENSION_CLUSTER = 'ClusterName';
 export const DIMENSION_SERVICE = 'Service';
 
 /** The services whose Prometheus endpoints are scraped, with the metrics kept ("Service Deployment", "Self-hosting"). */
-export const SCRAPED: readonly ModeSpec[] = MODES.filter(mode => mode.prometheus);
+export const SCRAPED: readonly ServiceSpec[] = SERVICES.filter(spec => spec.prometheus);
 
 /** One input of a metric-math scaling policy. */
 export interface MathInput {
@@ -27,7 +27,7 @@ export class MetricFactory {
   constructor(private readonly services: MembraneEcsServices, public readonly namespace: string) {}
 
   /** A Membrane metric of one service. */
-  public membrane(metricName: string, service: ModeKey, statistic: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  public membrane(metricName: string, service: ServiceKey, statistic: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.namespace,
       metricName,
@@ -39,7 +39,7 @@ export class MetricFactory {
   }
 
   /** An AWS/ECS or ECS/ContainerInsights metric of one service, labelled with its name. */
-  public ecs(namespace: 'AWS/ECS' | 'ECS/ContainerInsights', metricName: string, service: ModeKey, statistic: string): cloudwatch.Metric {
+  public ecs(namespace: 'AWS/ECS' | 'ECS/ContainerInsights', metricName: string, service: ServiceKey, statistic: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace,
       metricName,
@@ -101,31 +101,31 @@ export class MetricFactory {
   }
 
   /** A Membrane metric as an input of a metric-math scaling policy. */
-  public input(id: string, metricName: string, service: ModeKey, stat: string): MathInput {
+  public input(id: string, metricName: string, service: ServiceKey, stat: string): MathInput {
     return { id, metricName, stat, namespace: this.namespace, dimensions: this.membraneDimensions(service) };
   }
 
   /** Running tasks of a service from Container Insights, as an input of a metric-math scaling policy. */
-  public runningTasks(id: string, service: ModeKey): MathInput {
+  public runningTasks(id: string, service: ServiceKey): MathInput {
     return this.taskCount(id, 'RunningTaskCount', service);
   }
 
   /** The desired count of a service from Container Insights, as an input of a metric-math scaling policy. */
-  public desiredTasks(id: string, service: ModeKey): MathInput {
+  public desiredTasks(id: string, service: ServiceKey): MathInput {
     return this.taskCount(id, 'DesiredTaskCount', service);
   }
 
-  private taskCount(id: string, metricName: string, service: ModeKey): MathInput {
+  private taskCount(id: string, metricName: string, service: ServiceKey): MathInput {
     return { id, metricName, stat: cloudwatch.Stats.AVERAGE, namespace: 'ECS/ContainerInsights', dimensions: this.ecsDimensions(service) };
   }
 
   /** Dimensions of a Membrane metric: the ones the collector sidecars write (see collectorConfig). */
-  private membraneDimensions(service: ModeKey): { [name: string]: string } {
+  private membraneDimensions(service: ServiceKey): { [name: string]: string } {
     return { [DIMENSION_CLUSTER]: this.services.cluster.clusterName, [DIMENSION_SERVICE]: this.services[service].serviceName };
   }
 
   /** Dimensions of the AWS/ECS and ECS/ContainerInsights service metrics. */
-  private ecsDimensions(service: ModeKey): { [name: string]: string } {
+  private ecsDimensions(service: ServiceKey): { [name: string]: string } {
     return { ClusterName: this.services.cluster.clusterName, ServiceName: this.services[service].service.serviceName };
   }
 }

@@ -7,12 +7,12 @@ import { MathInput } from './metrics';
 import { MIN_PRODUCTION_TASKS } from '../../common/constants';
 import { known, propError, requireInteger, requireOrdered } from '../../common/validation';
 import { MembraneEcsServices, MembraneTaskCountScaling } from '../../services';
-import { ModeKey, modeOf } from '../../services/private/modes';
+import { ServiceKey, serviceSpecOf } from '../../services/private/services-table';
 import { MembraneServiceScaling } from '../props';
 
 /** A target-tracking policy on a metric-math expression. */
 export interface MathPolicySpec {
-  readonly service: ModeKey;
+  readonly service: ServiceKey;
   readonly options: MembraneServiceScaling;
   /** Target when `options.target` is not given. */
   readonly defaultTarget: number;
@@ -33,7 +33,7 @@ export interface MathPolicySpec {
 
 /** A step policy that adds the tasks a backlog expression says are missing. */
 export interface BurstPolicySpec {
-  readonly service: ModeKey;
+  readonly service: ServiceKey;
   readonly inputs: MathInput[];
   /** Intermediate expressions by id (e.g. the running tasks from a sample count), usable in `expression`. */
   readonly intermediate?: { readonly [id: string]: string };
@@ -47,7 +47,7 @@ export interface BurstPolicySpec {
 
 /** A step policy that sets the maximum at once when a bounded signal (CPU) is saturated. */
 export interface SaturationPolicySpec {
-  readonly service: ModeKey;
+  readonly service: ServiceKey;
   readonly metric: cloudwatch.IMetric;
   /** At or above this the service is saturated. */
   readonly threshold: number;
@@ -59,13 +59,13 @@ export interface SaturationPolicySpec {
  * the task count and hands it over through `autoScaleTaskCount`.
  */
 export class ScalingPolicies {
-  private readonly taskCounts: { [K in ModeKey]?: MembraneTaskCountScaling } = {};
-  private readonly maxima: { [K in ModeKey]?: number } = {};
+  private readonly taskCounts: { [K in ServiceKey]?: MembraneTaskCountScaling } = {};
+  private readonly maxima: { [K in ServiceKey]?: number } = {};
 
   constructor(private readonly scope: Construct, private readonly services: MembraneEcsServices) {}
 
   /** CPU target tracking ("Autoscaling Configuration": 50 %). */
-  public cpu(service: ModeKey, options: MembraneServiceScaling): void {
+  public cpu(service: ServiceKey, options: MembraneServiceScaling): void {
     const { taskCount } = this.scalable(service, options, DEFAULT_TARGETS.cpu, 100);
     taskCount.scaleOnCpuUtilization('CpuScaling', {
       targetUtilizationPercent: options.target ?? DEFAULT_TARGETS.cpu, ...cooldowns(options),
@@ -73,7 +73,7 @@ export class ScalingPolicies {
   }
 
   /** Memory target tracking, next to the CPU policy of the same service. */
-  public memory(service: ModeKey, options: MembraneServiceScaling, target: number | undefined): void {
+  public memory(service: ServiceKey, options: MembraneServiceScaling, target: number | undefined): void {
     const { taskCount } = this.scalable(service, options, DEFAULT_TARGETS.cpu, 100);
     const targetUtilizationPercent = target ?? DEFAULT_TARGETS.memory;
     if (known(targetUtilizationPercent) && !(targetUtilizationPercent > 0 && targetUtilizationPercent <= 100)) {
@@ -114,7 +114,7 @@ export class ScalingPolicies {
     this.stepPolicy(spec.service, spec.metric, [{ upper: spec.threshold, change: 0 }, { lower: spec.threshold, change: max }], spec.cooldown);
   }
 
-  private stepPolicy(service: ModeKey, metric: cloudwatch.IMetric, scalingSteps: appscaling.ScalingInterval[], cooldown: Duration): void {
+  private stepPolicy(service: ServiceKey, metric: cloudwatch.IMetric, scalingSteps: appscaling.ScalingInterval[], cooldown: Duration): void {
     const { taskCount } = this.taskCounts[service]!;
     taskCount.scaleOnMetric('BurstScaling', {
       metric,
@@ -207,7 +207,7 @@ export class ScalingPolicies {
   }
 
   /** Validates the bounds and target, then takes over the service's task count (once per service). */
-  private scalable(service: ModeKey, options: MembraneServiceScaling, defaultTarget: number, targetMax: number): MembraneTaskCountScaling {
+  private scalable(service: ServiceKey, options: MembraneServiceScaling, defaultTarget: number, targetMax: number): MembraneTaskCountScaling {
     const existing = this.taskCounts[service];
     if (existing) return existing;
     const minCapacity = options.minCapacity ?? MIN_PRODUCTION_TASKS;
@@ -228,8 +228,8 @@ export class ScalingPolicies {
 }
 
 /** The most tasks of a scaled service: the option, else the default of "Autoscaling Configuration". */
-export function maxCapacityOf(service: ModeKey, options: MembraneServiceScaling | undefined): number {
-  return options?.maxCapacity ?? modeOf(service).scaling!.maxCapacity;
+export function maxCapacityOf(service: ServiceKey, options: MembraneServiceScaling | undefined): number {
+  return options?.maxCapacity ?? serviceSpecOf(service).scaling!.maxCapacity;
 }
 
 function cooldowns(options: MembraneServiceScaling) {

@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { TASKS_NOT_RUNNING_PERIODS } from './defaults';
 import { MembraneService } from './membrane-service';
-import { ModeKey, MODES } from './modes';
+import { ServiceKey, SERVICES } from './services-table';
 import { notify } from '../../common/alarms';
 import { METRIC_PERIOD } from '../../common/constants';
 import { MembraneEcsServicesProps } from '../props';
@@ -64,7 +64,7 @@ export function targetResponseTimes(svc: IMembraneService): cloudwatch.IMetric[]
 export interface ServiceAlarmsProps {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly cluster: ecs.ICluster;
-  readonly services: Record<ModeKey, MembraneService>;
+  readonly services: Record<ServiceKey, MembraneService>;
   readonly props: MembraneEcsServicesProps;
 }
 
@@ -102,10 +102,10 @@ export function createServiceAlarms(scope: Construct, { loadBalancer, cluster, s
     label: '5xx per minute',
     period: METRIC_PERIOD,
   })));
-  for (const mode of MODES.filter(m => m.exposure === 'public-alb')) {
-    const svc = services[mode.key];
-    add(svc, new cloudwatch.Alarm(scope, `${mode.id}NoHealthyTargets`, {
-      alarmDescription: `The ${mode.name} has had no healthy task behind the load balancer for 3 minutes: it is down.`,
+  for (const spec of SERVICES.filter(m => m.exposure === 'public-alb')) {
+    const svc = services[spec.key];
+    add(svc, new cloudwatch.Alarm(scope, `${spec.id}NoHealthyTargets`, {
+      alarmDescription: `The ${spec.name} has had no healthy task behind the load balancer for 3 minutes: it is down.`,
       metric: healthyTasks(svc),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -113,14 +113,14 @@ export function createServiceAlarms(scope: Construct, { loadBalancer, cluster, s
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }));
   }
-  for (const mode of MODES.filter(m => m.exposure === 'public-alb' && m.key !== 'api')) {
-    add(services[mode.key], http5xx(`${mode.id}Http5xx`, `The ${mode.name} returns 5xx responses.`, target5xx(services[mode.key])));
+  for (const spec of SERVICES.filter(m => m.exposure === 'public-alb' && m.key !== 'api')) {
+    add(services[spec.key], http5xx(`${spec.id}Http5xx`, `The ${spec.name} returns 5xx responses.`, target5xx(services[spec.key])));
   }
-  for (const mode of MODES.filter(m => m.exposure !== 'public-alb')) {
-    const svc = services[mode.key];
+  for (const spec of SERVICES.filter(m => m.exposure !== 'public-alb')) {
+    const svc = services[spec.key];
     // The alarm reads the service's own metrics and the service names the alarm: a fixed name (unique per stack and
     // construct path, so two deployments never share one) keeps that from being a circular dependency.
-    const alarmName = `${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${mode.id}TasksNotRunning`;
+    const alarmName = `${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${spec.id}TasksNotRunning`;
     const count = (metricName: string) => new cloudwatch.Metric({
       namespace: 'ECS/ContainerInsights',
       metricName,
@@ -128,14 +128,14 @@ export function createServiceAlarms(scope: Construct, { loadBalancer, cluster, s
       statistic: cloudwatch.Stats.AVERAGE,
       period: METRIC_PERIOD,
     });
-    add(svc, new cloudwatch.Alarm(scope, `${mode.id}TasksNotRunning`, {
+    add(svc, new cloudwatch.Alarm(scope, `${spec.id}TasksNotRunning`, {
       alarmName,
-      alarmDescription: `Fewer ${mode.name} tasks have run than desired for ${TASKS_NOT_RUNNING_PERIODS} minutes: its tasks fail to start or `
+      alarmDescription: `Fewer ${spec.name} tasks have run than desired for ${TASKS_NOT_RUNNING_PERIODS} minutes: its tasks fail to start or `
         + 'keep stopping (Container Insights).',
       metric: new cloudwatch.MathExpression({
         expression: 'desiredTasks - runningTasks',
         usingMetrics: { desiredTasks: count('DesiredTaskCount'), runningTasks: count('RunningTaskCount') },
-        label: `${mode.name} tasks missing`,
+        label: `${spec.name} tasks missing`,
         period: METRIC_PERIOD,
       }),
       threshold: 1,

@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import { DEFAULT_CPU_ARCHITECTURE } from './defaults';
 import { cacheEndpointLabels, cachesContract, engineHeapMiB, keepAliveMs, secretSourceLabels } from './derived';
 import {
-  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineModeEnvironment, MembraneUrls, uiEnvironment,
+  consoleEnvironment, customCodeRunnerEnvironment, engineEnvironment, engineServiceEnvironment, MembraneUrls, uiEnvironment,
 } from './environment';
-import { ModeKey, modeOf, ModeSpec, perMode } from './modes';
 import { MembraneSecrets } from './secrets';
 import { checkedExtras } from './service-validation';
+import { ServiceKey, serviceSpecOf, ServiceSpec, perService } from './services-table';
 import { MEMBRANE_PORT } from '../../common/constants';
 import { mergeEnvironmentContracts } from '../../common/contract';
 import { MembraneEnvironmentContract } from '../../common/environment';
@@ -29,11 +29,11 @@ export function applicationSettings(props: MembraneEcsServicesProps, exposure: R
 
 /** The environment of every service: the managed contract of its kind plus its checked extras. */
 export function environmentContracts(scope: Construct, props: MembraneEcsServicesProps, settings: MembraneApplicationSettings, routes: Routes,
-  secrets: MembraneSecrets): Record<ModeKey, MembraneEnvironmentContract> {
+  secrets: MembraneSecrets): Record<ServiceKey, MembraneEnvironmentContract> {
   const auth: MembraneAuthConfig = props.auth.bind(scope);
   const urls: MembraneUrls = { api: routes.api.url, ui: routes.ui.url, console: routes.console.url };
   const x86 = (props.cpuArchitecture ?? DEFAULT_CPU_ARCHITECTURE) === ecs.CpuArchitecture.X86_64;
-  const customCodeRunnerUri = `http://${modeOf('customCodeRunner').name}:${MEMBRANE_PORT}`;
+  const customCodeRunnerUri = `http://${serviceSpecOf('customCodeRunner').name}:${MEMBRANE_PORT}`;
   const engineShared = mergeEnvironmentContracts(
     { environment: engineEnvironment(settings, urls, customCodeRunnerUri, x86), secrets: {} },
     props.storage.environmentContract,
@@ -49,33 +49,33 @@ export function environmentContracts(scope: Construct, props: MembraneEcsService
       },
     },
   );
-  const managed = (mode: ModeSpec): MembraneEnvironmentContract => {
+  const managed = (spec: ServiceSpec): MembraneEnvironmentContract => {
     const debug = settings.debug ?? false;
-    switch (mode.kind) {
+    switch (spec.kind) {
       case 'engine': return mergeEnvironmentContracts(engineShared,
-        { environment: engineModeEnvironment(mode, settings, keepAliveMs(props), engineHeapMiB(scope, mode, props)), secrets: {} });
+        { environment: engineServiceEnvironment(spec, settings, keepAliveMs(props), engineHeapMiB(scope, spec, props)), secrets: {} });
       case 'ui': return { environment: uiEnvironment(urls, routes.ui.basePath, debug), secrets: {} };
       case 'console': return { environment: consoleEnvironment(urls, routes.console.basePath, settings, auth.consoleEnvironment), secrets: {} };
       case 'runner': return { environment: customCodeRunnerEnvironment(debug), secrets: {} };
     }
   };
-  return perMode(mode => withExtras(scope, props, mode, managed(mode), auth.forbiddenVariables));
+  return perService(spec => withExtras(scope, props, spec, managed(spec), auth.forbiddenVariables));
 }
 
 /** A service's managed contract with its own extras and, for the api-image services, the shared ones (never both for one name). */
-function withExtras(scope: Construct, props: MembraneEcsServicesProps, mode: ModeSpec, base: MembraneEnvironmentContract,
+function withExtras(scope: Construct, props: MembraneEcsServicesProps, spec: ServiceSpec, base: MembraneEnvironmentContract,
   forbiddenVariables: string[]): MembraneEnvironmentContract {
   const shared = props.sharedEngineEnvironment ?? {};
-  const own = props.services?.[mode.key] ?? {};
-  const extras = [checkedExtras(scope, mode, own, base, forbiddenVariables)];
-  if (mode.kind === 'engine') {
+  const own = props.services?.[spec.key] ?? {};
+  const extras = [checkedExtras(scope, spec, own, base, forbiddenVariables)];
+  if (spec.kind === 'engine') {
     for (const name of [...Object.keys(shared.environment ?? {}), ...Object.keys(shared.secrets ?? {})]) {
       if (name in (own.environment ?? {}) || name in (own.secrets ?? {})) {
-        throw propError(scope, `services.${mode.key}.${name in (own.environment ?? {}) ? 'environment' : 'secrets'}.${name}`,
+        throw propError(scope, `services.${spec.key}.${name in (own.environment ?? {}) ? 'environment' : 'secrets'}.${name}`,
           `${name} is also set in sharedEngineEnvironment`, 'Set it in one place: sharedEngineEnvironment for all four, or per service.');
       }
     }
-    extras.push(checkedExtras(scope, mode, shared, base, forbiddenVariables, 'sharedEngineEnvironment'));
+    extras.push(checkedExtras(scope, spec, shared, base, forbiddenVariables, 'sharedEngineEnvironment'));
   }
   return mergeEnvironmentContracts(base, ...extras);
 }
@@ -84,10 +84,10 @@ function withExtras(scope: Construct, props: MembraneEcsServicesProps, mode: Mod
  * Docker labels of a service's Membrane container: the caches' endpoints (api-image services) and the sources of the
  * secrets this stack assembles; none when there are none (no empty `DockerLabels` in the template).
  */
-export function dockerLabels(scope: Construct, mode: ModeSpec, props: MembraneEcsServicesProps,
+export function dockerLabels(scope: Construct, spec: ServiceSpec, props: MembraneEcsServicesProps,
   contract: MembraneEnvironmentContract): { [label: string]: string } | undefined {
   const labels = {
-    ...(mode.kind === 'engine' ? cacheEndpointLabels(props.cache, props.workerCache) : {}),
+    ...(spec.kind === 'engine' ? cacheEndpointLabels(props.cache, props.workerCache) : {}),
     ...secretSourceLabels(scope, contract.secrets),
   };
   return Object.keys(labels).length > 0 ? labels : undefined;

@@ -5,7 +5,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
 import { BAKE_TIME_RANGE, DEFAULT_BAKE_TIME } from './defaults';
 import { MembraneDeploymentOptions } from '../deployment-options';
-import { ModeSpec } from './modes';
+import { ServiceSpec } from './services-table';
 import { acknowledgeFinding } from '../../common/nag';
 import { describeValue, known, propError, requireDurations, warn } from '../../common/validation';
 
@@ -37,19 +37,20 @@ const PARTITIONS_WITHOUT_DEPLOYMENT_ALARMS = ['aws-cn', 'aws-us-gov', 'aws-iso',
  * a change of strategy never changes the load balancer's resources (a change of the rule's actions would put the
  * traffic back on the first target group). Checks the options first.
  */
-export function resolveDeployments(scope: Construct, options: MembraneDeploymentOptions, publicEdge: boolean): (mode: ModeSpec) => ServiceDeployment {
+export function resolveDeployments(scope: Construct, options: MembraneDeploymentOptions,
+  publicEdge: boolean): (spec: ServiceSpec) => ServiceDeployment {
   validateDeployment(scope, options, publicEdge);
   const strategy = options.strategy ?? ecs.DeploymentStrategy.BLUE_GREEN;
   const rolling = strategy === ecs.DeploymentStrategy.ROLLING;
   const rollbackOnAlarm = (options.rollbackOnAlarm ?? true) && deploymentAlarmsAvailable(scope);
   let role: iam.IRole | undefined;
   const loadBalancerRole = (): iam.IRole => role ??= createLoadBalancerRole(scope);
-  return mode => {
-    if (mode.exposure !== 'public-alb') return { rollbackOnAlarm };
+  return spec => {
+    if (spec.exposure !== 'public-alb') return { rollbackOnAlarm };
     // The API with a public edge rolls, but keeps its second target group and the weighted rule on the main load balancer:
     // after a blue/green deployment the tasks in service are in that group, and removing it (adding the edge later)
     // would leave the rule forwarding to an empty one.
-    const rolls = rolling || (mode.key === 'api' && publicEdge);
+    const rolls = rolling || (spec.key === 'api' && publicEdge);
     return {
       strategy: rolls ? ecs.DeploymentStrategy.ROLLING : strategy,
       bakeTime: rolls ? undefined : options.bakeTime ?? DEFAULT_BAKE_TIME,

@@ -4,7 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE, TASK_PROTECTION_SIZE } from './defaults';
 import { NODE_HEAP_RATIO, nodeHeapMiB, startupBudget } from './environment';
-import { ModeSpec } from './modes';
+import { ServiceSpec } from './services-table';
 import { KEEPALIVE_MARGIN_MS } from '../../common/constants';
 import { mergeEnvironmentContracts } from '../../common/contract';
 import { IMembraneCache, MembraneEnvironmentContract } from '../../common/environment';
@@ -115,9 +115,9 @@ function intrinsicReferences(value: unknown, found: string[] = []): string[] {
  * services, with a task memory known only at deploy time, or when the user sets NODE_OPTIONS for the service or in
  * sharedEngineEnvironment: theirs wins (a warning says so when it sets no heap limit).
  */
-export function engineHeapMiB(scope: Construct, mode: ModeSpec, props: MembraneEcsServicesProps): number | undefined {
-  if (mode.kind !== 'engine') return undefined;
-  const sources = [[`services.${mode.key}`, props.services?.[mode.key]], ['sharedEngineEnvironment', props.sharedEngineEnvironment]] as const;
+export function engineHeapMiB(scope: Construct, spec: ServiceSpec, props: MembraneEcsServicesProps): number | undefined {
+  if (spec.kind !== 'engine') return undefined;
+  const sources = [[`services.${spec.key}`, props.services?.[spec.key]], ['sharedEngineEnvironment', props.sharedEngineEnvironment]] as const;
   for (const [source, extra] of sources) {
     const own = extra?.environment?.NODE_OPTIONS;
     if (extra?.secrets?.NODE_OPTIONS === undefined && own === undefined) continue;
@@ -128,9 +128,9 @@ export function engineHeapMiB(scope: Construct, mode: ModeSpec, props: MembraneE
     }
     return undefined;
   }
-  const memory = props.services?.[mode.key]?.memoryLimitMiB ?? mode.size.memoryMiB;
+  const memory = props.services?.[spec.key]?.memoryLimitMiB ?? spec.size.memoryMiB;
   if (!known(memory)) return undefined;
-  const sidecar = mode.protectWhileBusy && (props.queuedTaskProtection ?? true) ? TASK_PROTECTION_SIZE.memoryLimitMiB : 0;
+  const sidecar = spec.protectWhileBusy && (props.queuedTaskProtection ?? true) ? TASK_PROTECTION_SIZE.memoryLimitMiB : 0;
   return nodeHeapMiB(memory - sidecar);
 }
 
@@ -161,8 +161,8 @@ export function startupGrace(scope: Construct, props: MembraneEcsServicesProps):
 }
 
 /** The public route of a service behind the load balancer. */
-export function publicRoute(mode: ModeSpec, routes: Routes) {
-  return mode.exposure === 'public-alb' ? routes[mode.key as 'api' | 'ui' | 'console'] : undefined;
+export function publicRoute(spec: ServiceSpec, routes: Routes) {
+  return spec.exposure === 'public-alb' ? routes[spec.key as 'api' | 'ui' | 'console'] : undefined;
 }
 
 /** The longest a queued task may run (MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS). */

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { DEFAULT_QUEUED_TASK_TIME, STARTUP_DEFAULTS } from './defaults';
-import { ModeSpec } from './modes';
+import { ServiceSpec } from './services-table';
 import { MEMBRANE_PORT } from '../../common/constants';
 import { MembraneApplicationSettings } from '../settings';
 
@@ -92,13 +92,13 @@ export function nodeHeapMiB(memoryMiB: number): number | undefined {
 }
 
 /**
- * Mode switch and mode-specific variables of an api-image service ("Self-hosting"), and its Node.js heap limit
+ * The switch that makes the api image run as this service, and its own variables ("Self-hosting"), and its Node.js heap limit
  * (`NODE_OPTIONS`) when one is given.
  */
-export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicationSettings, keepAliveMs: string,
+export function engineServiceEnvironment(spec: ServiceSpec, settings: MembraneApplicationSettings, keepAliveMs: string,
   heapMiB?: number): { [name: string]: string } {
   const heap: { [name: string]: string } = heapMiB === undefined ? {} : { NODE_OPTIONS: `--max-old-space-size=${heapMiB}` };
-  switch (mode.key) {
+  switch (spec.key) {
     case 'api': return { IS_API: '1', HEADERS_TIMEOUT_MS: keepAliveMs, KEEPALIVE_TIMEOUT_MS: keepAliveMs, ...heap };
     case 'queuedTasksWorker': return {
       IS_QUEUED_TASKS_WORKER: '1',
@@ -106,7 +106,7 @@ export function engineModeEnvironment(mode: ModeSpec, settings: MembraneApplicat
       MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS: String((settings.maxQueuedTasksProcessTime ?? DEFAULT_QUEUED_TASK_TIME).toSeconds()),
       ...heap,
     };
-    default: return { [mode.modeFlag!]: '1', ...heap };
+    default: return { [spec.serviceFlag!]: '1', ...heap };
   }
 }
 

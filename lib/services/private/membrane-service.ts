@@ -8,9 +8,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from './defaults';
-import { ModeSpec } from './modes';
 import { MembraneServiceProps } from './service-context';
 import { validateServiceOptions } from './service-validation';
+import { ServiceSpec } from './services-table';
 import { addTaskProtection } from './task-protection';
 import { MEMBRANE_PORT, MIN_PRODUCTION_TASKS } from '../../common/constants';
 import { acknowledge } from '../../common/nag';
@@ -25,7 +25,7 @@ interface TaskSize { readonly cpu: number; readonly memoryLimitMiB: number; read
 
 /**
  * One Membrane service: its log group, task definition with the Membrane container, security group, Fargate
- * service and, for the public ones, its target group on the HTTPS listener. Its construct id is the mode's id,
+ * service and, for the public ones, its target group on the HTTPS listener. Its construct id is the service's id,
  * so every logical id below it is stable.
  */
 export class MembraneService extends Construct implements IMembraneService {
@@ -40,25 +40,25 @@ export class MembraneService extends Construct implements IMembraneService {
   /** Names of the alarms that roll a deployment back; none when `rollbackOnAlarm` is off. */
   private readonly deploymentAlarmNames: string[] = [];
   private readonly rollbackOnAlarm: boolean;
-  private readonly mode: ModeSpec;
+  private readonly spec: ServiceSpec;
   private readonly desiredCountProp: { readonly scope: Construct; readonly key: string; readonly given: boolean };
 
   constructor(scope: Construct, props: MembraneServiceProps) {
-    super(scope, props.mode.id);
-    const { mode, options, context, deployment } = props;
-    this.mode = mode;
+    super(scope, props.spec.id);
+    const { spec, options, context, deployment } = props;
+    this.spec = spec;
     this.rollbackOnAlarm = deployment.rollbackOnAlarm;
-    this.serviceName = mode.name;
-    this.desiredCountProp = { scope: context.propScope, key: mode.key, given: options.desiredCount !== undefined };
+    this.serviceName = spec.name;
+    this.desiredCountProp = { scope: context.propScope, key: spec.key, given: options.desiredCount !== undefined };
     const size: TaskSize = {
-      cpu: options.cpu ?? mode.size.cpu,
-      memoryLimitMiB: options.memoryLimitMiB ?? mode.size.memoryMiB,
+      cpu: options.cpu ?? spec.size.cpu,
+      memoryLimitMiB: options.memoryLimitMiB ?? spec.size.memoryMiB,
       desiredCount: options.desiredCount ?? MIN_PRODUCTION_TASKS,
     };
-    validateServiceOptions(context.propScope, this, mode, options, size);
-    const healthPath = props.route?.basePath ?? mode.healthPath;
+    validateServiceOptions(context.propScope, this, spec, options, size);
+    const healthPath = props.route?.basePath ?? spec.healthPath;
 
-    this.logGroup = createLogGroup(this, 'LogGroup', context.logRetention, `the ${mode.name} container logs`, context.encryptionKey,
+    this.logGroup = createLogGroup(this, 'LogGroup', context.logRetention, `the ${spec.name} container logs`, context.encryptionKey,
       context.logRemovalPolicy);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: size.cpu,
@@ -76,16 +76,16 @@ export class MembraneService extends Construct implements IMembraneService {
 
   /** The Membrane container (image, environment, logs, port; a health check off the load balancer) and the task-protection sidecar. */
   private addMembraneContainer(props: MembraneServiceProps, healthPath: string): ecs.ContainerDefinition {
-    const { mode, options, contract, context } = props;
-    const behindLoadBalancer = mode.exposure === 'public-alb';
-    const container = this.taskDefinition.addContainer(mode.name, {
-      image: ecs.ContainerImage.fromRegistry(`${context.registry}/core/${mode.image}:${context.version.tag}`,
+    const { spec, options, contract, context } = props;
+    const behindLoadBalancer = spec.exposure === 'public-alb';
+    const container = this.taskDefinition.addContainer(spec.name, {
+      image: ecs.ContainerImage.fromRegistry(`${context.registry}/core/${spec.image}:${context.version.tag}`,
         { credentials: context.registryCredentials }),
       environment: contract.environment,
       secrets: contract.secrets,
       dockerLabels: props.dockerLabels,
       portMappings: [{ containerPort: MEMBRANE_PORT, name: 'http', appProtocol: ecs.AppProtocol.http }],
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: mode.name }),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: spec.name }),
       // Everything not behind the load balancer runs jobs (or leads them): the longest graceful stop Fargate allows.
       stopTimeout: behindLoadBalancer ? undefined : WORKER_STOP_TIMEOUT,
       healthCheck: behindLoadBalancer ? undefined : {
@@ -94,13 +94,13 @@ export class MembraneService extends Construct implements IMembraneService {
         startPeriod: STARTUP_GRACE, // ECS's maximum; the start-up budget beyond it warns (validateSettings)
       },
     });
-    if (mode.protectWhileBusy && mode.prometheus && context.taskProtection) {
+    if (spec.protectWhileBusy && spec.prometheus && context.taskProtection) {
       addTaskProtection({
         ...context.taskProtection,
         taskDefinition: this.taskDefinition,
         cluster: context.cluster,
         logGroup: this.logGroup,
-        metricsPath: mode.prometheus.path,
+        metricsPath: spec.prometheus.path,
       });
     }
     acknowledge(this.taskDefinition, {
@@ -113,10 +113,10 @@ export class MembraneService extends Construct implements IMembraneService {
 
   /** The security group and the Fargate service: circuit breaker, strategy, deployment alarms, Spot, Service Connect. */
   private createService(props: MembraneServiceProps, desiredCount: number): ecs.FargateService {
-    const { mode, options, context, deployment } = props;
+    const { spec, options, context, deployment } = props;
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: context.vpc,
-      description: `Membrane ${mode.name}`,
+      description: `Membrane ${spec.name}`,
       allowAllOutbound: true,
     });
     const service = new ecs.FargateService(this, 'Service', {
@@ -139,7 +139,7 @@ export class MembraneService extends Construct implements IMembraneService {
       deploymentAlarms: deployment.rollbackOnAlarm
         ? { alarmNames: Lazy.list({ produce: () => this.deploymentAlarmNames }), behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM }
         : undefined,
-      healthCheckGracePeriod: mode.exposure === 'public-alb' ? context.startupGrace : undefined,
+      healthCheckGracePeriod: spec.exposure === 'public-alb' ? context.startupGrace : undefined,
       enableExecuteCommand: context.enableExecuteCommand,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       // One task stays on regular Fargate when the service runs two or more; a single-task service runs on Spot,
@@ -148,7 +148,7 @@ export class MembraneService extends Construct implements IMembraneService {
         { capacityProvider: 'FARGATE', base: known(desiredCount) && desiredCount < 2 ? 0 : 1, weight: 0 },
         { capacityProvider: 'FARGATE_SPOT', weight: 1 },
       ] : undefined,
-      serviceConnectConfiguration: serviceConnect(mode, context.serviceConnectTimeout),
+      serviceConnectConfiguration: serviceConnect(spec, context.serviceConnectTimeout),
     });
     if (context.enableExecuteCommand) {
       acknowledge(this.taskDefinition.taskRole, {
@@ -162,13 +162,13 @@ export class MembraneService extends Construct implements IMembraneService {
 
   /** The target group(s) and listener rule of a service behind the load balancer; none for the others. */
   private attachToListener(props: MembraneServiceProps, healthPath: string) {
-    const { mode, deployment, listener, route } = props;
-    if (mode.exposure !== 'public-alb' || !listener || !route) return undefined;
-    const targetsId = props.targetsId ?? mode.id;
+    const { spec, deployment, listener, route } = props;
+    if (spec.exposure !== 'public-alb' || !listener || !route) return undefined;
+    const targetsId = props.targetsId ?? spec.id;
     if (deployment.loadBalancerRole) {
       return this.blueGreenTargets(listener, targetsId, route, healthPath, deployment.loadBalancerRole, props.context.vpc);
     }
-    return { primary: listener.addTargets(targetsId, { ...listenerRule(mode, route), ...this.targetGroupProps(healthPath) }), alternate: undefined };
+    return { primary: listener.addTargets(targetsId, { ...listenerRule(spec, route), ...this.targetGroupProps(healthPath) }), alternate: undefined };
   }
 
   /**
@@ -185,11 +185,11 @@ export class MembraneService extends Construct implements IMembraneService {
     const alternate = group(`${targetsId}AlternateGroup`);
     const rule = new elbv2.ApplicationListenerRule(listener, `${targetsId}Rule`, {
       listener,
-      ...listenerRule(this.mode, route),
+      ...listenerRule(this.spec, route),
       action: elbv2.ListenerAction.weightedForward([{ targetGroup: primary, weight: 100 }, { targetGroup: alternate, weight: 0 }]),
     });
     primary.addTarget(this.service.loadBalancerTarget({
-      containerName: this.mode.name,
+      containerName: this.spec.name,
       containerPort: MEMBRANE_PORT,
       alternateTarget: new ecs.AlternateTarget('BlueGreen', {
         alternateTargetGroup: alternate,
@@ -213,10 +213,10 @@ export class MembraneService extends Construct implements IMembraneService {
    * Port, protocol, tasks, draining and health check of a target group of this service: the main listener's, and the
    * public edge's for the API.
    */
-  public targetGroupProps(healthPath = this.mode.healthPath): TargetGroupSettings {
+  public targetGroupProps(healthPath = this.spec.healthPath): TargetGroupSettings {
     return {
       ...this.targetGroupSettings(healthPath),
-      targets: [this.service.loadBalancerTarget({ containerName: this.mode.name, containerPort: MEMBRANE_PORT })],
+      targets: [this.service.loadBalancerTarget({ containerName: this.spec.name, containerPort: MEMBRANE_PORT })],
     };
   }
 
@@ -227,7 +227,7 @@ export class MembraneService extends Construct implements IMembraneService {
       protocol: elbv2.ApplicationProtocol.HTTP,
       deregistrationDelay: DEREGISTRATION_DELAY,
       // The API answers 200 on `/` ("Service Deployment"); the Next.js front ends may redirect to sign-in.
-      healthCheck: { path: healthPath, healthyHttpCodes: this.mode.key === 'api' ? '200' : '200-399', ...TARGET_HEALTH_CHECK },
+      healthCheck: { path: healthPath, healthyHttpCodes: this.spec.key === 'api' ? '200' : '200-399', ...TARGET_HEALTH_CHECK },
     };
   }
 
@@ -251,13 +251,13 @@ export class MembraneService extends Construct implements IMembraneService {
 }
 
 /** Service Connect: the custom code runner is the only server; the api-image services are its clients. */
-function serviceConnect(mode: ModeSpec, timeout: Duration): ecs.ServiceConnectProps | undefined {
-  if (mode.exposure === 'service-connect') {
+function serviceConnect(spec: ServiceSpec, timeout: Duration): ecs.ServiceConnectProps | undefined {
+  if (spec.exposure === 'service-connect') {
     return {
       services: [{
         portMappingName: 'http',
-        discoveryName: mode.name,
-        dnsName: mode.name,
+        discoveryName: spec.name,
+        dnsName: spec.name,
         port: MEMBRANE_PORT,
         // Service Connect cuts HTTP requests after 15 s by default; custom code may run as long as a queued task.
         perRequestTimeout: timeout,
@@ -265,7 +265,7 @@ function serviceConnect(mode: ModeSpec, timeout: Duration): ecs.ServiceConnectPr
       }],
     };
   }
-  return mode.kind === 'engine' ? {} : undefined;
+  return spec.kind === 'engine' ? {} : undefined;
 }
 
 /** `GET http://127.0.0.1:5000<path>` with Node.js, which every Membrane image has; exit 0 on 2xx. */

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { modeOf } from './modes';
+import { serviceSpecOf } from './services-table';
 import { IMembraneCache } from '../../common/environment';
 import {
   describeValue, known, propError, requireDurations, requireHostedZone, requireProps, requireRange, requireSecrets, requireUsableKey, warn,
@@ -24,7 +24,7 @@ export function validateProps(scope: Construct, props: MembraneEcsServicesProps,
     throw propError(scope, 'namespaceName', `'${props.namespaceName}' is not a Cloud Map namespace name`,
       'Use letters, digits, dots, hyphens and underscores, e.g. \'membrane.internal\'.');
   }
-  const queuedMemory = props.services?.queuedTasksWorker?.memoryLimitMiB ?? modeOf('queuedTasksWorker').size.memoryMiB;
+  const queuedMemory = props.services?.queuedTasksWorker?.memoryLimitMiB ?? serviceSpecOf('queuedTasksWorker').size.memoryMiB;
   const queuedTaskLimit = props.settings?.maxQueuedTasksMemoryMb;
   if (known(queuedTaskLimit) && known(queuedMemory) && queuedTaskLimit >= queuedMemory) {
     throw propError(scope, 'settings.maxQueuedTasksMemoryMb',

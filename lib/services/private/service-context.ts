@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_CPU_ARCHITECTURE, DEFAULT_LOG_RETENTION, DEFAULT_TASK_PROTECTION_IMAGE } from './defaults';
 import { ServiceDeployment } from './deployment';
 import { queuedTaskTime, serviceConnectTimeout, startupGrace } from './derived';
-import { ModeSpec } from './modes';
+import { ServiceSpec } from './services-table';
 import { MembraneEnvironmentContract } from '../../common/environment';
 import { Route } from '../../ingress/private/routing';
 import { MembraneServiceOptions } from '../options';
@@ -41,7 +41,7 @@ export interface MembraneServiceContext {
 
 /** Props of one Membrane service. */
 export interface MembraneServiceProps {
-  readonly mode: ModeSpec;
+  readonly spec: ServiceSpec;
   readonly options: MembraneServiceOptions;
   readonly contract: MembraneEnvironmentContract;
   /**

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { isFargateSize, MODES, ModeSpec } from './modes';
+import { isFargateSize, SERVICES, ServiceSpec } from './services-table';
 import { MIN_PRODUCTION_TASKS, SECRET_NAME_PATTERN } from '../../common/constants';
 import { MembraneEnvironmentContract } from '../../common/environment';
 import { describeValue, known, propError, requireInteger, requireNumber, warn } from '../../common/validation';
@@ -16,36 +16,36 @@ const CREDENTIAL_VALUES = [
  * Checks one service's size, count and Spot choice. Errors name the prop under `scope` (the services construct);
  * warnings go on the service's own construct.
  */
-export function validateServiceOptions(scope: Construct, serviceScope: Construct, mode: ModeSpec, options: MembraneServiceOptions,
+export function validateServiceOptions(scope: Construct, serviceScope: Construct, spec: ServiceSpec, options: MembraneServiceOptions,
   size: { cpu: number; memoryLimitMiB: number; desiredCount: number }): void {
   const { cpu, memoryLimitMiB, desiredCount } = size;
-  const prop = `services.${mode.key}`;
-  requireNumber(scope, `${prop}.cpu`, cpu, mode.size.cpu);
-  requireNumber(scope, `${prop}.memoryLimitMiB`, memoryLimitMiB, mode.size.memoryMiB);
-  validateHealthCheckCommand(scope, mode, options.healthCheckCommand);
+  const prop = `services.${spec.key}`;
+  requireNumber(scope, `${prop}.cpu`, cpu, spec.size.cpu);
+  requireNumber(scope, `${prop}.memoryLimitMiB`, memoryLimitMiB, spec.size.memoryMiB);
+  validateHealthCheckCommand(scope, spec, options.healthCheckCommand);
   if (known(cpu) && known(memoryLimitMiB) && !isFargateSize(cpu, memoryLimitMiB)) {
     throw propError(scope, `${prop}.cpu/memoryLimitMiB`, `${cpu} CPU units with ${memoryLimitMiB} MiB is not a Fargate task size`,
       'See the Fargate task size table; e.g. 512 CPU allows 1024-4096 MiB, 1024 CPU allows 2048-8192 MiB.');
   }
-  if ((known(cpu) && cpu < mode.minimum.cpu) || (known(memoryLimitMiB) && memoryLimitMiB < mode.minimum.memoryMiB)) {
-    warn(serviceScope, 'belowMinimumSize', `${mode.name} gets ${cpu} CPU / ${memoryLimitMiB} MiB, below Membrane's minimum of ${mode.minimum.cpu} / `
-      + `${mode.minimum.memoryMiB} ("Service Deployment").`);
+  if ((known(cpu) && cpu < spec.minimum.cpu) || (known(memoryLimitMiB) && memoryLimitMiB < spec.minimum.memoryMiB)) {
+    warn(serviceScope, 'belowMinimumSize', `${spec.name} gets ${cpu} CPU / ${memoryLimitMiB} MiB, below Membrane's minimum of ${spec.minimum.cpu} / `
+      + `${spec.minimum.memoryMiB} ("Service Deployment").`);
   }
   requireInteger(scope, `${prop}.desiredCount`, desiredCount, 0, 1000);
-  if (mode.key === 'orchestrator' && known(desiredCount) && desiredCount < MIN_PRODUCTION_TASKS) {
+  if (spec.key === 'orchestrator' && known(desiredCount) && desiredCount < MIN_PRODUCTION_TASKS) {
     warn(serviceScope, 'orchestratorSingleInstance', `The orchestrator runs fewer than ${MIN_PRODUCTION_TASKS} tasks: schedules and syncs stop while `
       + `its only task is replaced ("Self-hosting" recommends ${MIN_PRODUCTION_TASKS}).`);
   }
-  if (options.spot && !mode.spotAllowed) {
-    throw propError(scope, `${prop}.spot`, `Fargate Spot is not offered for ${mode.name}`,
-      `Spot is for the services that tolerate losing a task at two minutes' notice (${MODES.filter(m => m.spotAllowed).map(m => m.name).join(', ')}) `
-      + 'only; remove spot from this service.');
+  if (options.spot && !spec.spotAllowed) {
+    throw propError(scope, `${prop}.spot`, `Fargate Spot is not offered for ${spec.name}`,
+      'Spot is for the services that tolerate losing a task at two minutes\' notice '
+      + `(${SERVICES.filter(s => s.spotAllowed).map(s => s.name).join(', ')}) only; remove spot from this service.`);
   }
 }
 
 /** Checks a service's extra environment and secrets against what the library manages. */
-export function checkedExtras(scope: Construct, mode: ModeSpec, options: MembraneExtraEnvironment, managed: MembraneEnvironmentContract,
-  forbiddenVariables: string[], source = `services.${mode.key}`): MembraneEnvironmentContract {
+export function checkedExtras(scope: Construct, spec: ServiceSpec, options: MembraneExtraEnvironment, managed: MembraneEnvironmentContract,
+  forbiddenVariables: string[], source = `services.${spec.key}`): MembraneEnvironmentContract {
   const environment = options.environment ?? {};
   const secrets = options.secrets ?? {};
   for (const name of [...Object.keys(environment), ...Object.keys(secrets)]) {
@@ -79,11 +79,11 @@ export function checkedExtras(scope: Construct, mode: ModeSpec, options: Membran
  * `CMD` / `CMD-SHELL` alone) never succeeds, so ECS would replace every task; on a service behind the load balancer it
  * would be silently ignored (the load balancer checks its health path).
  */
-function validateHealthCheckCommand(scope: Construct, mode: ModeSpec, command: string[] | undefined): void {
+function validateHealthCheckCommand(scope: Construct, spec: ServiceSpec, command: string[] | undefined): void {
   if (command === undefined) return;
-  const prop = `services.${mode.key}.healthCheckCommand`;
-  if (mode.exposure === 'public-alb') {
-    throw propError(scope, prop, `${mode.name} is behind the load balancer, whose health check of its path decides, so the command would be ignored`,
+  const prop = `services.${spec.key}.healthCheckCommand`;
+  if (spec.exposure === 'public-alb') {
+    throw propError(scope, prop, `${spec.name} is behind the load balancer, whose health check of its path decides, so the command would be ignored`,
       'Remove it; container health check commands apply to the workers, the orchestrator and the custom code runner.');
   }
   if (!Array.isArray(command)) {

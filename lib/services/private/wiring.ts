@@ -3,13 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { MembraneService } from './membrane-service';
-import { ModeKey, MODES } from './modes';
+import { ServiceKey, SERVICES } from './services-table';
 import { MEMBRANE_PORT } from '../../common/constants';
 import { acknowledgeGrantPolicy } from '../../common/resources';
 import { MembraneEcsServicesProps } from '../props';
 
 /** The seven services by key. */
-type Services = Record<ModeKey, MembraneService>;
+type Services = Record<ServiceKey, MembraneService>;
 
 /**
  * Network access and grants: the custom code runner admits only the api-image services; they reach the caches and buckets,
@@ -18,17 +18,17 @@ type Services = Record<ModeKey, MembraneService>;
 export function connectServices(services: Services, props: MembraneEcsServicesProps, loadBalancer: elbv2.ApplicationLoadBalancer,
   internal: boolean): void {
   const runner = services.customCodeRunner.service;
-  for (const mode of MODES.filter(m => m.kind === 'engine')) {
-    const engine = services[mode.key].service;
+  for (const spec of SERVICES.filter(m => m.kind === 'engine')) {
+    const engine = services[spec.key].service;
     // They call the API at BASE_URI_INTERNAL; an internal load balancer sees their own addresses.
-    if (internal) loadBalancer.connections.allowFrom(engine, ec2.Port.tcp(443), `${mode.id} to the API (BASE_URI_INTERNAL)`);
-    runner.connections.allowFrom(engine, ec2.Port.tcp(MEMBRANE_PORT), `${mode.id} to custom-code-runner`);
+    if (internal) loadBalancer.connections.allowFrom(engine, ec2.Port.tcp(443), `${spec.id} to the API (BASE_URI_INTERNAL)`);
+    runner.connections.allowFrom(engine, ec2.Port.tcp(MEMBRANE_PORT), `${spec.id} to custom-code-runner`);
     props.cache.connections.allowDefaultPortFrom(engine);
     props.workerCache?.connections.allowDefaultPortFrom(engine);
     props.storage.grantReadWrite(engine.taskDefinition.taskRole);
   }
   // CDK grants (secrets, logs, buckets) land in one least-privilege policy per role, scoped to this task's resources.
-  for (const { taskDefinition } of MODES.map(mode => services[mode.key])) {
+  for (const { taskDefinition } of SERVICES.map(spec => services[spec.key])) {
     acknowledgeGrantPolicy(taskDefinition.taskRole);
     acknowledgeGrantPolicy(taskDefinition.executionRole);
   }
@@ -41,10 +41,10 @@ export function connectServices(services: Services, props: MembraneEcsServicesPr
  */
 export function orderDeployments(services: Services, vpc: ec2.IVpc, taskSubnets: ec2.SubnetSelection): void {
   const routes = vpc.selectSubnets(taskSubnets).internetConnectivityEstablished;
-  for (const mode of MODES) services[mode.key].service.node.addDependency(routes);
-  for (const mode of MODES) {
-    for (const lower of MODES.filter(m => m.tier === mode.tier - 1)) {
-      services[mode.key].service.node.addDependency(services[lower.key].service);
+  for (const spec of SERVICES) services[spec.key].service.node.addDependency(routes);
+  for (const spec of SERVICES) {
+    for (const lower of SERVICES.filter(m => m.tier === spec.tier - 1)) {
+      services[spec.key].service.node.addDependency(services[lower.key].service);
     }
   }
 }
@@ -55,7 +55,7 @@ export function orderDeployments(services: Services, vpc: ec2.IVpc, taskSubnets:
  * the association late (in an aspect), so the dependency is added when it appears.
  */
 export function protectSpotCapacity(services: Services, cluster: ecs.Cluster, props: MembraneEcsServicesProps): void {
-  const spot = MODES.filter(mode => props.services?.[mode.key]?.spot).map(mode => services[mode.key].service);
+  const spot = SERVICES.filter(spec => props.services?.[spec.key]?.spot).map(spec => services[spec.key].service);
   if (spot.length === 0) return;
   Aspects.of(cluster).add({
     visit: node => {

@@ -1,31 +1,32 @@
 import { MembraneServicesOptions } from '../options';
 
 /** Key of a service in `MembraneServicesOptions`: the one list of Membrane's services. */
-export type ModeKey = keyof MembraneServicesOptions;
+export type ServiceKey = keyof MembraneServicesOptions;
 
 /** Which environment a service gets. */
-export type ModeKind = 'engine' | 'ui' | 'console' | 'runner';
+export type ServiceKind = 'engine' | 'ui' | 'console' | 'runner';
 
 /** How a service is reached. */
 export type Exposure = 'public-alb' | 'service-connect' | 'none';
 
 /**
  * Everything that differs between Membrane's services. Sources ("docs/sources.md"): "Service Deployment"
- * (images, modes, health checks, minimum resources, Prometheus endpoints), "Self-hosting" (mode variables,
- * scaling table: fixed 2 for UI, Console, Orchestrator), "Autoscaling Configuration" (maximum replicas),
+ * (images, the services each image runs as, health checks, minimum resources, Prometheus endpoints), "Self-hosting"
+ * (the variable that selects a service of the api image, scaling table: fixed 2 for UI, Console, Orchestrator),
+ * "Autoscaling Configuration" (maximum replicas),
  * "Frequently Asked Questions" (public vs internal; deploy workers before the API).
  */
-export interface ModeSpec {
-  readonly key: ModeKey;
+export interface ServiceSpec {
+  readonly key: ServiceKey;
   /** Construct id: stable, part of every logical ID below it. */
   readonly id: string;
   /** Service name used in logs, DNS and Service Connect. */
   readonly name: string;
   /** Image under `<registry>/core/`. */
   readonly image: 'api' | 'ui' | 'console' | 'custom-code-runner';
-  readonly kind: ModeKind;
-  /** The mode switch of the api image ("Self-hosting"). */
-  readonly modeFlag?: string;
+  readonly kind: ServiceKind;
+  /** The variable that makes the api image run as this service, set to 1 ("Self-hosting" calls these the modes of the api image). */
+  readonly serviceFlag?: string;
   readonly exposure: Exposure;
   /** Health check path on the Membrane port. */
   readonly healthPath: string;
@@ -54,7 +55,7 @@ export interface ModeSpec {
 }
 
 /** The seven services, in deployment order (the order of this table). */
-const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
+const TABLE: { readonly [K in ServiceKey]: Omit<ServiceSpec, 'key'> } = {
   customCodeRunner: {
     id: 'CustomCodeRunner',
     name: 'custom-code-runner',
@@ -74,7 +75,7 @@ const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
     name: 'instant-tasks-worker',
     image: 'api',
     kind: 'engine',
-    modeFlag: 'IS_INSTANT_TASKS_WORKER',
+    serviceFlag: 'IS_INSTANT_TASKS_WORKER',
     exposure: 'none',
     healthPath: '/',
     minimum: { cpu: 512, memoryMiB: 2048 },
@@ -89,7 +90,7 @@ const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
     name: 'queued-tasks-worker',
     image: 'api',
     kind: 'engine',
-    modeFlag: 'IS_QUEUED_TASKS_WORKER',
+    serviceFlag: 'IS_QUEUED_TASKS_WORKER',
     exposure: 'none',
     healthPath: '/prometheus/queued-tasks',
     minimum: { cpu: 512, memoryMiB: 2048 },
@@ -105,7 +106,7 @@ const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
     name: 'orchestrator',
     image: 'api',
     kind: 'engine',
-    modeFlag: 'IS_ORCHESTRATOR',
+    serviceFlag: 'IS_ORCHESTRATOR',
     exposure: 'none',
     healthPath: '/',
     minimum: { cpu: 512, memoryMiB: 2048 },
@@ -118,7 +119,7 @@ const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
     name: 'api',
     image: 'api',
     kind: 'engine',
-    modeFlag: 'IS_API',
+    serviceFlag: 'IS_API',
     exposure: 'public-alb',
     healthPath: '/',
     minimum: { cpu: 512, memoryMiB: 2048 },
@@ -163,16 +164,16 @@ const TABLE: { readonly [K in ModeKey]: Omit<ModeSpec, 'key'> } = {
 };
 
 /** The seven services, in deployment order. */
-export const MODES: readonly ModeSpec[] = Object.entries(TABLE).map(([key, spec]) => ({ key: key as ModeKey, ...spec }));
+export const SERVICES: readonly ServiceSpec[] = Object.entries(TABLE).map(([key, spec]) => ({ key: key as ServiceKey, ...spec }));
 
 /** The spec of one service. */
-export function modeOf(key: ModeKey): ModeSpec {
+export function serviceSpecOf(key: ServiceKey): ServiceSpec {
   return { key, ...TABLE[key] };
 }
 
 /** A record with one value per service, built in deployment order. */
-export function perMode<T>(build: (mode: ModeSpec) => T): Record<ModeKey, T> {
-  return Object.fromEntries(MODES.map(mode => [mode.key, build(mode)])) as Record<ModeKey, T>;
+export function perService<T>(build: (spec: ServiceSpec) => T): Record<ServiceKey, T> {
+  return Object.fromEntries(SERVICES.map(spec => [spec.key, build(spec)])) as Record<ServiceKey, T>;
 }
 
 /** Fargate task sizes: CPU units to the memory sizes (MiB) allowed with them. */
