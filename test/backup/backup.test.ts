@@ -3,10 +3,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { buildServices, membraneInputs } from './fixtures';
-import { describeCdkTest, templateOf } from './harness';
-import { testStack } from './nag';
-import { Membrane, MembraneBackup, MembraneBackupProps, MembraneEcsServicesProps, MembraneStorage } from '../lib';
+import { Membrane, MembraneBackup, MembraneBackupProps, MembraneEcsServicesProps, MembraneStorage } from '../../lib';
+import { buildServices, membraneInputs } from '../fixtures';
+import { describeCdkTest, templateOf } from '../harness';
+import { testStack } from '../nag';
 
 const COPY_VAULT = 'arn:aws:backup:eu-west-1:123456789012:backup-vault:membrane-dr';
 

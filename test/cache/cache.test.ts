@@ -3,9 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { MembraneCache, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from '../lib';
-import { annotationsOf, describeCdkTest, expectFindings, templateOf } from './harness';
-import { acknowledgements, expectNoNagFindings, ownAcknowledgements, testStack } from './nag';
+import { MembraneCache, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from '../../lib';
+import { annotationsOf, describeCdkTest, expectFindings, templateOf } from '../harness';
+import { acknowledgements, expectNoNagFindings, ownAcknowledgements, testStack } from '../nag';
 
 function vpcIn(stack: Stack): ec2.Vpc {
   const vpc = new ec2.Vpc(stack, 'Vpc', {

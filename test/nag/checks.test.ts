@@ -4,9 +4,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { buildServices } from './fixtures';
-import { testStack } from './nag';
-import { MembraneChecks, MembraneEcsServices, MembraneExposure, MembraneScaling, MembraneVersion } from '../lib';
+import { MembraneChecks, MembraneEcsServices, MembraneExposure, MembraneScaling, MembraneVersion } from '../../lib';
+import { buildServices } from '../fixtures';
+import { testStack } from '../nag';
 
 /** Membrane findings as `<rule> at <construct path>`. */
 function findings(stack: Stack): string[] {

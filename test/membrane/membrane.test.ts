@@ -6,13 +6,13 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { exampleApp } from './example-app';
-import { containerOf, membraneInputs } from './fixtures';
-import { annotationsOf, describeCdkTest, templateOf } from './harness';
-import { expectNoNagFindings } from './nag';
 import {
   IMembraneService, Membrane, MembraneCache, MembraneExposure, MembraneFrontendStrategy, MembraneProps, MembraneStorage, MembraneStorageOptions,
-} from '../lib';
+} from '../../lib';
+import { exampleApp } from '../example-app';
+import { containerOf, membraneInputs } from '../fixtures';
+import { annotationsOf, describeCdkTest, templateOf } from '../harness';
+import { expectNoNagFindings } from '../nag';
 
 const inputs = membraneInputs;
 

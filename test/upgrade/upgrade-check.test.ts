@@ -2,12 +2,12 @@ import { execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { main } from '../lib/upgrade/cli';
-import { ChangeKind, STATEFUL_RESOURCE_TYPES, Template, TemplateResource } from '../lib/upgrade/compare';
-import { markdownListItems, MigrationNote } from '../lib/upgrade/notes';
-import { checkUpgrade, formatReport } from '../lib/upgrade/report';
-import { breakingChangeNotes, checkAgainstBaseline, exampleTemplates, HOW_TO_ADD_NOTE, pendingNotes } from '../upgrade/check';
-import { nextVersion, releaseChangelog, unreleasedNotes } from '../upgrade/release';
+import { main } from '../../lib/upgrade/cli';
+import { ChangeKind, STATEFUL_RESOURCE_TYPES, Template, TemplateResource } from '../../lib/upgrade/compare';
+import { markdownListItems, MigrationNote } from '../../lib/upgrade/notes';
+import { checkUpgrade, formatReport } from '../../lib/upgrade/report';
+import { breakingChangeNotes, checkAgainstBaseline, exampleTemplates, HOW_TO_ADD_NOTE, pendingNotes } from '../../upgrade/check';
+import { nextVersion, releaseChangelog, unreleasedNotes } from '../../upgrade/release';
 
 /** A resource as `cdk synth` writes it: its construct path in the metadata. */
 function resource(type: string, path: string, properties: Record<string, unknown> = {}, policy?: string): TemplateResource {
@@ -355,7 +355,7 @@ describe('upgrade check of the example app (one real synthesis)', () => {
 
 // The stored baseline is what the release wrote: valid templates of the example app's stacks.
 test('the stored baseline holds a template per example stack', () => {
-  const dir = join(__dirname, '..', 'upgrade', 'baseline');
+  const dir = join(__dirname, '..', '..', 'upgrade', 'baseline');
   for (const stack of ['Membrane', 'MembraneDev']) {
     expect(JSON.parse(readFileSync(join(dir, `${stack}.template.json`), 'utf-8')).Resources).toEqual(expect.any(Object));
   }

@@ -1,12 +1,12 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { simulateKeda, KEDA_SERVICES } from '../bench/scaling/keda';
-import { evaluate } from '../bench/scaling/math';
+import { simulateKeda, KEDA_SERVICES } from '../../bench/scaling/keda';
+import { evaluate } from '../../bench/scaling/math';
 import {
   DEFAULT_OPTIONS, percentAdjustment, Result, SCENARIOS, scaleIn, SENSITIVITY, simulate, stepAdjustment, stepCapacity, stepProposal, targetProposal,
-} from '../bench/scaling/model';
-import { Claims, configModels, duration, runBenchmark, sensitivity, sensitivityTable, summary } from '../bench/scaling/run';
-import { ScaledService, ScalingModel, StepPolicy, TargetTrackingPolicy } from '../bench/scaling/template';
+} from '../../bench/scaling/model';
+import { Claims, configModels, duration, runBenchmark, sensitivity, sensitivityTable, summary } from '../../bench/scaling/run';
+import { ScaledService, ScalingModel, StepPolicy, TargetTrackingPolicy } from '../../bench/scaling/template';
 
 // The scaling simulator's semantics on hand-computed cases, then the claims of burst scaling on the real template:
 // who is faster than the KEDA reference, by how much and why, at every reading of the delays.
@@ -287,7 +287,7 @@ describe('the benchmark on the production example', () => {
   });
 
   test('docs/scaling.md shows the current summary and sensitivity tables', () => {
-    const page = readFileSync(join(__dirname, '..', 'docs', 'scaling.md'), 'utf-8');
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'scaling.md'), 'utf-8');
     expect(page).toContain(`<!-- bench:scaling summary (the tests check it is current) -->\n${summary(results)}\n`
       + '<!-- end bench:scaling summary -->');
     expect(page).toContain(`<!-- bench:scaling sensitivity (the tests check it is current) -->\n${sensitivityTable(claims)}\n`
@@ -295,7 +295,7 @@ describe('the benchmark on the production example', () => {
   });
 
   test("the README's headline names the current decision times of a step to the maximum", () => {
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8').replace(/\s+/g, ' ');
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf-8').replace(/\s+/g, ' ');
     const decision = (config: string, service: string) => find(config, service, 'step').secondsToDecision!;
     const workers = Math.max(...WORKERS.map(service => decision('defaults', service)));
     const targetTracking = Math.max(...ALL.map(service => decision('target tracking only', service)));

@@ -4,12 +4,12 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { buildServices, membraneInputs } from './fixtures';
-import { testStack } from './nag';
 import {
   Membrane, MembraneAuth, MembraneBackup, MembraneCache, MembraneExposure, MembraneMongo, MembraneNetwork, MembraneScaling, MembraneStorage,
   MembraneVersion,
-} from '../lib';
+} from '../../lib';
+import { buildServices, membraneInputs } from '../fixtures';
+import { testStack } from '../nag';
 
 /**
  * A prop given as a token (a CloudFormation parameter here; an attribute or a Lazy alike) is never rejected and

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { RegoEngine, TemplateFile } from '@aws/cloudformation-validate';
-import { exampleApp } from './example-app';
+import { exampleApp } from '../example-app';
 
 /**
  * Control Tower proactive controls (cfn-guard rules bundled with @cdklabs/cdk-validator-cfnguard) that the
@@ -58,7 +58,7 @@ const RULE_FOLDERS: Record<string, string> = {
   s3: 's3',
 };
 
-const cfnGuardPackage = join(__dirname, '..', 'node_modules', '@cdklabs', 'cdk-validator-cfnguard');
+const cfnGuardPackage = join(__dirname, '..', '..', 'node_modules', '@cdklabs', 'cdk-validator-cfnguard');
 const cfnGuard = join(cfnGuardPackage, 'bin', 'ubuntu', process.arch === 'arm64' ? 'aarch64' : 'x86_64', 'cfn-guard');
 const ruleRoot = join(cfnGuardPackage, 'rules', 'control-tower', 'cfn-guard');
 

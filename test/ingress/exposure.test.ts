@@ -4,10 +4,10 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { buildServices, containerOf } from './fixtures';
-import { describeCdkTest, templateOf } from './harness';
-import { testStack } from './nag';
-import { MembraneEcsServicesProps, MembraneExposure, MembraneExposureMode, MembranePublicEdgeOptions } from '../lib';
+import { MembraneEcsServicesProps, MembraneExposure, MembraneExposureMode, MembranePublicEdgeOptions } from '../../lib';
+import { buildServices, containerOf } from '../fixtures';
+import { describeCdkTest, templateOf } from '../harness';
+import { testStack } from '../nag';
 
 const EDGE: MembranePublicEdgeOptions = {
   webhooksDomainName: 'webhooks.example.com',

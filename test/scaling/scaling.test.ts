@@ -2,14 +2,14 @@ import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { buildServices } from './fixtures';
-import { describeCdkTest, templateOf } from './harness';
-import { acknowledgements, expectNoNagFindings } from './nag';
 import {
   MembraneEcsServices, MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScaling,
   MembraneScalingProps, IMembraneService,
-} from '../lib';
-import { collectorConfig } from '../lib/scaling/private/collector';
+} from '../../lib';
+import { collectorConfig } from '../../lib/scaling/private/collector';
+import { buildServices } from '../fixtures';
+import { describeCdkTest, templateOf } from '../harness';
+import { acknowledgements, expectNoNagFindings } from '../nag';
 
 function build(props: Partial<MembraneScalingProps> = {}) {
   const b = buildServices();

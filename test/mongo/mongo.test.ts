@@ -1,10 +1,10 @@
 import { CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { membraneInputs } from './fixtures';
-import { describeCdkTest, templateOf } from './harness';
-import { testStack } from './nag';
-import { Membrane, MembraneAtlasProps, MembraneMongo, MembraneProps } from '../lib';
+import { Membrane, MembraneAtlasProps, MembraneMongo, MembraneProps } from '../../lib';
+import { membraneInputs } from '../fixtures';
+import { describeCdkTest, templateOf } from '../harness';
+import { testStack } from '../nag';
 
 const ORG = '0123456789abcdef01234567';
 
@@ -231,7 +231,7 @@ describe('without the Atlas library', () => {
         throw new Error('Cannot find module \'awscdk-resources-mongodbatlas\'');
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const lib = require('../lib') as typeof import('../lib');
+      const lib = require('../../lib') as typeof import('../../lib');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
       const stack = new cdk.Stack(new cdk.App(), 'Test', { env: { region: 'eu-central-1' } });

@@ -1,9 +1,9 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { MembraneNetwork, MembraneNetworkProps } from '../lib';
-import { describeCdkTest, templateOf } from './harness';
-import { acknowledgements, expectNoNagFindings, testStack } from './nag';
+import { MembraneNetwork, MembraneNetworkProps } from '../../lib';
+import { describeCdkTest, templateOf } from '../harness';
+import { acknowledgements, expectNoNagFindings, testStack } from '../nag';
 
 function build(props: MembraneNetworkProps = {}) {
   const stack = testStack();

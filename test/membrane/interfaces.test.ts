@@ -6,12 +6,12 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { buildServices, membraneInputs } from './fixtures';
-import { describeCdkTest, templateOf } from './harness';
-import { expectNoNagFindings, testStack } from './nag';
 import {
   Membrane, MembraneAuth, MembraneCache, MembraneCacheRole, MembraneNetwork, MembraneScaling, MembraneStorage,
-} from '../lib';
+} from '../../lib';
+import { buildServices, membraneInputs } from '../fixtures';
+import { describeCdkTest, templateOf } from '../harness';
+import { expectNoNagFindings, testStack } from '../nag';
 
 /** What a platform team that already has buckets and a replication group brings. */
 function existing(stack: Stack) {

@@ -3,11 +3,11 @@ import { join } from 'path';
 import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { buildServices, membraneInputs } from './fixtures';
-import { annotationsOf, describeCdkTest, templateOf } from './harness';
-import { testStack } from './nag';
-import { Membrane, MembraneEcsServicesProps, MembraneExposure, MembraneFirewallMode, MembraneProps } from '../lib';
-import { COUNTED_COMMON_RULE_REASONS } from '../lib/ingress/private/web-acl';
+import { Membrane, MembraneEcsServicesProps, MembraneExposure, MembraneFirewallMode, MembraneProps } from '../../lib';
+import { COUNTED_COMMON_RULE_REASONS } from '../../lib/ingress/private/web-acl';
+import { buildServices, membraneInputs } from '../fixtures';
+import { annotationsOf, describeCdkTest, templateOf } from '../harness';
+import { testStack } from '../nag';
 
 interface Rule {
   Name: string;
@@ -67,7 +67,7 @@ describeCdkTest('MembraneEcsServices firewall (AWS WAF on the load balancer)', (
   ])('the common rule %s only counts (%s), with its reason in the code and docs/compliance.md', rule => {
     expect(rules[2].Statement.ManagedRuleGroupStatement!.RuleActionOverrides).toContainEqual({ Name: rule, ActionToUse: { Count: {} } });
     expect(COUNTED_COMMON_RULE_REASONS.find(r => r.rule === rule)?.reason.length).toBeGreaterThan(40);
-    const page = readFileSync(join(__dirname, '..', 'docs', 'compliance.md'), 'utf-8');
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'compliance.md'), 'utf-8');
     expect(page).toMatch(new RegExp(`^\\| \`${rule}\` \\| \\w`, 'm'));
   });
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'aws-cdk-lib';
-import { EXAMPLE_CONTEXT_KEYS, exampleContext } from '../bin/context';
+import { EXAMPLE_CONTEXT_KEYS, exampleContext } from '../../bin/context';
 
 // The example app's context (bin/app.ts reads `app.node.getAllContext()` through exampleContext).
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 const featureFlags = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf-8')).context;
 /** What the CDK CLI adds to the context of every `cdk synth` (measured with the project's CLI). */
 const cliContext = {

@@ -1,10 +1,10 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { buildServices, membraneInputs } from './fixtures';
-import { annotationsOf, describeCdkTest, templateOf } from './harness';
-import { testStack } from './nag';
-import { IMembraneService, Membrane, MembraneDeploymentOptions, MembraneEcsServices, MembraneExposure, MembraneScaling } from '../lib';
+import { IMembraneService, Membrane, MembraneDeploymentOptions, MembraneEcsServices, MembraneExposure, MembraneScaling } from '../../lib';
+import { buildServices, membraneInputs } from '../fixtures';
+import { annotationsOf, describeCdkTest, templateOf } from '../harness';
+import { testStack } from '../nag';
 
 type Json = Record<string, any>;
 

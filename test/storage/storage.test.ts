@@ -6,9 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { MembraneStorage, MembraneStorageReplication } from '../lib';
-import { annotationsOf, describeCdkTest, nagChecked, templateOf } from './harness';
-import { expectNoNagFindings, nagFindings, ownAcknowledgements, testStack } from './nag';
+import { MembraneStorage, MembraneStorageReplication } from '../../lib';
+import { annotationsOf, describeCdkTest, nagChecked, templateOf } from '../harness';
+import { expectNoNagFindings, nagFindings, ownAcknowledgements, testStack } from '../nag';
 
 function build(props: ConstructorParameters<typeof MembraneStorage>[2] = {}) {
   const stack = testStack();

@@ -4,9 +4,9 @@ import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
 import { createContext, runInContext } from 'vm';
 import { Duration } from 'aws-cdk-lib';
-import { DEFAULT_QUEUED_TASK_TIME, TASK_PROTECTION_POLL } from '../lib/services/private/defaults';
-import { protectionMinutes } from '../lib/services/private/task-protection';
-import { TASK_PROTECTION_SCRIPT } from '../lib/services/private/task-protection-script';
+import { DEFAULT_QUEUED_TASK_TIME, TASK_PROTECTION_POLL } from '../../lib/services/private/defaults';
+import { protectionMinutes } from '../../lib/services/private/task-protection';
+import { TASK_PROTECTION_SCRIPT } from '../../lib/services/private/task-protection-script';
 
 // The sidecar's program against a fake ECS agent and a fake Prometheus endpoint (real HTTP on 127.0.0.1), in two ways:
 // - on a virtual clock, with the production timing (a poll every 5 s, 60 minutes of protection): the script runs in a

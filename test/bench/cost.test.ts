@@ -3,8 +3,8 @@ import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import {
   CostItem, costOf, costTable, emfOf, exampleCosts, GLOBAL_PRICES, KNOWN_REGIONS, pricesOf, REGION_PRICES, scaleOutOf, SOURCES, total,
-} from '../bench/cost';
-import { productionTemplate } from '../bench/scaling/run';
+} from '../../bench/cost';
+import { productionTemplate } from '../../bench/scaling/run';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const item = (items: CostItem[], name: string) => items.find(i => i.item === name)!;
@@ -14,13 +14,13 @@ describe('the cost script (npx projen cost)', () => {
   const eu = REGION_PRICES['eu-central-1'];
 
   test('docs/cost.md shows the current table, naming the region it priced', () => {
-    const page = readFileSync(join(__dirname, '..', 'docs', 'cost.md'), 'utf-8');
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'cost.md'), 'utf-8');
     expect(costTable(costs)).toMatch(/^\| item \(eu-central-1 list prices\) \|/);
     expect(page).toContain(`<!-- cost table (the tests check it is current) -->\n${costTable(costs)}\n<!-- end cost table -->`);
   });
 
   test('the README names the current totals of both examples', () => {
-    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf-8').replace(/\s+/g, ' ');
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf-8').replace(/\s+/g, ' ');
     expect(readme).toContain(`Idle, at ${costs.region} list prices: **$${total(costs.production).toFixed(2)}** a month for the production example `
       + `and **$${total(costs.development).toFixed(2)}** for the development one`);
   });
