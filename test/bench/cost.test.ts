@@ -11,7 +11,6 @@ const item = (items: CostItem[], name: string) => items.find(i => i.item === nam
 
 describe('the cost script (npx projen cost)', () => {
   const costs = exampleCosts();
-  const eu = REGION_PRICES['eu-central-1'];
 
   test('docs/cost.md shows the current table, naming the region it priced', () => {
     const page = readFileSync(join(__dirname, '..', '..', 'docs', 'cost.md'), 'utf-8');
@@ -29,11 +28,12 @@ describe('the cost script (npx projen cost)', () => {
     expect(costs.region).toBe('eu-central-1');
     // On ARM64 at Frankfurt's prices: 5.5 vCPU and 20 GB on regular Fargate (two API tasks of 1 vCPU / 4 GB, two UI and
     // two Console tasks of 0.25 vCPU / 0.5 GB, both queued workers and the first instant worker, runner and orchestrator
-    // task of 0.5 vCPU / 2 GB) and 1.5 vCPU and 6 GB on Spot (the second task of those three).
-    const hourly = (vcpu: number, gb: number) => vcpu * eu.fargate.ARM64.vcpuHour.usd + gb * eu.fargate.ARM64.gbHour.usd;
-    expect(item(costs.production, 'Fargate').monthly)
-      .toBeCloseTo((hourly(5.5, 20) + hourly(1.5, 6) * (1 - GLOBAL_PRICES.spotDiscount.usd)) * 730, 1);
-    expect(item(costs.production, 'NAT gateways').monthly).toBeCloseTo(2 * eu.natGatewayHour.usd * 730, 1);
+    // task of 0.5 vCPU / 2 GB) and 1.5 vCPU and 6 GB on Spot (the second task of those three). Frankfurt's list prices
+    // (AWS Fargate pricing): $0.03725 a vCPU-hour and $0.00409 a GB-hour on ARM64, Spot 70 % off; 730 hours a month:
+    // (5.5 x 0.03725 + 20 x 0.00409 + (1.5 x 0.03725 + 6 x 0.00409) x 0.3) x 730 = $226.88.
+    expect(item(costs.production, 'Fargate').monthly).toBeCloseTo(226.88, 1);
+    // Two NAT gateways at $0.052 an hour (Amazon VPC pricing).
+    expect(item(costs.production, 'NAT gateways').monthly).toBeCloseTo(75.92, 1);
     expect(item(costs.production, 'Public IPv4 addresses').detail).toBe('4');
     // The same stacks at us-east-1 prices cost less: the region matters.
     expect(total(exampleCosts('us-east-1').production)).toBeLessThan(total(costs.production));
@@ -77,11 +77,12 @@ describe('the cost script (npx projen cost)', () => {
         },
       },
     };
-    const onDemand = (eu.fargate.ARM64.vcpuHour.usd + 2 * eu.fargate.ARM64.gbHour.usd) * 730;
-    expect(item(costOf(template, 'eu-central-1'), 'Fargate').monthly).toBeCloseTo(onDemand, 1);
+    // 1 vCPU and 2 GB on regular Fargate: (0.03725 + 2 x 0.00409) x 730 = $33.16 a month.
+    expect(item(costOf(template, 'eu-central-1'), 'Fargate').monthly).toBeCloseTo(33.16, 1);
     const svc = template.Resources.Svc;
     const three = { Resources: { ...template.Resources, Svc: { ...svc, Properties: { ...svc.Properties, DesiredCount: 3 } } } };
-    expect(item(costOf(three, 'eu-central-1'), 'Fargate').monthly).toBeCloseTo(onDemand * (1 + 2 * (1 - GLOBAL_PRICES.spotDiscount.usd)), 1);
+    // The base task on demand, the other two at 30 % of it: 33.1639 x 1.6.
+    expect(item(costOf(three, 'eu-central-1'), 'Fargate').monthly).toBeCloseTo(53.06, 1);
   });
 
   test('alarms: every metric of an alarm, high-resolution ones at their price, target tracking\'s own alarms included', () => {
@@ -104,8 +105,9 @@ describe('the cost script (npx projen cost)', () => {
       },
     };
     const alarms = item(costOf(template, 'eu-central-1'), 'Dashboard and alarms');
-    // 2 high-resolution metrics; 1 + 2 x 2 (both tracking alarms) + 1 (scale-out alarm only) standard.
-    expect(alarms.monthly).toBeCloseTo(2 * GLOBAL_PRICES.highResolutionAlarmMetricMonth.usd + 6 * GLOBAL_PRICES.alarmMetricMonth.usd, 2);
+    // 2 high-resolution metrics at $0.30 a month; 1 + 2 x 2 (both tracking alarms) + 1 (scale-out alarm only) standard at $0.10
+    // (Amazon CloudWatch pricing).
+    expect(alarms.monthly).toBeCloseTo(2 * 0.3 + 6 * 0.1, 2);
     expect(alarms.detail).toContain('6 alarm metrics');
     expect(alarms.detail).toContain('2 high-resolution');
   });
@@ -116,7 +118,8 @@ describe('the cost script (npx projen cost)', () => {
     expect(fast.metrics).toBe(9);
     expect(fast.gb).toBeCloseTo(3 * slow.gb, 5);
     const ingest = item(costs.production, 'Membrane metrics (EMF)');
-    expect(ingest.monthly).toBeCloseTo(fast.metrics * GLOBAL_PRICES.customMetricMonth.usd + fast.gb * eu.logsIngestGb.usd, 1);
+    // $0.30 a custom metric a month, $0.63 a GB of logs ingested in Frankfurt (Amazon CloudWatch pricing).
+    expect(ingest.monthly).toBeCloseTo(9 * 0.3 + fast.gb * 0.63, 1);
   });
 
   test('the scaling changes grow the idle bill by less than $10 a month', () => {
@@ -155,8 +158,9 @@ describe('the cost script (npx projen cost)', () => {
     const pulls = scaleOutOf(template, 'eu-central-1');
     expect(pulls.gbPerTask).toEqual({ Api: 1.1 });
     expect(pulls.burstTasks).toBe(8);
-    expect(pulls.burst).toBeCloseTo(8 * 1.1 * eu.natGatewayGb.usd, 2);
-    expect(pulls.deployment).toBeCloseTo(2 * 1.1 * eu.natGatewayGb.usd, 2);
+    // $0.052 a GB through a NAT gateway in Frankfurt (Amazon VPC pricing).
+    expect(pulls.burst).toBeCloseTo(8 * 1.1 * 0.052, 2);
+    expect(pulls.deployment).toBeCloseTo(2 * 1.1 * 0.052, 2);
     // The production example: the four autoscaled services.
     expect(Object.keys(costs.scaleOut.perTask).sort()).toEqual(['Api', 'CustomCodeRunner', 'InstantTasksWorker', 'QueuedTasksWorker']);
     expect(costs.scaleOut.burstTasks).toBe(8 + 18 + 48 + 18);

@@ -65,12 +65,11 @@ describeCdkTest('MembraneEcsServices warnings', () => {
 
   test('a secret imported by a name that ends like an ARN suffix warns', () => {
     const f = servicesFixture();
-    const services = new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
+    new MembraneEcsServices(f.stack, 'Membrane', servicesProps(f, {
       mongoUri: secretsmanager.Secret.fromSecretNameV2(f.stack, 'Suffixed', 'membrane/mongo-abcdef'),
     }));
     annotationsOf(f.stack).hasWarning('/Test/Membrane',
       Match.stringLikeRegexp("mongoUri: the secret name 'membrane/mongo-abcdef' ends in"));
-    expect(services.api).toBeDefined();
   });
 
   test('warnings are namespaced so they can be acknowledged', () => {
