@@ -17,6 +17,7 @@ import { MembraneMongo, MembraneMongoConfig } from '../mongo';
 import { MembraneNetwork } from '../network';
 import { MembraneScaling } from '../scaling';
 import { MembraneEcsServices } from '../services';
+import { ENGINE_SERVICES } from '../services/private/services-table';
 import { MembraneStorage } from '../storage';
 
 /**
@@ -246,11 +247,14 @@ export class Membrane extends Construct {
     });
   }
 
-  /** Only the services that read MONGO_URI reach the database endpoint (PrivateLink uses ports 1024-65535). */
+  /**
+   * Only the services that read MONGO_URI, the api-image ones, reach the database endpoint (PrivateLink uses ports
+   * 1024-65535). Highest tier first (the API, then the workers and orchestrator): the order the rules were always added in.
+   */
   private admitToMongo(mongo: MembraneMongoConfig): void {
     if (!mongo.endpointSecurityGroup) return;
-    const services = this.services;
-    for (const svc of [services.api, services.instantTasksWorker, services.queuedTasksWorker, services.orchestrator]) {
+    const engines = [...ENGINE_SERVICES].sort((a, b) => b.tier - a.tier);
+    for (const svc of engines.map(({ key }) => this.services[key])) {
       mongo.endpointSecurityGroup.connections.allowFrom(svc.service, ec2.Port.tcpRange(1024, 65535), `Membrane ${svc.serviceName} to MongoDB`);
     }
   }

@@ -5,6 +5,7 @@ import { COLLECTOR_CONTAINER } from './private/collector';
 import { SCRAPED } from './private/metrics';
 import { MembraneFrontendStrategy, MembraneScalingProps } from './props';
 import { known, propError, requireRange } from '../common/validation';
+import { FRONTEND_SERVICE_KEYS } from '../services/private/services-table';
 
 /**
  * Checks the props of a `MembraneScaling` (`namespace` and `scrapeInterval` with their defaults). The bounds and
@@ -61,7 +62,7 @@ function checkBurstScaling(scope: IConstruct, props: MembraneScalingProps): void
 
 /** The UI and Console have a fixed count unless their strategy is CPU: bounds or a target would be ignored. */
 function checkFrontends(scope: IConstruct, props: MembraneScalingProps): void {
-  for (const key of ['ui', 'console'] as const) {
+  for (const key of FRONTEND_SERVICE_KEYS) {
     const options = props[key] ?? {};
     if ((options.strategy ?? MembraneFrontendStrategy.FIXED) === MembraneFrontendStrategy.CPU) continue;
     if (options.minCapacity !== undefined || options.maxCapacity !== undefined || options.target !== undefined) {

@@ -12,6 +12,7 @@ import { claimHosts } from '../../common/host-claims';
 import { createLogBucket } from '../../common/log-bucket';
 import { acknowledge } from '../../common/nag';
 import { propError, warn } from '../../common/validation';
+import { PUBLIC_SERVICES } from '../../services/private/services-table';
 import { MembraneServicesDomain } from '../domain';
 import { MembraneFirewallOptions } from '../firewall';
 
@@ -138,7 +139,7 @@ function createListeners(scope: Construct, loadBalancer: elbv2.ApplicationLoadBa
   });
 
   if (exposure.recordsZone) {
-    claimHosts(scope, (['api', 'ui', 'console'] as const).map(key => [`domain.${key}DomainName`, routes[key].host] as const));
+    claimHosts(scope, PUBLIC_SERVICES.map(({ key }) => [`domain.${key}DomainName`, routes[key].host] as const));
     aliasRecords(scope, loadBalancer, exposure.recordsZone, routes.hosts);
   }
   return listener;

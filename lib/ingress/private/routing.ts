@@ -3,12 +3,13 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { propError } from '../../common/validation';
+import { PublicServiceKey } from '../../services/private/services-table';
 import { MembraneServicesDomain } from '../domain';
 
 /** Where one public service is reached. */
 export interface Route { readonly host: string; readonly basePath?: string; readonly url: string }
 /** Routes of the three public services and the distinct host names (API's first). */
-export interface Routes { readonly api: Route; readonly ui: Route; readonly console: Route; readonly hosts: string[] }
+export type Routes = { readonly [K in PublicServiceKey]: Route } & { readonly hosts: string[] };
 
 /** Validates the domain settings and derives hosts, base paths and URLs. */
 export function resolveRoutes(scope: Construct, domain: MembraneServicesDomain): Routes {
@@ -16,7 +17,7 @@ export function resolveRoutes(scope: Construct, domain: MembraneServicesDomain):
     throw propError(scope, 'domain', 'neither certificate nor zone is given, so HTTPS has no certificate',
       'Give domain.certificate (covering every host name) or domain.zone to create a DNS-validated one.');
   }
-  const route = (service: 'api' | 'ui' | 'console', host: string | undefined, basePath: string | undefined): Route => {
+  const route = (service: PublicServiceKey, host: string | undefined, basePath: string | undefined): Route => {
     const hostProp = `domain.${service}DomainName`;
     const resolvedHost = host ?? (basePath ? domain.apiDomainName : undefined);
     if (!resolvedHost) {

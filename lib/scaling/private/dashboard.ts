@@ -6,7 +6,7 @@ import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from '../
 import { MetricFactory } from './metrics';
 import { notify } from '../../common/alarms';
 import { target5xx, targetResponseTimes } from '../../services/private/alarms';
-import { SERVICES } from '../../services/private/services-table';
+import { PUBLIC_SERVICES, SERVICES } from '../../services/private/services-table';
 import { IMembraneService } from '../../services/service';
 import { MembraneScalingProps } from '../props';
 
@@ -19,7 +19,7 @@ function graph(title: string, left: cloudwatch.IMetric[], right?: cloudwatch.IMe
 export function createDashboard(scope: Construct, props: MembraneScalingProps, metrics: MetricFactory): cloudwatch.Dashboard {
   const s = props.services;
   const all = SERVICES.map(spec => spec.key);
-  const publicServices = [s.api, s.ui, s.console].filter(svc => svc.targetGroup);
+  const publicServices = PUBLIC_SERVICES.map(({ key }) => s[key]).filter(svc => svc.targetGroup);
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: DASHBOARD_RANGE });
   dashboard.addWidgets(
     graph('Instant tasks queue', [metrics.instantTasksJobsActive({ label: 'active' }), metrics.instantTasksJobsWaiting({ label: 'waiting' })]),

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { MathInput, MetricFactory } from './metrics';
 import { maxCapacityOf, ScalingPolicies } from './policies';
 import { known } from '../../common/validation';
-import { ServiceKey } from '../../services/private/services-table';
+import { FRONTEND_SERVICE_KEYS, ServiceKey } from '../../services/private/services-table';
 import {
   API_BURST_CPU_PERCENT, DEFAULT_BUFFER_RATIO, DEFAULT_BURST_COOLDOWN, DEFAULT_TARGETS, HIGH_RESOLUTION_PERIODS,
 } from '../defaults';
@@ -36,7 +36,7 @@ export class MembranePolicies {
     this.addQueuedWorker();
     this.addCustomCodeRunner();
     if (this.burst) this.addBurstPolicies();
-    for (const key of ['ui', 'console'] as const) {
+    for (const key of FRONTEND_SERVICE_KEYS) {
       const options = props[key] ?? {};
       if ((options.strategy ?? MembraneFrontendStrategy.FIXED) === MembraneFrontendStrategy.CPU) this.policies.cpu(key, options);
     }

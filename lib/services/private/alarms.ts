@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { TASKS_NOT_RUNNING_PERIODS } from './defaults';
 import { MembraneService } from './membrane-service';
-import { ServiceKey, SERVICES } from './services-table';
+import { isPublicService, PUBLIC_SERVICES, ServiceKey, SERVICES } from './services-table';
 import { notify } from '../../common/alarms';
 import { METRIC_PERIOD } from '../../common/constants';
 import { MembraneEcsServicesProps } from '../props';
@@ -102,7 +102,7 @@ export function createServiceAlarms(scope: Construct, { loadBalancer, cluster, s
     label: '5xx per minute',
     period: METRIC_PERIOD,
   })));
-  for (const spec of SERVICES.filter(m => m.exposure === 'public-alb')) {
+  for (const spec of PUBLIC_SERVICES) {
     const svc = services[spec.key];
     add(svc, new cloudwatch.Alarm(scope, `${spec.id}NoHealthyTargets`, {
       alarmDescription: `The ${spec.name} has had no healthy task behind the load balancer for 3 minutes: it is down.`,
@@ -113,10 +113,10 @@ export function createServiceAlarms(scope: Construct, { loadBalancer, cluster, s
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }));
   }
-  for (const spec of SERVICES.filter(m => m.exposure === 'public-alb' && m.key !== 'api')) {
+  for (const spec of PUBLIC_SERVICES.filter(s => s.key !== 'api')) {
     add(services[spec.key], http5xx(`${spec.id}Http5xx`, `The ${spec.name} returns 5xx responses.`, target5xx(services[spec.key])));
   }
-  for (const spec of SERVICES.filter(m => m.exposure !== 'public-alb')) {
+  for (const spec of SERVICES.filter(s => !isPublicService(s))) {
     const svc = services[spec.key];
     // The alarm reads the service's own metrics and the service names the alarm: a fixed name (unique per stack and
     // construct path, so two deployments never share one) keeps that from being a circular dependency.

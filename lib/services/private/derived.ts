@@ -4,7 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_QUEUED_TASK_TIME, STARTUP_GRACE, TASK_PROTECTION_SIZE } from './defaults';
 import { NODE_HEAP_RATIO, nodeHeapMiB, startupBudget } from './environment';
-import { ServiceSpec } from './services-table';
+import { isPublicService, ServiceSpec } from './services-table';
 import { KEEPALIVE_MARGIN_MS } from '../../common/constants';
 import { mergeEnvironmentContracts } from '../../common/contract';
 import { IMembraneCache, MembraneEnvironmentContract } from '../../common/environment';
@@ -162,7 +162,7 @@ export function startupGrace(scope: Construct, props: MembraneEcsServicesProps):
 
 /** The public route of a service behind the load balancer. */
 export function publicRoute(spec: ServiceSpec, routes: Routes) {
-  return spec.exposure === 'public-alb' ? routes[spec.key as 'api' | 'ui' | 'console'] : undefined;
+  return isPublicService(spec) ? routes[spec.key] : undefined;
 }
 
 /** The longest a queued task may run (MAX_QUEUED_TASKS_PROCESS_TIME_SECONDS). */

@@ -55,7 +55,7 @@ export interface ServiceSpec {
 }
 
 /** The seven services, in deployment order (the order of this table). */
-const TABLE: { readonly [K in ServiceKey]: Omit<ServiceSpec, 'key'> } = {
+const TABLE = {
   customCodeRunner: {
     id: 'CustomCodeRunner',
     name: 'custom-code-runner',
@@ -161,10 +161,38 @@ const TABLE: { readonly [K in ServiceKey]: Omit<ServiceSpec, 'key'> } = {
     rulePriority: { path: 110, host: 210 },
     scaling: { maxCapacity: 5, alwaysAutoscaled: false },
   },
-};
+} as const satisfies { readonly [K in ServiceKey]: Omit<ServiceSpec, 'key'> };
+
+/** The keys of the services whose table row matches `Row`. */
+type KeysWhere<Row> = { [K in ServiceKey]: (typeof TABLE)[K] extends Row ? K : never }[ServiceKey];
+
+/** A service reached through the public load balancer (api, ui, console): the rows exposed on `'public-alb'`. */
+export type PublicServiceKey = KeysWhere<{ readonly exposure: 'public-alb' }>;
+
+/** A service `MembraneScaling` scales only when asked to (ui, console): the rows not always autoscaled. */
+export type FrontendServiceKey = KeysWhere<{ readonly scaling: { readonly alwaysAutoscaled: false } }>;
 
 /** The seven services, in deployment order. */
 export const SERVICES: readonly ServiceSpec[] = Object.entries(TABLE).map(([key, spec]) => ({ key: key as ServiceKey, ...spec }));
+
+/** Whether a service is reached through the public load balancer. */
+export function isPublicService(spec: ServiceSpec): spec is ServiceSpec & { readonly key: PublicServiceKey } {
+  return spec.exposure === 'public-alb';
+}
+
+/** The services behind the public load balancer, in deployment order (api, ui, console). */
+export const PUBLIC_SERVICES = SERVICES.filter(isPublicService);
+
+/** Whether `MembraneScaling` scales a service only when asked to. */
+function isFrontendService(spec: ServiceSpec): spec is ServiceSpec & { readonly key: FrontendServiceKey } {
+  return spec.scaling?.alwaysAutoscaled === false;
+}
+
+/** The keys of the services `MembraneScaling` scales only when asked to, in deployment order (ui, console). */
+export const FRONTEND_SERVICE_KEYS = SERVICES.filter(isFrontendService).map(spec => spec.key);
+
+/** The api-image services (api, workers, orchestrator), in deployment order. */
+export const ENGINE_SERVICES = SERVICES.filter(spec => spec.kind === 'engine');
 
 /** The spec of one service. */
 export function serviceSpecOf(key: ServiceKey): ServiceSpec {

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { MembraneService } from './membrane-service';
-import { ServiceKey, SERVICES } from './services-table';
+import { ENGINE_SERVICES, ServiceKey, SERVICES } from './services-table';
 import { MEMBRANE_PORT } from '../../common/constants';
 import { acknowledgeGrantPolicy } from '../../common/resources';
 import { MembraneEcsServicesProps } from '../props';
@@ -18,7 +18,7 @@ type Services = Record<ServiceKey, MembraneService>;
 export function connectServices(services: Services, props: MembraneEcsServicesProps, loadBalancer: elbv2.ApplicationLoadBalancer,
   internal: boolean): void {
   const runner = services.customCodeRunner.service;
-  for (const spec of SERVICES.filter(m => m.kind === 'engine')) {
+  for (const spec of ENGINE_SERVICES) {
     const engine = services[spec.key].service;
     // They call the API at BASE_URI_INTERNAL; an internal load balancer sees their own addresses.
     if (internal) loadBalancer.connections.allowFrom(engine, ec2.Port.tcp(443), `${spec.id} to the API (BASE_URI_INTERNAL)`);
@@ -43,7 +43,7 @@ export function orderDeployments(services: Services, vpc: ec2.IVpc, taskSubnets:
   const routes = vpc.selectSubnets(taskSubnets).internetConnectivityEstablished;
   for (const spec of SERVICES) services[spec.key].service.node.addDependency(routes);
   for (const spec of SERVICES) {
-    for (const lower of SERVICES.filter(m => m.tier === spec.tier - 1)) {
+    for (const lower of SERVICES.filter(s => s.tier === spec.tier - 1)) {
       services[spec.key].service.node.addDependency(services[lower.key].service);
     }
   }
