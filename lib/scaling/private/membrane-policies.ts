@@ -9,7 +9,7 @@ import {
   API_BURST_CPU_PERCENT, DEFAULT_BUFFER_RATIO, DEFAULT_BURST_COOLDOWN, DEFAULT_TARGETS, HIGH_RESOLUTION_PERIODS,
 } from '../defaults';
 import {
-  MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScalingProps,
+  MembraneFrontendStrategy, MembraneInstantWorkerStrategy, MembraneQueuedWorkerStrategy, MembraneScalingProps, MembraneServiceScaling,
 } from '../props';
 
 /** The scaling policies of every scaled service, on the formulas of Membrane's documentation. */
@@ -59,22 +59,25 @@ export class MembranePolicies {
       : { inputs, expression, label };
   }
 
+  /** Target tracking on the average utilization rate a worker reports ("Self-hosting": the utilization-rate table). */
+  private addUtilization(service: ServiceKey, options: MembraneServiceScaling, defaultTarget: number, metricName: string): void {
+    this.policies.math({
+      measuredScaleIn: this.burst,
+      service,
+      options,
+      defaultTarget,
+      targetMax: 1,
+      what: 'utilization',
+      ...this.perDesired(service, [this.metrics.input('rate', metricName, service, cloudwatch.Stats.AVERAGE)], 'rate', `avg(${metricName})`),
+    });
+  }
+
   private addInstantWorker(): void {
     const m = this.metrics;
     const burst = this.burst;
     const instant = this.props.instantTasksWorker ?? {};
     if ((instant.strategy ?? MembraneInstantWorkerStrategy.UTILIZATION) === MembraneInstantWorkerStrategy.UTILIZATION) {
-      this.policies.math({
-        measuredScaleIn: burst,
-        service: 'instantTasksWorker',
-        options: instant,
-        defaultTarget: DEFAULT_TARGETS.instantUtilization,
-        targetMax: 1,
-        what: 'utilization',
-        ...this.perDesired('instantTasksWorker',
-          [m.input('rate', 'instant_tasks_worker_utilization_rate', 'instantTasksWorker', cloudwatch.Stats.AVERAGE)],
-          'rate', 'avg(instant_tasks_worker_utilization_rate)'),
-      });
+      this.addUtilization('instantTasksWorker', instant, DEFAULT_TARGETS.instantUtilization, 'instant_tasks_worker_utilization_rate');
       return;
     }
     this.policies.math({
@@ -100,17 +103,7 @@ export class MembranePolicies {
     const factor = this.queuedFactor;
     const queued = this.props.queuedTasksWorker ?? {};
     if ((queued.strategy ?? MembraneQueuedWorkerStrategy.UTILIZATION) === MembraneQueuedWorkerStrategy.UTILIZATION) {
-      this.policies.math({
-        measuredScaleIn: burst,
-        service: 'queuedTasksWorker',
-        options: queued,
-        defaultTarget: DEFAULT_TARGETS.queuedUtilization,
-        targetMax: 1,
-        what: 'utilization',
-        ...this.perDesired('queuedTasksWorker',
-          [m.input('rate', 'queued_tasks_worker_utilization_rate', 'queuedTasksWorker', cloudwatch.Stats.AVERAGE)],
-          'rate', 'avg(queued_tasks_worker_utilization_rate)'),
-      });
+      this.addUtilization('queuedTasksWorker', queued, DEFAULT_TARGETS.queuedUtilization, 'queued_tasks_worker_utilization_rate');
       return;
     }
     this.policies.math({
