@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { retainedExceptOnCreate } from '../common/resources';
 
 /** "Self-hosting on AWS": lifecycle rule "cleanup" expires every tmp object after 7 days. */
 export const DEFAULT_TMP_OBJECT_EXPIRATION = Duration.days(7);
@@ -44,5 +45,5 @@ export const DEFAULT_LEGACY_ENVIRONMENT_NAMES = true;
  */
 export function bucketRemovalPolicy(bucketNamePrefix: string | undefined, removalPolicy: RemovalPolicy | undefined): RemovalPolicy {
   const policy = removalPolicy ?? DEFAULT_REMOVAL_POLICY;
-  return bucketNamePrefix !== undefined && policy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : policy;
+  return bucketNamePrefix !== undefined ? retainedExceptOnCreate(policy) : policy;
 }

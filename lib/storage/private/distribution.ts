@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../common/nag';
-import { creationUniqueSuffix } from '../../common/resources';
+import { creationUniqueSuffix, retainedExceptOnCreate } from '../../common/resources';
 import { DEFAULT_PRICE_CLASS } from '../defaults';
 import { MembraneStorageProps } from '../props';
 
@@ -102,7 +102,7 @@ function scopeStaticKey(scope: Construct, context: DistributionContext, distribu
   new kms.Alias(scope, 'StaticKeyAlias', {
     aliasName,
     targetKey: key,
-    removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    removalPolicy: retainedExceptOnCreate(removalPolicy),
   });
   (staticBucket.node.defaultChild as s3.CfnBucket).bucketEncryption = {
     serverSideEncryptionConfiguration: [{
