@@ -1,6 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   IMembraneService, MembraneAuth, MembraneCache, MembraneEcsServices, MembraneEcsServicesProps, MembraneNetwork, MembraneStorage,
@@ -83,6 +85,27 @@ export function membraneInputs(stack: Stack) {
     auth: MembraneAuth.auth0({ domain: 'login.example.com', clientId: 'client-1', clientSecret: secret('membrane/auth0') }),
     domain: { zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }) },
   };
+}
+
+/** What a platform team that already has buckets and a replication group brings. */
+export function existingStorageAndCache(stack: Stack) {
+  const vpc = new MembraneNetwork(stack, 'Network').vpc;
+  const bucket = (name: string) => s3.Bucket.fromBucketName(stack, name, `acme-membrane-${name}`);
+  const storage = MembraneStorage.fromBuckets(stack, 'Storage', {
+    tmpBucket: bucket('tmp'),
+    connectorsBucket: bucket('connectors'),
+    staticBucket: bucket('static'),
+    staticUrl: 'https://static.acme.example/',
+  });
+  const cache = MembraneCache.fromAttributes(stack, 'Cache', {
+    vpc,
+    replicationGroupId: 'acme-membrane',
+    endpointAddress: 'master.acme-membrane.abc123.euc1.cache.amazonaws.com',
+    port: 6379,
+    securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'CacheSg', 'sg-0123456789abcdef0'),
+    connectionSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'CacheUri', 'acme/membrane/redis-uri'),
+  });
+  return { vpc, storage, cache };
 }
 
 type Env = Record<string, unknown>;
