@@ -9,7 +9,7 @@ import {
   MembraneVersion,
 } from '../lib';
 import { templateOf } from './harness';
-import { testStack } from './nag';
+import { testStack } from './rule-packs';
 
 /** The inputs a platform team brings: secrets they created, a hosted zone. */
 export interface ServicesFixture {

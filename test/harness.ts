@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
-import { nagFindings, staleAcknowledgements } from './nag';
+import { nagFindings, staleAcknowledgements } from './rule-packs';
 import { Membrane, MembraneCache, MembraneEcsServices, MembraneNetwork, MembraneScaling, MembraneStorage } from '../lib';
 
 /**

@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Membrane, MembraneBackup, MembraneBackupProps, MembraneEcsServicesProps, MembraneStorage } from '../../lib';
 import { buildServices, membraneInputs } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 const COPY_VAULT = 'arn:aws:backup:eu-west-1:123456789012:backup-vault:membrane-dr';
 

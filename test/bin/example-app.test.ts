@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HIPAASecurityChecks, PCIDSS321Checks } from 'cdk-nag';
 import { exampleApp } from '../example-app';
-import { expectNoNagFindings, nagFindings } from '../nag';
+import { expectNoNagFindings, nagFindings } from '../rule-packs';
 
 describe.each([['production', 'Membrane'], ['development', 'MembraneDev']])('example app (bin/): %s', (kind, stackName) => {
   const stack = (kind === 'production' ? exampleApp().production : exampleApp().development) as Stack;

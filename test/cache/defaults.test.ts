@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { alarmedNodes, build } from './support';
 import { annotationsOf, describeCdkTest } from '../harness';
-import { expectNoNagFindings, ownAcknowledgements } from '../nag';
+import { expectNoNagFindings, ownAcknowledgements } from '../rule-packs';
 
 // MembraneCache defaults: the replication group, its secrets, parameter group, alarm, network, logs, contract and compliance.
 

@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { MembraneCache, MembraneCacheRole } from '../../lib';
 import { existingStorageAndCache } from '../fixtures';
 import { describeCdkTest } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneCache.fromAttributes: a replication group a platform team already has.
 

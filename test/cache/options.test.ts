@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { alarmedNodes, build, vpcIn } from './support';
 import { MembraneCache, MembraneCacheEngine, MembraneCacheProps, MembraneCacheRole } from '../../lib';
 import { annotationsOf, describeCdkTest, expectFindings, templateOf } from '../harness';
-import { acknowledgements, expectNoNagFindings, ownAcknowledgements, testStack } from '../nag';
+import { acknowledgements, expectNoNagFindings, ownAcknowledgements, testStack } from '../rule-packs';
 
 // MembraneCache options: cluster mode, role, engine, alarms, logs, node types, sizes, encryption, Multi-AZ, subnets and parameter groups.
 

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { MembraneCache, MembraneCacheProps } from '../../lib';
 import { templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 /** A VPC with public, private and isolated subnets in two zones. */
 export function vpcIn(stack: Stack): ec2.Vpc {

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { vpcIn } from './support';
 import { MembraneCache, MembraneCacheEngine } from '../../lib';
 import { annotationsOf, describeCdkTest, expectFindings, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneCache accepts values known only at deploy time (CloudFormation parameters, tokens).
 

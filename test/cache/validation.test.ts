@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { build, vpcIn } from './support';
 import { MembraneCache, MembraneCacheEngine, MembraneCacheProps } from '../../lib';
 import { describeCdkTest } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneCache rejects bad input.
 

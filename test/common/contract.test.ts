@@ -1,7 +1,7 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { mergeEnvironmentContracts } from '../../lib/common/contract';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 describe('mergeEnvironmentContracts', () => {
   const stack = testStack();

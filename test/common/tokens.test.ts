@@ -9,7 +9,7 @@ import {
   MembraneVersion,
 } from '../../lib';
 import { buildServices, membraneInputs } from '../fixtures';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 /**
  * A prop given as a token (a CloudFormation parameter here; an attribute or a Lazy alike) is never rejected and

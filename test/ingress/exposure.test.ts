@@ -5,7 +5,7 @@ import { build, ingressOf, loadBalancerGroup, Resource } from './support';
 import { MembraneExposure, MembraneExposureMode } from '../../lib';
 import { containerOf } from '../fixtures';
 import { describeCdkTest } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneEcsServices exposure: the internet-facing (default) and internal load balancer, who may reach it, its records.
 

@@ -7,7 +7,7 @@ import { Membrane, MembraneEcsServicesProps, MembraneExposure, MembraneFirewallM
 import { COUNTED_COMMON_RULE_REASONS } from '../../lib/ingress/private/web-acl';
 import { buildServices, membraneInputs } from '../fixtures';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 interface Rule {
   Name: string;

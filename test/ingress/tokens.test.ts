@@ -5,7 +5,7 @@ import { build, EDGE, ingressOf, loadBalancerGroup, Resource } from './support';
 import { MembraneExposure } from '../../lib';
 import { containerOf } from '../fixtures';
 import { describeCdkTest } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneEcsServices exposure: values known only at deploy time (CloudFormation parameters) are accepted as they are.
 

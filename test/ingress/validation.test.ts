@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { EDGE } from './support';
 import { MembraneEcsServicesProps, MembraneExposure, MembranePublicEdgeOptions } from '../../lib';
 import { buildServices } from '../fixtures';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneEcsServices exposure: rejected input.
 

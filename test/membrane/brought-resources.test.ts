@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Membrane } from '../../lib';
 import { existingStorageAndCache, membraneInputs } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
-import { expectNoNagFindings } from '../nag';
+import { expectNoNagFindings } from '../rule-packs';
 
 // Membrane on storage and a cache a platform team already has (MembraneStorage.fromBuckets, MembraneCache.fromAttributes).
 

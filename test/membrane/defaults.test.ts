@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { build, env, inputs } from './support';
 import { Membrane, MembraneCache } from '../../lib';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
-import { expectNoNagFindings } from '../nag';
+import { expectNoNagFindings } from '../rule-packs';
 
 // Membrane with only its required props: what it builds, the URLs it wires, what it retains and the logical ids it keeps.
 

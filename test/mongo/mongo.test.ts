@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Membrane, MembraneAtlasProps, MembraneMongo, MembraneProps } from '../../lib';
 import { membraneInputs } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 const ORG = '0123456789abcdef01234567';
 

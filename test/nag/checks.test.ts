@@ -6,7 +6,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneChecks, MembraneEcsServices, MembraneExposure, MembraneScaling, MembraneVersion } from '../../lib';
 import { buildServices } from '../fixtures';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 /** Membrane findings as `<rule> at <construct path>`. */
 function findings(stack: Stack): string[] {

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneNetwork, MembraneNetworkProps } from '../../lib';
 import { describeCdkTest, templateOf } from '../harness';
-import { acknowledgements, expectNoNagFindings, testStack } from '../nag';
+import { acknowledgements, expectNoNagFindings, testStack } from '../rule-packs';
 
 function build(props: MembraneNetworkProps = {}) {
   const stack = testStack();

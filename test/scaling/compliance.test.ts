@@ -1,6 +1,6 @@
 import { build } from './support';
 import { describeCdkTest } from '../harness';
-import { expectNoNagFindings } from '../nag';
+import { expectNoNagFindings } from '../rule-packs';
 
 // MembraneScaling compliance: the rule packs and its acknowledgements.
 

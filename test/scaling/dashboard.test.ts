@@ -5,7 +5,7 @@ import { build } from './support';
 import { MembraneScaling } from '../../lib';
 import { buildServices } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
-import { acknowledgements } from '../nag';
+import { acknowledgements } from '../rule-packs';
 
 // MembraneScaling dashboard and alarms.
 

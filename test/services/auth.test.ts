@@ -1,7 +1,7 @@
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { MembraneAuth } from '../../lib';
 import { describeCdkTest } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneAuth.bind: the environment each login method gives the engine and the Console.
 

@@ -4,7 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { MembraneEcsServices, MembraneEcsServicesProps, MembraneVersion } from '../../lib';
 import { buildServices, servicesFixture, servicesProps } from '../fixtures';
 import { annotationsOf, describeCdkTest, expectFindings, templateOf } from '../harness';
-import { expectNoNagFindings, ownAcknowledgements } from '../nag';
+import { expectNoNagFindings, ownAcknowledgements } from '../rule-packs';
 
 // MembraneEcsServices: the rule packs and the warnings a risky choice raises.
 

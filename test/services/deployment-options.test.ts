@@ -4,7 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IMembraneService, Membrane, MembraneDeploymentOptions, MembraneExposure, MembraneScaling } from '../../lib';
 import { buildServices, membraneInputs } from '../fixtures';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 type Json = Record<string, any>;
 

@@ -6,7 +6,7 @@ import { logicalId } from './support';
 import { IMembraneService, MembraneEcsServices, MembraneScaling } from '../../lib';
 import { buildServices, containerOf, servicesFixture, servicesProps } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneEcsServices: rolling updates, start-up order, logs, the cluster and Service Connect; the alarms.
 

@@ -6,7 +6,7 @@ import { ENGINES, NOT_ENGINES } from './support';
 import { IMembraneService, MembraneEcsServicesProps } from '../../lib';
 import { buildServices, containerOf } from '../fixtures';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneEcsServices: the containers' environment, secrets and roles, the Node.js heap limit and the shared engine environment.
 

@@ -5,7 +5,7 @@ import { logicalId } from './support';
 import { IMembraneService } from '../../lib';
 import { buildServices, containerOf } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
-import { expectNoNagFindings, testStack } from '../nag';
+import { expectNoNagFindings, testStack } from '../rule-packs';
 
 // MembraneEcsServices: the load balancer, its routing and certificate, and what may reach the custom code runner.
 

@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { buildServices, servicesFixture, servicesProps } from '../fixtures';
 import { describeCdkTest } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneEcsServices: input MembraneEcsServices refuses, with the prop to fix.
 

@@ -1,7 +1,7 @@
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { build } from './support';
 import { describeCdkTest } from '../harness';
-import { expectNoNagFindings, nagFindings, ownAcknowledgements, testStack } from '../nag';
+import { expectNoNagFindings, nagFindings, ownAcknowledgements, testStack } from '../rule-packs';
 
 // MembraneStorage compliance: the rule packs and the acknowledgements that make them pass.
 

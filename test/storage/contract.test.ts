@@ -2,7 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { build } from './support';
 import { MembraneStorage } from '../../lib';
 import { describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneStorage's contract with the services: the storage environment variables and the grants to the task role.
 

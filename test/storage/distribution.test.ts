@@ -5,7 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { build } from './support';
 import { MembraneStorage } from '../../lib';
 import { describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneStorage CloudFront: the static files' distribution, its origin access and its custom domain.
 

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage } from '../../lib';
 import { annotationsOf, describeCdkTest, nagChecked, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneStorage with a customer-managed KMS key.
 

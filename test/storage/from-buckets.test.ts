@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage } from '../../lib';
 import { existingStorageAndCache } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneStorage.fromBuckets: buckets a platform team already has.
 

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { build } from './support';
 import { MembraneStorage } from '../../lib';
 import { describeCdkTest, templateOf } from '../harness';
-import { expectNoNagFindings, testStack } from '../nag';
+import { expectNoNagFindings, testStack } from '../rule-packs';
 
 // MembraneStorage options: custom domain, WAF, price class, names, expiry, removal policy, an existing log bucket.
 

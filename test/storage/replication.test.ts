@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage, MembraneStorageReplication } from '../../lib';
 import { describeCdkTest, nagChecked, templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneStorage replication to a second region: SSE-S3 and SSE-KMS buckets, and the configurations it refuses.
 

@@ -1,6 +1,6 @@
 import { MembraneStorage } from '../../lib';
 import { templateOf } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 /** A MembraneStorage with `props` in a stack of its own, and its template. */
 export function build(props: ConstructorParameters<typeof MembraneStorage>[2] = {}) {

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { build } from './support';
 import { MembraneStorage } from '../../lib';
 import { annotationsOf, describeCdkTest } from '../harness';
-import { testStack } from '../nag';
+import { testStack } from '../rule-packs';
 
 // MembraneStorage rejects bad input.
 
