@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IMembraneCache } from '../common/environment';
-import { MembraneEcsServices } from '../services';
+import { IMembraneEcsServices } from '../services/service';
 
 /** How the instant tasks worker scales. */
 export enum MembraneInstantWorkerStrategy {
@@ -237,7 +237,6 @@ export interface MembraneScalingOptions {
  * Properties for `MembraneScaling`.
  */
 export interface MembraneScalingProps extends MembraneScalingOptions {
-  /** The services to scale and observe. */
-  readonly services: MembraneEcsServices;
+  /** The services to scale and observe: a `MembraneEcsServices`, or your own implementation of the interface. */
+  readonly services: IMembraneEcsServices;
 }
-

@@ -73,46 +73,46 @@ export class MembraneScaling extends Construct {
 
   /** instant_tasks_jobs_waiting, reported by every API task with the same global value (read as Maximum). */
   public metricInstantTasksJobsWaiting(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.instantTasksJobsWaiting(options);
+    return this.metrics.metricInstantTasksJobsWaiting(options);
   }
 
   /** instant_tasks_jobs_active, a global gauge reported by the API (read as Maximum). */
   public metricInstantTasksJobsActive(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.instantTasksJobsActive(options);
+    return this.metrics.metricInstantTasksJobsActive(options);
   }
 
   /** queued_tasks_workers_required, a global gauge reported by the API (read as Maximum). */
   public metricQueuedTasksWorkersRequired(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.queuedTasksWorkersRequired(options);
+    return this.metrics.metricQueuedTasksWorkersRequired(options);
   }
 
   /** queued_tasks_workers, the running queued workers as the API counts them (read as Maximum). */
   public metricQueuedTasksWorkers(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.queuedTasksWorkers(options);
+    return this.metrics.metricQueuedTasksWorkers(options);
   }
 
   /** Average instant_tasks_worker_utilization_rate over the instant worker tasks (0 to 1). */
   public metricInstantTasksWorkerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.instantTasksWorkerUtilization(options);
+    return this.metrics.metricInstantTasksWorkerUtilization(options);
   }
 
   /** Average queued_tasks_worker_utilization_rate over the queued worker tasks (0 to 1). */
   public metricQueuedTasksWorkerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.queuedTasksWorkerUtilization(options);
+    return this.metrics.metricQueuedTasksWorkerUtilization(options);
   }
 
   /** Sum of custom_code_runner_total_job_spaces over the runner tasks. */
   public metricCustomCodeRunnerTotalJobSpaces(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.customCodeRunnerTotalJobSpaces(options);
+    return this.metrics.metricCustomCodeRunnerTotalJobSpaces(options);
   }
 
   /** Sum of custom_code_runner_remaining_job_spaces over the runner tasks. */
   public metricCustomCodeRunnerRemainingJobSpaces(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.customCodeRunnerRemainingJobSpaces(options);
+    return this.metrics.metricCustomCodeRunnerRemainingJobSpaces(options);
   }
 
   /** Share of the custom code runner's job spaces in use: (total - remaining) / total. */
   public metricCustomCodeRunnerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.MathExpression {
-    return this.metrics.customCodeRunnerUtilization(options);
+    return this.metrics.metricCustomCodeRunnerUtilization(options);
   }
 }

@@ -20,7 +20,7 @@ import { ServiceKey, SERVICES, perService } from './private/services-table';
 import { validateSettings } from './private/settings-validation';
 import { connectServices, orderDeployments, protectSpotCapacity } from './private/wiring';
 import { MembraneEcsServicesProps } from './props';
-import { IMembraneService } from './service';
+import { IMembraneEcsServices, IMembraneService } from './service';
 import { MembraneRegistry } from './version';
 import { MembraneEnvironmentContract } from '../common/environment';
 import { MembraneExposureMode, MembranePublicEdgeOptions } from '../ingress/exposure';
@@ -58,7 +58,7 @@ import { FirewallLogs } from '../ingress/private/web-acl';
  *   domain: { zone, apiDomainName: 'api.example.com', uiDomainName: 'ui.example.com', consoleDomainName: 'console.example.com' },
  * });
  */
-export class MembraneEcsServices extends Construct {
+export class MembraneEcsServices extends Construct implements IMembraneEcsServices {
   /** The ECS cluster (Container Insights on). */
   public readonly cluster: ecs.Cluster;
   /** The load balancer of the API, UI and Console: internet-facing or internal (see `exposure`). */

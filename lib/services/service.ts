@@ -57,4 +57,59 @@ export interface IMembraneService extends IConstruct {
    * `DesiredCount`, so a deployment does not reset the running count. Once per service.
    */
   autoScaleTaskCount(props: appscaling.EnableScalingProps): MembraneTaskCountScaling;
+
+  /**
+   * `CPUUtilization` of the service (AWS/ECS): the CPU its tasks use, in percent of what they reserve.
+   *
+   * @param props options that override the defaults: average per minute, labelled with `serviceName`
+   */
+  metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * `MemoryUtilization` of the service (AWS/ECS): the memory its tasks use, in percent of what they reserve.
+   *
+   * @param props options that override the defaults: average per minute, labelled with `serviceName`
+   */
+  metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * `HTTPCode_Target_5XX_Count` of the service's target group: the 5xx responses its tasks give the load balancer.
+   * With blue/green deployments, the sum over both target groups (a group without datapoints counts 0), so the
+   * metric follows the traffic from one group to the other; otherwise the target group's metric itself.
+   *
+   * Only for a service behind the load balancer (`targetGroup` set: the API, UI and Console): for any other service
+   * this throws an error, since it has no target group to measure.
+   *
+   * @param props options that override the defaults: sum per minute, labelled `<serviceName> 5xx`; with two target
+   *   groups they apply to each group's metric, and label, period and color also to the sum
+   */
+  metricHttpCodeTarget5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.IMetric;
+}
+
+/**
+ * The Membrane services as `MembraneScaling` (or your own scaling and dashboards) uses them: the cluster, the load
+ * balancer and the seven services. Implemented by `MembraneEcsServices`.
+ *
+ * The cluster and the load balancer have the classes' types that `MembraneEcsServices` exposes: jsii requires an
+ * implementation's property to have the interface's type exactly.
+ */
+export interface IMembraneEcsServices extends IConstruct {
+  /** The ECS cluster the services run in (the `ClusterName` dimension of their metrics). */
+  readonly cluster: ecs.Cluster;
+  /** The load balancer of the API, UI and Console. */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The API service. */
+  readonly api: IMembraneService;
+  /** The instant tasks worker service. */
+  readonly instantTasksWorker: IMembraneService;
+  /** The queued tasks worker service. */
+  readonly queuedTasksWorker: IMembraneService;
+  /** The orchestrator service. */
+  readonly orchestrator: IMembraneService;
+  /** The UI service. */
+  readonly ui: IMembraneService;
+  /** The Console service. */
+  readonly console: IMembraneService;
+  /** The custom code runner service (internal only). */
+  readonly customCodeRunner: IMembraneService;
 }

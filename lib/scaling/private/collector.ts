@@ -5,7 +5,7 @@ import { COLLECTOR_BATCH_TIMEOUT, COLLECTOR_SIZE, STORAGE_RESOLUTION_ATTRIBUTE }
 import { DIMENSION_CLUSTER, DIMENSION_SERVICE, SCRAPED } from './metrics';
 import { MEMBRANE_PORT } from '../../common/constants';
 import { acknowledgeGrantPolicy } from '../../common/resources';
-import { MembraneEcsServices } from '../../services';
+import { IMembraneEcsServices } from '../../services/service';
 
 /** Name of the collector sidecar container. */
 export const COLLECTOR_CONTAINER = 'metrics-collector';
@@ -22,7 +22,7 @@ export interface CollectorOptions {
  * Adds an OpenTelemetry collector sidecar to every scraped service: it scrapes the service's Prometheus endpoint
  * and writes the kept metrics to CloudWatch as embedded metric format.
  */
-export function addCollectors(services: MembraneEcsServices, options: CollectorOptions): void {
+export function addCollectors(services: IMembraneEcsServices, options: CollectorOptions): void {
   for (const spec of SCRAPED) {
     const svc = services[spec.key];
     svc.taskDefinition.addContainer(COLLECTOR_CONTAINER, {

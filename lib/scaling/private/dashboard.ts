@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ALARM_DEFAULTS, DASHBOARD_RANGE, METRIC_PERIOD, WIDGET_SIZE } from '../defaults';
 import { MetricFactory } from './metrics';
 import { notify } from '../../common/alarms';
-import { target5xx, targetResponseTimes } from '../../services/private/alarms';
+import { targetResponseTimes } from '../../services/private/service-metrics';
 import { PUBLIC_SERVICES, SERVICES } from '../../services/private/services-table';
 import { IMembraneService } from '../../services/service';
 import { MembraneScalingProps } from '../props';
@@ -22,31 +22,35 @@ export function createDashboard(scope: Construct, props: MembraneScalingProps, m
   const publicServices = PUBLIC_SERVICES.map(({ key }) => s[key]).filter(svc => svc.targetGroup);
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: DASHBOARD_RANGE });
   dashboard.addWidgets(
-    graph('Instant tasks queue', [metrics.instantTasksJobsActive({ label: 'active' }), metrics.instantTasksJobsWaiting({ label: 'waiting' })]),
-    graph('Queued tasks workers', [metrics.queuedTasksWorkersRequired({ label: 'required' }), metrics.queuedTasksWorkers({ label: 'running' })]),
+    graph('Instant tasks queue', [
+      metrics.metricInstantTasksJobsActive({ label: 'active' }), metrics.metricInstantTasksJobsWaiting({ label: 'waiting' }),
+    ]),
+    graph('Queued tasks workers', [
+      metrics.metricQueuedTasksWorkersRequired({ label: 'required' }), metrics.metricQueuedTasksWorkers({ label: 'running' }),
+    ]),
   );
   dashboard.addWidgets(
     graph('Worker utilization', [
-      metrics.instantTasksWorkerUtilization({ label: 'instant tasks worker' }),
-      metrics.queuedTasksWorkerUtilization({ label: 'queued tasks worker' }),
+      metrics.metricInstantTasksWorkerUtilization({ label: 'instant tasks worker' }),
+      metrics.metricQueuedTasksWorkerUtilization({ label: 'queued tasks worker' }),
     ]),
     graph('Custom code runner job spaces', [
-      metrics.customCodeRunnerTotalJobSpaces({ label: 'total' }), metrics.customCodeRunnerRemainingJobSpaces({ label: 'remaining' }),
-    ], [metrics.customCodeRunnerUtilization()]),
+      metrics.metricCustomCodeRunnerTotalJobSpaces({ label: 'total' }), metrics.metricCustomCodeRunnerRemainingJobSpaces({ label: 'remaining' }),
+    ], [metrics.metricCustomCodeRunnerUtilization()]),
   );
   dashboard.addWidgets(
-    graph('Running tasks', all.map(key => metrics.ecs('ECS/ContainerInsights', 'RunningTaskCount', key, cloudwatch.Stats.AVERAGE))),
-    graph('Desired tasks', all.map(key => metrics.ecs('ECS/ContainerInsights', 'DesiredTaskCount', key, cloudwatch.Stats.AVERAGE))),
+    graph('Running tasks', all.map(key => metrics.metricContainerInsights('RunningTaskCount', key))),
+    graph('Desired tasks', all.map(key => metrics.metricContainerInsights('DesiredTaskCount', key))),
   );
   dashboard.addWidgets(
-    graph('CPU utilization (%)', all.map(key => metrics.ecs('AWS/ECS', 'CPUUtilization', key, cloudwatch.Stats.AVERAGE))),
-    graph('Memory utilization (%)', all.map(key => metrics.ecs('AWS/ECS', 'MemoryUtilization', key, cloudwatch.Stats.AVERAGE))),
+    graph('CPU utilization (%)', all.map(key => s[key].metricCpuUtilization())),
+    graph('Memory utilization (%)', all.map(key => s[key].metricMemoryUtilization())),
   );
   dashboard.addWidgets(
     graph('Load balancer 5xx', [
       s.loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT,
         { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM, label: 'load balancer 5xx' }),
-      ...publicServices.map(target5xx),
+      ...publicServices.map(svc => svc.metricHttpCodeTarget5xxCount()),
     ]),
     graph('Target response time p95 (s)', publicServices.flatMap(targetResponseTimes)),
   );
@@ -65,7 +69,7 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
   const alarms = [
     new cloudwatch.Alarm(scope, 'InstantTasksQueueGrowing', {
       alarmDescription: 'Instant tasks are waiting: the instant tasks workers do not keep up ("Frequently Asked Questions": growing job queues).',
-      metric: metrics.instantTasksJobsWaiting(),
+      metric: metrics.metricInstantTasksJobsWaiting(),
       threshold: props.instantQueueAlarmThreshold ?? ALARM_DEFAULTS.instantQueueThreshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: ALARM_DEFAULTS.evaluationPeriods,
@@ -73,7 +77,7 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
     }),
     new cloudwatch.Alarm(scope, 'QueuedWorkersAtCapacity', {
       alarmDescription: `Membrane requires at least ${queuedMaxCapacity} queued tasks workers, the scaling maximum: queued tasks wait.`,
-      metric: metrics.queuedTasksWorkersRequired(),
+      metric: metrics.metricQueuedTasksWorkersRequired(),
       threshold: queuedMaxCapacity,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: ALARM_DEFAULTS.queuedAtCapacityPeriods,
@@ -82,7 +86,7 @@ export function createAlarms(scope: Construct, props: MembraneScalingProps, metr
     new cloudwatch.Alarm(scope, 'CustomCodeRunnerNoSpareJobSpaces', {
       alarmDescription: 'The custom code runners have no free job space: custom code waits ("Frequently Asked Questions": Custom Code Runner at '
         + 'capacity).',
-      metric: metrics.customCodeRunnerRemainingJobSpaces(),
+      metric: metrics.metricCustomCodeRunnerRemainingJobSpaces(),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: ALARM_DEFAULTS.evaluationPeriods,
@@ -113,11 +117,11 @@ function stalledQueueAlarms(scope: Construct, props: MembraneScalingProps, metri
     [props.services.instantTasksWorker, stalled('InstantTasksNotTaken', 'Instant tasks have waited and none was processed for '
       + `${ALARM_DEFAULTS.evaluationPeriods} minutes: the instant tasks workers take no jobs.`,
     'IF(FILL(waiting, 0) > 0 AND FILL(active, 0) == 0, 1, 0)',
-    { waiting: metrics.instantTasksJobsWaiting(), active: metrics.instantTasksJobsActive() })],
+    { waiting: metrics.metricInstantTasksJobsWaiting(), active: metrics.metricInstantTasksJobsActive() })],
     [props.services.queuedTasksWorker, stalled('QueuedTasksWithoutWorkers', 'Queued tasks have needed workers and the API has counted none '
       + `for ${ALARM_DEFAULTS.evaluationPeriods} minutes: the queued tasks workers do not register.`,
     'IF(FILL(required, 0) > 0 AND FILL(workers, 0) == 0, 1, 0)',
-    { required: metrics.queuedTasksWorkersRequired(), workers: metrics.queuedTasksWorkers() })],
+    { required: metrics.metricQueuedTasksWorkersRequired(), workers: metrics.metricQueuedTasksWorkers() })],
   ];
   for (const [svc, alarm] of pairs) {
     if (Stack.of(svc) === Stack.of(alarm)) svc.addDeploymentAlarm(alarm);

@@ -202,7 +202,7 @@ export class MembranePolicies {
     policies.saturation({
       service: 'api',
       cooldown,
-      metric: m.ecs('AWS/ECS', 'CPUUtilization', 'api', cloudwatch.Stats.AVERAGE),
+      metric: props.services.api.metricCpuUtilization(),
       threshold: API_BURST_CPU_PERCENT,
     });
   }

@@ -1,6 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { MembraneEcsServices } from '../../services';
 import { ServiceKey, SERVICES, ServiceSpec } from '../../services/private/services-table';
+import { IMembraneEcsServices } from '../../services/service';
 import { METRIC_PERIOD } from '../defaults';
 
 /** Dimension names of every Membrane metric in CloudWatch. */
@@ -24,10 +24,10 @@ export interface MathInput {
  * read: Membrane's own (written by the collector sidecars) and ECS's.
  */
 export class MetricFactory {
-  constructor(private readonly services: MembraneEcsServices, public readonly namespace: string) {}
+  constructor(private readonly services: IMembraneEcsServices, public readonly namespace: string) {}
 
-  /** A Membrane metric of one service. */
-  public membrane(metricName: string, service: ServiceKey, statistic: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  /** A Membrane metric of one service, per minute. */
+  public metric(metricName: string, service: ServiceKey, statistic: string, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.namespace,
       metricName,
@@ -38,12 +38,12 @@ export class MetricFactory {
     });
   }
 
-  /** An AWS/ECS or ECS/ContainerInsights metric of one service, labelled with its name. */
-  public ecs(namespace: 'AWS/ECS' | 'ECS/ContainerInsights', metricName: string, service: ServiceKey, statistic: string): cloudwatch.Metric {
+  /** A task count of one service from Container Insights (average per minute), labelled with its name. */
+  public metricContainerInsights(metricName: 'RunningTaskCount' | 'DesiredTaskCount', service: ServiceKey): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace,
+      namespace: 'ECS/ContainerInsights',
       metricName,
-      statistic,
+      statistic: cloudwatch.Stats.AVERAGE,
       period: METRIC_PERIOD,
       dimensionsMap: this.ecsDimensions(service),
       label: this.services[service].serviceName,
@@ -51,50 +51,50 @@ export class MetricFactory {
   }
 
   /** instant_tasks_jobs_waiting, reported by every API task with the same global value (read as Maximum). */
-  public instantTasksJobsWaiting(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.membrane('instant_tasks_jobs_waiting', 'api', cloudwatch.Stats.MAXIMUM, options);
+  public metricInstantTasksJobsWaiting(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('instant_tasks_jobs_waiting', 'api', cloudwatch.Stats.MAXIMUM, options);
   }
 
   /** instant_tasks_jobs_active, a global gauge reported by the API (read as Maximum). */
-  public instantTasksJobsActive(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.membrane('instant_tasks_jobs_active', 'api', cloudwatch.Stats.MAXIMUM, options);
+  public metricInstantTasksJobsActive(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('instant_tasks_jobs_active', 'api', cloudwatch.Stats.MAXIMUM, options);
   }
 
   /** queued_tasks_workers_required, a global gauge reported by the API (read as Maximum). */
-  public queuedTasksWorkersRequired(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.membrane('queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM, options);
+  public metricQueuedTasksWorkersRequired(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM, options);
   }
 
   /** queued_tasks_workers, the running queued workers as the API counts them (read as Maximum). */
-  public queuedTasksWorkers(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.membrane('queued_tasks_workers', 'api', cloudwatch.Stats.MAXIMUM, options);
+  public metricQueuedTasksWorkers(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('queued_tasks_workers', 'api', cloudwatch.Stats.MAXIMUM, options);
   }
 
   /** Average instant_tasks_worker_utilization_rate over the instant worker tasks (0 to 1). */
-  public instantTasksWorkerUtilization(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.membrane('instant_tasks_worker_utilization_rate', 'instantTasksWorker', cloudwatch.Stats.AVERAGE, options);
+  public metricInstantTasksWorkerUtilization(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('instant_tasks_worker_utilization_rate', 'instantTasksWorker', cloudwatch.Stats.AVERAGE, options);
   }
 
   /** Average queued_tasks_worker_utilization_rate over the queued worker tasks (0 to 1). */
-  public queuedTasksWorkerUtilization(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.membrane('queued_tasks_worker_utilization_rate', 'queuedTasksWorker', cloudwatch.Stats.AVERAGE, options);
+  public metricQueuedTasksWorkerUtilization(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('queued_tasks_worker_utilization_rate', 'queuedTasksWorker', cloudwatch.Stats.AVERAGE, options);
   }
 
   /** Sum of custom_code_runner_total_job_spaces over the runner tasks. */
-  public customCodeRunnerTotalJobSpaces(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.membrane('custom_code_runner_total_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM, options);
+  public metricCustomCodeRunnerTotalJobSpaces(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('custom_code_runner_total_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM, options);
   }
 
   /** Sum of custom_code_runner_remaining_job_spaces over the runner tasks. */
-  public customCodeRunnerRemainingJobSpaces(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.membrane('custom_code_runner_remaining_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM, options);
+  public metricCustomCodeRunnerRemainingJobSpaces(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('custom_code_runner_remaining_job_spaces', 'customCodeRunner', cloudwatch.Stats.SUM, options);
   }
 
   /** Share of the custom code runner's job spaces in use: (total - remaining) / total. */
-  public customCodeRunnerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.MathExpression {
+  public metricCustomCodeRunnerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.MathExpression {
     return new cloudwatch.MathExpression({
       expression: '(total - remaining) / total',
-      usingMetrics: { total: this.customCodeRunnerTotalJobSpaces(options), remaining: this.customCodeRunnerRemainingJobSpaces(options) },
+      usingMetrics: { total: this.metricCustomCodeRunnerTotalJobSpaces(options), remaining: this.metricCustomCodeRunnerRemainingJobSpaces(options) },
       label: options.label ?? 'custom code runner job space use',
       period: options.period ?? METRIC_PERIOD,
     });

@@ -6,8 +6,8 @@ import { BURST_STEPS, DEFAULT_COOLDOWNS, DEFAULT_TARGETS, MEASURED_SCALE_IN, MET
 import { MathInput } from './metrics';
 import { MIN_PRODUCTION_TASKS } from '../../common/constants';
 import { known, propError, requireInteger, requireOrdered } from '../../common/validation';
-import { MembraneEcsServices, MembraneTaskCountScaling } from '../../services';
 import { ServiceKey, serviceSpecOf } from '../../services/private/services-table';
+import { IMembraneEcsServices, MembraneTaskCountScaling } from '../../services/service';
 import { MembraneServiceScaling } from '../props';
 
 /** A target-tracking policy on a metric-math expression. */
@@ -62,7 +62,7 @@ export class ScalingPolicies {
   private readonly taskCounts: { [K in ServiceKey]?: MembraneTaskCountScaling } = {};
   private readonly maxima: { [K in ServiceKey]?: number } = {};
 
-  constructor(private readonly scope: Construct, private readonly services: MembraneEcsServices) {}
+  constructor(private readonly scope: Construct, private readonly services: IMembraneEcsServices) {}
 
   /** CPU target tracking ("Autoscaling Configuration": 50 %). */
   public cpu(service: ServiceKey, options: MembraneServiceScaling): void {

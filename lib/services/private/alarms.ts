@@ -5,60 +5,14 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { TASKS_NOT_RUNNING_PERIODS } from './defaults';
 import { MembraneService } from './membrane-service';
+import { healthyTasks } from './service-metrics';
 import { isPublicService, PUBLIC_SERVICES, ServiceKey, SERVICES } from './services-table';
 import { notify } from '../../common/alarms';
 import { METRIC_PERIOD } from '../../common/constants';
 import { MembraneEcsServicesProps } from '../props';
-import { IMembraneService } from '../service';
-
 
 /** 5xx per minute (load balancer plus API) that raise the 5xx alarm by default. */
 export const DEFAULT_HTTP_5XX_THRESHOLD = 10;
-
-/** The target groups of a public service: its own and, with blue/green, the alternate one (the traffic moves between them). */
-export function targetGroupsOf(svc: IMembraneService): elbv2.ApplicationTargetGroup[] {
-  return [svc.targetGroup, svc.alternateTargetGroup].filter((group): group is elbv2.ApplicationTargetGroup => group !== undefined);
-}
-
-/**
- * One metric of a public service's traffic, summed over its target groups: after a blue/green deployment the traffic
- * and the healthy tasks are in the other target group, and the sum follows them. A group without datapoints counts 0.
- */
-function overTargetGroups(svc: IMembraneService, label: string,
-  metric: (group: elbv2.ApplicationTargetGroup) => cloudwatch.Metric): cloudwatch.IMetric {
-  const groups = targetGroupsOf(svc);
-  if (groups.length === 1) return metric(groups[0]);
-  // Metric ids are unique within an alarm or a graph: prefixed with the service.
-  const id = (i: number) => `${svc.serviceName.replace(/[^a-z0-9]/gi, '_')}_${i}`;
-  return new cloudwatch.MathExpression({
-    expression: groups.map((_, i) => `FILL(${id(i)}, 0)`).join(' + '),
-    usingMetrics: Object.fromEntries(groups.map((group, i) => [id(i), metric(group)])),
-    label,
-    period: METRIC_PERIOD,
-  });
-}
-
-/** 5xx responses of a public service's targets per minute (alarm and dashboard). */
-export function target5xx(svc: IMembraneService): cloudwatch.IMetric {
-  return overTargetGroups(svc, `${svc.serviceName} 5xx`, group => group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT,
-    { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM, label: `${svc.serviceName} 5xx` }));
-}
-
-/** Healthy tasks of a public service behind the load balancer (the lowest count of each minute). */
-function healthyTasks(svc: IMembraneService): cloudwatch.IMetric {
-  return overTargetGroups(svc, `${svc.serviceName} healthy tasks`,
-    group => group.metrics.healthyHostCount({ period: METRIC_PERIOD, statistic: cloudwatch.Stats.MINIMUM }));
-}
-
-/**
- * p95 response time of a public service's targets, one line per target group (the one without traffic has no data),
- * for the dashboard.
- */
-export function targetResponseTimes(svc: IMembraneService): cloudwatch.IMetric[] {
-  return targetGroupsOf(svc).map((group, i) => group.metrics.targetResponseTime({
-    period: METRIC_PERIOD, statistic: cloudwatch.Stats.p(95), label: i === 0 ? svc.serviceName : `${svc.serviceName} (alternate)`,
-  }));
-}
 
 /** What the service alarms read. */
 export interface ServiceAlarmsProps {
@@ -97,7 +51,7 @@ export function createServiceAlarms(scope: Construct, { loadBalancer, cluster, s
     expression: 'FILL(elb, 0) + FILL(api, 0)',
     usingMetrics: {
       elb: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: METRIC_PERIOD, statistic: cloudwatch.Stats.SUM }),
-      api: target5xx(services.api),
+      api: services.api.metricHttpCodeTarget5xxCount(),
     },
     label: '5xx per minute',
     period: METRIC_PERIOD,
@@ -114,7 +68,8 @@ export function createServiceAlarms(scope: Construct, { loadBalancer, cluster, s
     }));
   }
   for (const spec of PUBLIC_SERVICES.filter(s => s.key !== 'api')) {
-    add(services[spec.key], http5xx(`${spec.id}Http5xx`, `The ${spec.name} returns 5xx responses.`, target5xx(services[spec.key])));
+    const svc = services[spec.key];
+    add(svc, http5xx(`${spec.id}Http5xx`, `The ${spec.name} returns 5xx responses.`, svc.metricHttpCodeTarget5xxCount()));
   }
   for (const spec of SERVICES.filter(s => !isPublicService(s))) {
     const svc = services[spec.key];

@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CONTAINER_HEALTH_CHECK, DEREGISTRATION_DELAY, STARTUP_GRACE, TARGET_HEALTH_CHECK, WORKER_STOP_TIMEOUT } from './defaults';
 import { MembraneServiceProps } from './service-context';
+import { metricEcsService, metricTarget5xx } from './service-metrics';
 import { validateServiceOptions } from './service-validation';
 import { ServiceSpec } from './services-table';
 import { addTaskProtection } from './task-protection';
@@ -247,6 +248,21 @@ export class MembraneService extends Construct implements IMembraneService {
     const target = taskCount.node.findChild('Target') as appscaling.ScalableTarget;
     this.scaling = { taskCount, scalableTargetId: target.scalableTargetId };
     return this.scaling;
+  }
+
+  /** `CPUUtilization` of the service (%): average per minute, labelled with its name. */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return metricEcsService(this, 'CPUUtilization', props);
+  }
+
+  /** `MemoryUtilization` of the service (%): average per minute, labelled with its name. */
+  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return metricEcsService(this, 'MemoryUtilization', props);
+  }
+
+  /** 5xx responses of the service's tasks, over both target groups of a blue/green service; throws without a target group. */
+  public metricHttpCodeTarget5xxCount(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return metricTarget5xx(this, props);
   }
 }
 
