@@ -1,8 +1,47 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { METRIC_PERIOD } from '../common/constants';
-import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
+import { MembraneEnvironmentContract } from '../common/environment';
+
+/**
+ * A Redis cache as the Membrane services need it: its environment contract, its network placement,
+ * security-group access and its CloudWatch metrics. Implemented by `MembraneCache`; bring an existing
+ * ElastiCache replication group with `MembraneCache.fromAttributes(...)`.
+ */
+export interface IMembraneCache extends ec2.IConnectable, IConstruct {
+  /** The URI (as a secret) and the Redis client settings. */
+  readonly environmentContract: MembraneEnvironmentContract;
+
+  /** The VPC the cache lives in; the services run in the same VPC. */
+  readonly vpc: ec2.IVpc;
+
+  /** The ElastiCache replication group id. */
+  readonly replicationGroupId: string;
+
+  /** Host name clients connect to (primary endpoint, or configuration endpoint in cluster mode). */
+  readonly endpointAddress: string;
+
+  /** Port clients connect to. */
+  readonly port: number;
+
+  /**
+   * An ElastiCache metric of every node of the replication group (one line per node).
+   *
+   * @param metricName e.g. `EngineCPUUtilization`
+   * @param statistic e.g. `cloudwatch.Stats.AVERAGE`
+   */
+  metric(metricName: string, statistic: string, options?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric;
+
+  /** `EngineCPUUtilization` of every node (%), average per minute. */
+  metricEngineCpuUtilization(options?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric;
+
+  /** `DatabaseMemoryUsagePercentage` of every node (%), average per minute. */
+  metricDatabaseMemoryUsagePercentage(options?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric;
+
+  /** `CurrConnections` of every node, maximum per minute. */
+  metricCurrConnections(options?: cloudwatch.MathExpressionOptions): cloudwatch.IMetric;
+}
 
 /**
  * What every Membrane cache, created or imported, has in common: its contract and its metrics.

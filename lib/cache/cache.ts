@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { MembraneCacheBase } from './cache-base';
+import { IMembraneCache, MembraneCacheBase } from './cache-base';
 import { CacheSettings, cacheSettings, DEFAULT_LOG_RETENTION, DEFAULT_REMOVAL_POLICY, DEFAULT_SNAPSHOT_RETENTION_DAYS } from './defaults';
 import { memoryAlarms } from './private/alarms';
 import { familyOfTokens, parameterGroupFamily } from './private/engines';
@@ -14,7 +14,7 @@ import { ImportedCache } from './private/imported-cache';
 import { MembraneCacheAttributes, MembraneCacheProps } from './props';
 import { validateCacheProps } from './validation';
 import { notify } from '../common/alarms';
-import { IMembraneCache, MembraneEnvironmentContract } from '../common/environment';
+import { MembraneEnvironmentContract } from '../common/environment';
 import { acknowledgeSecretFindings, createGeneratedSecret, createLogGroup, creationUniqueSuffix, retainedExceptOnCreate } from '../common/resources';
 import { known } from '../common/validation';
 

@@ -9,8 +9,7 @@ import { staticCertificate, StaticCertificate } from './private/static-certifica
 import { MembraneProps } from './props';
 import { validateMembraneProps } from './validation';
 import { MembraneBackup } from '../backup';
-import { MembraneCache, MembraneCacheOptions, MembraneCacheRole } from '../cache';
-import { IMembraneCache, IMembraneStorage } from '../common/environment';
+import { IMembraneCache, MembraneCache, MembraneCacheOptions, MembraneCacheRole } from '../cache';
 import { claimHost, claimHosts } from '../common/host-claims';
 import { warn } from '../common/validation';
 import { MembraneMongo, MembraneMongoConfig } from '../mongo';
@@ -18,7 +17,7 @@ import { MembraneNetwork } from '../network';
 import { MembraneScaling } from '../scaling';
 import { MembraneEcsServices } from '../services';
 import { ENGINE_SERVICES } from '../services/private/services-table';
-import { MembraneStorage } from '../storage';
+import { IMembraneStorage, MembraneStorage } from '../storage';
 
 /**
  * Membrane, self-hosted on AWS: network, storage, cache, every service on Fargate behind HTTPS, and

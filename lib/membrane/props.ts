@@ -6,15 +6,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MembraneBackupOptions } from '../backup';
-import { MembraneCacheOptions } from '../cache';
-import { IMembraneCache, IMembraneStorage } from '../common/environment';
+import { IMembraneCache, MembraneCacheOptions } from '../cache';
 import { MembraneExposure, MembraneFirewallOptions } from '../ingress';
 import { MembraneMongo } from '../mongo';
 import { MembraneScalingOptions } from '../scaling';
 import {
   MembraneApplicationSettings, MembraneAuth, MembraneDeploymentOptions, MembraneServicesOptions, MembraneExtraEnvironment, MembraneVersion,
 } from '../services';
-import { MembraneStorageOptions } from '../storage';
+import { IMembraneStorage, MembraneStorageOptions } from '../storage';
 import { MembraneDomain } from './domain';
 
 /**

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { IMembraneCache } from '../common/environment';
+import { IMembraneCache } from '../cache/cache-base';
 import { IMembraneEcsServices } from '../services/service';
 
 /** How the instant tasks worker scales. */
@@ -240,3 +240,4 @@ export interface MembraneScalingProps extends MembraneScalingOptions {
   /** The services to scale and observe: a `MembraneEcsServices`, or your own implementation of the interface. */
   readonly services: IMembraneEcsServices;
 }
+

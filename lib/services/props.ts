@@ -11,10 +11,11 @@ import { MembraneDeploymentOptions } from './deployment-options';
 import { MembraneExtraEnvironment, MembraneServicesOptions } from './options';
 import { MembraneApplicationSettings } from './settings';
 import { MembraneVersion } from './version';
-import { IMembraneCache, IMembraneStorage } from '../common/environment';
+import { IMembraneCache } from '../cache/cache-base';
 import { MembraneServicesDomain } from '../ingress/domain';
 import { MembraneExposure } from '../ingress/exposure';
 import { MembraneFirewallOptions } from '../ingress/firewall';
+import { IMembraneStorage } from '../storage/interfaces';
 
 /**
  * Properties for `MembraneEcsServices`.

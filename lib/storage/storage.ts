@@ -10,13 +10,14 @@ import {
   ABORT_INCOMPLETE_UPLOADS_AFTER, bucketRemovalPolicy, DEFAULT_ACCESS_LOGS_EXPIRATION, DEFAULT_LEGACY_ENVIRONMENT_NAMES,
   DEFAULT_NONCURRENT_VERSION_EXPIRATION, DEFAULT_TMP_OBJECT_EXPIRATION, STATIC_CORS,
 } from './defaults';
+import { IMembraneStorage } from './interfaces';
 import { BroughtStorage } from './private/brought-storage';
 import { BucketContext, bucketName, newBucket, replicationTo } from './private/buckets';
 import { createDistribution } from './private/distribution';
 import { grantStorageReadWrite, storageContract } from './private/grants';
 import { MembraneStorageBuckets, MembraneStorageProps } from './props';
 import { validateStorageProps } from './validation';
-import { IMembraneStorage, MembraneEnvironmentContract } from '../common/environment';
+import { MembraneEnvironmentContract } from '../common/environment';
 import { claimHost } from '../common/host-claims';
 import { createLogBucket } from '../common/log-bucket';
 import { acknowledge } from '../common/nag';

@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { serviceSpecOf } from './services-table';
-import { IMembraneCache } from '../../common/environment';
+import { IMembraneCache } from '../../cache/cache-base';
 import {
   describeValue, known, propError, requireDurations, requireHostedZone, requireProps, requireRange, requireSecrets, requireUsableKey, warn,
   warnOnSuffixLikeSecretName,

@@ -2,8 +2,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { grantStorageReadWrite, storageContract } from './grants';
-import { IMembraneStorage, MembraneEnvironmentContract } from '../../common/environment';
+import { MembraneEnvironmentContract } from '../../common/environment';
 import { DEFAULT_LEGACY_ENVIRONMENT_NAMES } from '../defaults';
+import { IMembraneStorage } from '../interfaces';
 import { MembraneStorageBuckets } from '../props';
 import { validateStorageBuckets } from '../validation';
 
