@@ -6,7 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { Membrane, MembraneAuth, MembraneScalingOptions, MembraneVersion } from '../lib';
+import { Membrane, MembraneAuth, MembraneAutoscaling, MembraneScalingOptions, MembraneVersion } from '../lib';
 import { acknowledge } from '../lib/common/nag';
 
 /**
@@ -76,7 +76,7 @@ export class MembraneProductionStack extends Stack {
       },
       encryptionKey: key,
       alarmTopic,
-      scaling: props.scaling,
+      autoscaling: MembraneAutoscaling.onMembraneMetrics(props.scaling),
       // What a production team would choose to keep the bill down, every service at its documented minimum count:
       // - the services that tolerate losing a task at two minutes' notice run their second and later tasks on Fargate
       //   Spot (about 70 % cheaper), the first on regular Fargate: instant jobs and custom code are retried, and the
@@ -120,7 +120,7 @@ export class MembraneDevelopmentStack extends Stack {
       domain: { zone, apiHost: 'membrane-dev', uiBasePath: '/ui-app', consoleBasePath: '/console-app', staticHost: 'membrane-dev-static' },
       natGateways: 1,
       cacheOptions: { multiAz: false, replicasPerShard: 0, cacheNodeType: 'cache.t4g.micro', snapshotRetentionDays: 0 },
-      autoscaling: false,
+      autoscaling: MembraneAutoscaling.none(),
       services: {
         api: { ...single, cpu: 512, memoryLimitMiB: 2048 },
         instantTasksWorker: { ...single, spot: true },

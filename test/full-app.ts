@@ -3,7 +3,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Membrane, MembraneAuth, MembraneCacheEngine, MembraneExposure, MembraneMongo, MembraneProps, MembraneVersion } from '../lib';
+import {
+  Membrane, MembraneAuth, MembraneBucketBackup, MembraneCacheEngine, MembraneExposure, MembraneMongo, MembraneProps, MembraneVersion,
+} from '../lib';
 
 /** What the first stack of the full app varies, to see what a change of one setting replaces. */
 export interface FullAppVariant {
@@ -66,8 +68,7 @@ function fullStack(app: App, variant: FullAppVariant): Stack {
     exposure: variant.exposure === 'internal' ? MembraneExposure.internal() : MembraneExposure.internetFacing(),
     cacheOptions: variant.engine ? { engine: variant.engine } : undefined,
     storageOptions: { replication: { connectorsDestination: destination('Connectors'), staticDestination: destination('Static') } },
-    backup: true,
-    backupOptions: { copyToVaultArn: `arn:aws:backup:${DR_REGION}:${ACCOUNT}:backup-vault:membrane-dr` },
+    backup: MembraneBucketBackup.awsBackup({ copyToVaultArn: `arn:aws:backup:${DR_REGION}:${ACCOUNT}:backup-vault:membrane-dr` }),
   });
   return stack;
 }

@@ -1,2 +1,3 @@
 export * from './props';
 export * from './backup';
+export * from './bucket-backup';

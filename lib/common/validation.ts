@@ -53,6 +53,21 @@ export function describeValue(value: unknown): string {
   return !name || name === 'Object' ? 'a plain object' : `an object of class ${name}`;
 }
 
+/** An enum-like class (its constructor is private, so only its name and prototype are reachable). */
+export interface ChoiceClass {
+  readonly name: string;
+  readonly prototype: object;
+}
+
+/**
+ * Fails unless `value` is unset or an instance of the enum-like class `choice` (a boolean or a plain object of earlier
+ * props, or JavaScript, would otherwise be read as the default); `usage` lists the factory methods.
+ */
+export function requireChoice(scope: IConstruct, prop: string, value: unknown, choice: ChoiceClass, usage: string): void {
+  if (value === undefined || (typeof value === 'object' && value !== null && Object.prototype.isPrototypeOf.call(choice.prototype, value))) return;
+  throw propError(scope, prop, `${describeValue(value)} is not a ${choice.name}`, `Use ${usage}.`);
+}
+
 /** Fails unless `value` is a number (a token of a number is one); a string where a number goes names the prop. */
 export function requireNumber(scope: IConstruct, prop: string, value: unknown, example: number): void {
   if (value === undefined || typeof value === 'number' || Token.isUnresolved(value)) return;

@@ -33,3 +33,47 @@ export interface MembraneFirewallOptions {
    */
   readonly rateLimitExemptCidrs?: string[];
 }
+
+/**
+ * AWS WAF in front of the load balancer: `MembraneFirewall.managed()` (a web ACL created here),
+ * `MembraneFirewall.webAcl(arn)` (your own), or `MembraneFirewall.none()`.
+ */
+export class MembraneFirewall {
+  /**
+   * A regional web ACL created here: AWS's IP reputation list, known bad inputs and common rule set (the seven rules
+   * Membrane's own traffic, webhooks and OAuth callbacks match are counted, not blocked: see docs/compliance.md), a rate
+   * limit per IP that spares the app's own callers, and request logs without credentials.
+   */
+  public static managed(options: MembraneFirewallOptions = {}): MembraneFirewall {
+    return new MembraneFirewall(options, undefined);
+  }
+
+  /** Your own regional web ACL (rules, logging and cost are yours), by its ARN. It must be in the stack's region. */
+  public static webAcl(webAclArn: string): MembraneFirewall {
+    return new MembraneFirewall(undefined, webAclArn);
+  }
+
+  /** No web ACL on the load balancer. */
+  public static none(): MembraneFirewall {
+    return new MembraneFirewall(undefined, undefined);
+  }
+
+  /**
+   * @param managedOptions Options of the web ACL created here.
+   * @param webAclArn ARN of the web ACL brought.
+   */
+  private constructor(
+    /**
+     * Options of the web ACL created here.
+     *
+     * @default - none: no web ACL is created
+     */
+    public readonly managedOptions?: MembraneFirewallOptions,
+    /**
+     * ARN of the web ACL brought.
+     *
+     * @default - none: no web ACL is brought
+     */
+    public readonly webAclArn?: string,
+  ) {}
+}

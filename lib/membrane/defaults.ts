@@ -1,5 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { MembraneProps } from './props';
+import { MembraneBucketBackup } from '../backup';
+import { MembraneFirewall } from '../ingress';
+import { MembraneAutoscaling } from '../scaling';
 
 /**
  * Host names relative to the zone: "Self-hosting" shows `api.`, `ui.` and `static.` hosts of one domain in its examples
@@ -11,15 +14,29 @@ export const DEFAULT_HOSTS = { api: 'api', ui: 'ui', console: 'console', static:
 export const DEFAULT_RETAIN_DATA = true;
 
 /** Autoscaling on ("Frequently Asked Questions": enable autoscaling; "Autoscaling Configuration" for production). */
-export const DEFAULT_AUTOSCALING = true;
+export const DEFAULT_AUTOSCALING = MembraneAutoscaling.onMembraneMetrics();
 
 /** A web ACL in front of the load balancer (a choice of this library: AWS managed rule groups and a rate limit per IP). */
-export const DEFAULT_FIREWALL = true;
+export const DEFAULT_FIREWALL = MembraneFirewall.managed();
+
+/**
+ * The buckets a `Membrane` creates are backed up when it retains data ("Self-hosting": all buckets should be backed up
+ * regularly); a throw-away environment is not (a vault with recovery points cannot be deleted).
+ */
+export function defaultBackup(retain: boolean): MembraneBucketBackup {
+  return retain ? MembraneBucketBackup.awsBackup() : MembraneBucketBackup.none();
+}
 
 /** The props of a `Membrane` that several building blocks share, with their defaults filled in. */
 export interface MembraneSettings {
   /** `retainData`. */
   readonly retain: boolean;
+  /** `firewall`. */
+  readonly firewall: MembraneFirewall;
+  /** `autoscaling`. */
+  readonly autoscaling: MembraneAutoscaling;
+  /** `backup`. */
+  readonly backup: MembraneBucketBackup;
   /** What happens to buckets, log groups and the cache's secrets: RETAIN, or DESTROY without `retainData`. */
   readonly removalPolicy: RemovalPolicy;
   /** What happens to the caches: a final snapshot, or DESTROY without `retainData`. */
@@ -38,6 +55,9 @@ export function membraneSettings(props: MembraneProps): MembraneSettings {
   const host = (relative: string) => `${relative}.${zoneName}`;
   return {
     retain,
+    firewall: props.firewall ?? DEFAULT_FIREWALL,
+    autoscaling: props.autoscaling ?? DEFAULT_AUTOSCALING,
+    backup: props.backup ?? defaultBackup(retain),
     removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     cacheRemovalPolicy: retain ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
     secretRemovalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.RETAIN,

@@ -1,3 +1,4 @@
 export * from './domain';
+export * from './concerns';
 export * from './props';
 export * from './membrane';

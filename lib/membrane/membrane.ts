@@ -4,17 +4,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { DEFAULT_AUTOSCALING, DEFAULT_FIREWALL, MembraneSettings, membraneSettings } from './defaults';
+import { MembraneSettings, membraneSettings } from './defaults';
 import { staticCertificate, StaticCertificate } from './private/static-certificate';
 import { MembraneProps } from './props';
 import { validateMembraneProps } from './validation';
-import { MembraneBackup } from '../backup';
+import { MembraneBackup, MembraneBackupOptions } from '../backup';
 import { IMembraneCache, MembraneCache, MembraneCacheOptions, MembraneCacheRole } from '../cache';
 import { claimHost, claimHosts } from '../common/host-claims';
 import { warn } from '../common/validation';
 import { MembraneMongo, MembraneMongoConfig } from '../mongo';
 import { MembraneNetwork } from '../network';
-import { MembraneScaling } from '../scaling';
+import { MembraneScaling, MembraneScalingOptions } from '../scaling';
 import { MembraneEcsServices } from '../services';
 import { ENGINE_SERVICES } from '../services/private/services-table';
 import { IMembraneStorage, MembraneStorage } from '../storage';
@@ -59,14 +59,14 @@ export class Membrane extends Construct {
   /**
    * The autoscaling, dashboard and alarms.
    *
-   * @default - none when `autoscaling` is false
+   * @default - none with `MembraneAutoscaling.none()`
    */
   public readonly scaling?: MembraneScaling;
 
   /**
    * AWS Backup of the connectors and static buckets.
    *
-   * @default - none when `backup` is false
+   * @default - none with `MembraneBucketBackup.none()` or brought storage
    */
   public readonly backup?: MembraneBackup;
 
@@ -126,8 +126,10 @@ export class Membrane extends Construct {
     this.uiUrl = this.services.uiUrl;
     this.consoleUrl = this.services.consoleUrl;
 
-    this.backup = created && (props.backup ?? settings.retain) ? this.createBackup(props, created) : undefined;
-    this.scaling = (props.autoscaling ?? DEFAULT_AUTOSCALING) ? this.createScaling(props, settings) : undefined;
+    const backup = settings.backup.options;
+    this.backup = created && backup ? this.createBackup(props, created, backup) : undefined;
+    const scaling = settings.autoscaling.options;
+    this.scaling = scaling ? this.createScaling(props, settings, scaling) : undefined;
   }
 
   /** Adds the cost-allocation tags to `target`. */
@@ -235,8 +237,7 @@ export class Membrane extends Construct {
       loadBalancerDeletionProtection: settings.retain,
       loadBalancerIdleTimeout: props.loadBalancerIdleTimeout,
       queuedTaskProtection: props.queuedTaskProtection,
-      firewall: (props.firewall ?? DEFAULT_FIREWALL) && !props.webAclArn ? props.firewallOptions ?? {} : undefined,
-      webAclArn: props.webAclArn,
+      firewall: settings.firewall,
       taskProtectionImage: props.taskProtectionImage,
       alarmTopic: props.alarmTopic,
       // SECRET and ENCRYPTION_SECRET are irreplaceable: retained unless removed explicitly, whatever retainData says.
@@ -259,23 +260,23 @@ export class Membrane extends Construct {
   }
 
   /** AWS Backup of the connectors and static buckets of the storage created here. */
-  private createBackup(props: MembraneProps, storage: MembraneStorage): MembraneBackup {
+  private createBackup(props: MembraneProps, storage: MembraneStorage, options: MembraneBackupOptions): MembraneBackup {
     return new MembraneBackup(this, 'Backup', {
       encryptionKey: props.encryptionKey,
-      ...props.backupOptions,
+      ...options,
       buckets: [storage.connectorsBucket, storage.staticBucket],
     });
   }
 
   /** Autoscaling, the dashboard and the alarms, on both caches when there is a worker cache. */
-  private createScaling(props: MembraneProps, settings: MembraneSettings): MembraneScaling {
+  private createScaling(props: MembraneProps, settings: MembraneSettings, options: MembraneScalingOptions): MembraneScaling {
     const caches = this.workerCache ? [this.cache, this.workerCache] : [this.cache];
     return new MembraneScaling(this, 'Scaling', {
       encryptionKey: props.encryptionKey,
       logRemovalPolicy: settings.removalPolicy,
       alarmTopic: props.alarmTopic,
       caches,
-      ...props.scaling,
+      ...options,
       services: this.services,
     });
   }

@@ -1,10 +1,12 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DEFAULT_AUTOSCALING, DEFAULT_RETAIN_DATA } from './defaults';
 import { MembraneProps } from './props';
+import { MembraneBucketBackup } from '../backup';
 import {
-  describeValue, known, propError, requireDurations, requireHostedZone, requireNumber, requireProps, requireSecrets, requireUsableKey, warn,
+  describeValue, known, propError, requireChoice, requireDurations, requireHostedZone, requireNumber, requireProps, requireSecrets, requireUsableKey, warn,
 } from '../common/validation';
+import { MembraneFirewall } from '../ingress';
+import { MembraneAutoscaling } from '../scaling';
 import { MembraneAuth, MembraneVersion } from '../services';
 import { MembraneStorageProps } from '../storage';
 
@@ -46,7 +48,6 @@ const MEMBRANE_PROPS: { readonly [K in keyof Required<MembraneProps>]: true } = 
   deployment: true,
   cpuArchitecture: true,
   autoscaling: true,
-  scaling: true,
   alarmTopic: true,
   encryptionKey: true,
   enableExecuteCommand: true,
@@ -61,10 +62,15 @@ const MEMBRANE_PROPS: { readonly [K in keyof Required<MembraneProps>]: true } = 
   sharedEngineEnvironment: true,
   vpcEndpoints: true,
   tags: true,
-  webAclArn: true,
-  firewallOptions: true,
   backup: true,
-  backupOptions: true,
+};
+
+/** Props of earlier releases that became one choice each, and how to say the same now. */
+const REMOVED_PROPS: { readonly [name: string]: string } = {
+  firewallOptions: 'Give firewall: MembraneFirewall.managed({ ...firewallOptions }).',
+  webAclArn: 'Give firewall: MembraneFirewall.webAcl(webAclArn).',
+  backupOptions: 'Give backup: MembraneBucketBackup.awsBackup({ ...backupOptions }).',
+  scaling: 'Give autoscaling: MembraneAutoscaling.onMembraneMetrics({ ...scaling }).',
 };
 
 /** Checks of `Membrane`'s props that no building block can make: the ones about how the props fit together. */
@@ -73,13 +79,6 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
   warnOnUnknownProps(scope, props);
   validateTypes(scope, props);
   validateTags(scope, props.tags ?? {});
-  if (props.firewall === false && props.firewallOptions) {
-    throw propError(scope, 'firewallOptions', 'it is set but firewall is false', 'Remove firewallOptions, or leave firewall on.');
-  }
-  if (props.webAclArn && (props.firewall === true || props.firewallOptions)) {
-    throw propError(scope, 'webAclArn', 'it brings a web ACL, and firewall or firewallOptions asks for the one this library creates',
-      'Give webAclArn alone (your ACL), or firewall / firewallOptions alone.');
-  }
   if ((props.mongoUri === undefined) === (props.mongo === undefined)) {
     throw propError(scope, props.mongo ? 'mongo' : 'mongoUri', props.mongo ? 'both mongoUri and mongo are given' : 'no MongoDB is given',
       'Give mongoUri (a secret with MONGO_URI) or mongo (MembraneMongo.fromSecret(secret) or MembraneMongo.atlas({ orgId })), not both.');
@@ -89,7 +88,6 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
     throw propError(scope, 'version', `${JSON.stringify(props.version)} is not a MembraneVersion`,
       "Use MembraneVersion.of('2026-01-14') (a plain string gives no image tag).");
   }
-  const autoscaling = props.autoscaling ?? DEFAULT_AUTOSCALING;
   if (props.storage && props.storageOptions) {
     throw propError(scope, 'storageOptions', 'it configures a new storage, but storage is given', 'Remove storageOptions or storage.');
   }
@@ -108,9 +106,6 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
   if (props.vpcEndpoints !== undefined && (props.vpc || props.cache)) {
     throw propError(scope, 'vpcEndpoints', `it adds endpoints to a new network, but the ${props.vpc ? 'vpc' : 'cache\'s VPC'} is used`,
       'Add the endpoints to your VPC (MembraneNetwork shows which), or let Membrane create the network.');
-  }
-  if (!autoscaling && props.scaling) {
-    throw propError(scope, 'scaling', 'autoscaling is false', 'Remove scaling, or set autoscaling to true.');
   }
   const domain = props.domain;
   const zoneName = Token.isUnresolved(domain.zone.zoneName) ? undefined : domain.zone.zoneName.replace(/\.$/, '');
@@ -133,16 +128,11 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
   validateBackup(scope, props);
 }
 
-/** `backup` and `backupOptions` need a storage this construct creates, and `backupOptions` a backup. */
+/** A backup needs a storage this construct creates: it does not know the buckets of a brought one. */
 function validateBackup(scope: Construct, props: MembraneProps): void {
-  if (props.backup && props.storage) {
+  if (props.backup?.options && props.storage) {
     throw propError(scope, 'backup', 'the storage is brought (storage), so this construct does not know its buckets',
       'Back the brought buckets up with new MembraneBackup(scope, id, { buckets: [connectors, static] }), or leave backup unset.');
-  }
-  const backedUp = !props.storage && (props.backup ?? props.retainData ?? DEFAULT_RETAIN_DATA);
-  if (!backedUp && props.backupOptions) {
-    throw propError(scope, 'backupOptions', 'it is set but no backup is made (backup is off, or the storage is brought)',
-      'Set backup: true, or remove backupOptions.');
   }
 }
 
@@ -161,6 +151,11 @@ function validateTypes(scope: Construct, props: MembraneProps): void {
       'Give { zone } with the hosted zone, and the host names to change.');
   }
   requireHostedZone(scope, 'domain.zone', props.domain.zone);
+  requireChoice(scope, 'firewall', props.firewall, MembraneFirewall,
+    'MembraneFirewall.managed({ mode, rateLimit }), MembraneFirewall.webAcl(arn) or MembraneFirewall.none()');
+  requireChoice(scope, 'autoscaling', props.autoscaling, MembraneAutoscaling,
+    'MembraneAutoscaling.onMembraneMetrics({ ...options }) or MembraneAutoscaling.none()');
+  requireChoice(scope, 'backup', props.backup, MembraneBucketBackup, 'MembraneBucketBackup.awsBackup({ ...options }) or MembraneBucketBackup.none()');
   requireNumber(scope, 'natGateways', props.natGateways, 2);
   requireDurations(scope, { loadBalancerIdleTimeout: props.loadBalancerIdleTimeout });
   requireUsableKey(scope, 'encryptionKey', props.encryptionKey);
@@ -171,6 +166,10 @@ function warnOnUnknownProps(scope: Construct, props: MembraneProps): void {
   const known_ = Object.keys(MEMBRANE_PROPS);
   for (const [name, value] of Object.entries(props)) {
     if (name in MEMBRANE_PROPS || value === undefined) continue;
+    const replacement = REMOVED_PROPS[name];
+    if (replacement) {
+      throw propError(scope, name, 'it was replaced in 0.2.0 (see CHANGELOG.md), and ignoring it would drop what it asked for', replacement);
+    }
     const near = known_.find(k => k.toLowerCase() === name.toLowerCase()) ?? known_.find(k => editDistance(k, name) <= 2);
     warn(scope, 'unknownProp', `'${name}' is not a prop of Membrane and is ignored.${near ? ` Did you mean '${near}'?` : ''} See MembraneProps `
       + 'in API.md for the props.');

@@ -24,6 +24,7 @@ import { IMembraneEcsServices, IMembraneService } from './service';
 import { MembraneRegistry } from './version';
 import { MembraneEnvironmentContract } from '../common/environment';
 import { MembraneExposureMode, MembranePublicEdgeOptions } from '../ingress/exposure';
+import { MembraneFirewall } from '../ingress/firewall';
 import { DEFAULT_IDLE_TIMEOUT } from '../ingress/private/defaults';
 import { MembranePublicEdge } from '../ingress/private/edge';
 import { resolveExposure, ResolvedExposure } from '../ingress/private/exposure-resolution';
@@ -164,8 +165,7 @@ export class MembraneEcsServices extends Construct implements IMembraneEcsServic
       domain: props.domain,
       taskSubnets,
       logsBucket: props.loadBalancerLogsBucket,
-      firewall: props.firewall,
-      webAclArn: props.webAclArn,
+      firewall: props.firewall ?? MembraneFirewall.none(),
       baseUriInternal: props.settings?.baseUriInternal,
     });
     this.loadBalancer = front.loadBalancer;

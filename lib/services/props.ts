@@ -14,7 +14,7 @@ import { MembraneVersion } from './version';
 import { IMembraneCache } from '../cache/cache-base';
 import { MembraneServicesDomain } from '../ingress/domain';
 import { MembraneExposure } from '../ingress/exposure';
-import { MembraneFirewallOptions } from '../ingress/firewall';
+import { MembraneFirewall } from '../ingress/firewall';
 import { IMembraneStorage } from '../storage/interfaces';
 
 /**
@@ -206,13 +206,6 @@ export interface MembraneEcsServicesProps {
   readonly loadBalancerDeletionProtection?: boolean;
 
   /**
-   * ARN of an AWS WAF web ACL (scope REGIONAL) for the load balancer.
-   *
-   * @default - no web ACL
-   */
-  readonly webAclArn?: string;
-
-  /**
    * Name of the Cloud Map namespace that Service Connect uses. Namespace names are unique per account and region.
    *
    * @default - `<stack name>-<construct id>.membrane.internal`, lowercase
@@ -246,14 +239,12 @@ export interface MembraneEcsServicesProps {
   readonly sharedEngineEnvironment?: MembraneExtraEnvironment;
 
   /**
-   * Put AWS WAF in front of the load balancer: a regional web ACL with AWS's IP reputation list, known bad inputs and
-   * common rule set (the seven rules that Membrane's own traffic, webhooks and OAuth callbacks match are counted, not
-   * blocked: see docs/compliance.md), a rate limit per IP that spares the app's own callers, and request logs without
-   * credentials. Not with `webAclArn` (bring your own ACL).
+   * AWS WAF in front of the load balancer: `MembraneFirewall.managed({...})` creates a web ACL with AWS managed rules,
+   * a rate limit per IP and request logs; `MembraneFirewall.webAcl(arn)` attaches your own regional web ACL.
    *
-   * @default - no web ACL (Membrane creates one by default)
+   * @default MembraneFirewall.none() (Membrane creates a managed one by default)
    */
-  readonly firewall?: MembraneFirewallOptions;
+  readonly firewall?: MembraneFirewall;
 
   /**
    * Protect a queued tasks worker from scale-in and deployments while it runs a job (ECS task scale-in

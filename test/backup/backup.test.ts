@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Membrane, MembraneBackup, MembraneBackupProps, MembraneEcsServicesProps, MembraneStorage } from '../../lib';
+import { Membrane, MembraneBackup, MembraneBackupProps, MembraneBucketBackup, MembraneEcsServicesProps, MembraneStorage } from '../../lib';
 import { buildServices, membraneInputs } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
 import { testStack } from '../rule-packs';
@@ -179,8 +179,8 @@ describeCdkTest('Membrane backups and secret retention', () => {
     });
   });
 
-  test('production backs up the buckets it creates by default; a copy region comes through backupOptions', () => {
-    const { membrane: m, template } = membrane({ backupOptions: { copyToVaultArn: COPY_VAULT } });
+  test('production backs up the buckets it creates by default; a copy region comes through its options', () => {
+    const { membrane: m, template } = membrane({ backup: MembraneBucketBackup.awsBackup({ copyToVaultArn: COPY_VAULT }) });
     expect(m.backup).toBeDefined();
     template.resourceCountIs('AWS::Backup::BackupSelection', 1);
     template.hasResourceProperties('AWS::Backup::BackupPlan', {
@@ -190,8 +190,8 @@ describeCdkTest('Membrane backups and secret retention', () => {
     });
   });
 
-  test('backup: false makes none', () => {
-    membrane({ backup: false }).template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+  test('MembraneBucketBackup.none() makes none', () => {
+    membrane({ backup: MembraneBucketBackup.none() }).template.resourceCountIs('AWS::Backup::BackupPlan', 0);
   });
 
   test('SECRET and ENCRYPTION_SECRET are retained whatever retainData says, and replicated where asked', () => {
@@ -206,17 +206,18 @@ describeCdkTest('Membrane backups and secret retention', () => {
     }
   });
 
-  test.each<[string, Partial<ConstructorParameters<typeof Membrane>[2]>, RegExp]>([
+  test.each<[string, object, RegExp]>([
     ['backup options with backup off', { backup: false, backupOptions: { dailyRetention: Duration.days(7) } },
-      /invalid 'backupOptions': it is set but no backup is made/],
+      /invalid 'backupOptions': it was replaced in 0\.2\.0.*MembraneBucketBackup\.awsBackup\(\{ \.\.\.backupOptions \}\)/],
+    ['the boolean of earlier releases', { backup: true }, /invalid 'backup': the boolean true is not a MembraneBucketBackup\. Use MembraneBucketBackup\.awsBackup/],
   ])('rejects %s', (_name, overrides, message) => {
-    expect(() => membrane(overrides)).toThrow(message);
+    expect(() => membrane(overrides as Partial<ConstructorParameters<typeof Membrane>[2]>)).toThrow(message);
   });
 
   test('rejects backup with brought storage: this construct does not know those buckets', () => {
     const stack = testStack();
     const storage = new MembraneStorage(stack, 'Brought');
-    expect(() => new Membrane(stack, 'Membrane', { ...membraneInputs(stack), storage, backup: true }))
+    expect(() => new Membrane(stack, 'Membrane', { ...membraneInputs(stack), storage, backup: MembraneBucketBackup.awsBackup() }))
       .toThrow(/invalid 'backup': the storage is brought/);
   });
 });

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   Membrane, MembraneAuth, MembraneBackup, MembraneCache, MembraneExposure, MembraneMongo, MembraneNetwork, MembraneScaling, MembraneStorage,
-  MembraneVersion,
+  MembraneFirewall, MembraneVersion,
 } from '../../lib';
 import { buildServices, membraneInputs } from '../fixtures';
 import { testStack } from '../rule-packs';
@@ -107,7 +107,7 @@ describe('token-valued props are accepted as they are', () => {
         mongo: MembraneMongo.atlas({ orgId: str(s, 'Org'), instanceSize: str(s, 'Size'), clusterName: str(s, 'Cluster') }),
       });
     }],
-    ['firewall rate limit', s => buildServices({ firewall: { rateLimit: num(s, 'RateLimit') } }, s)],
+    ['firewall rate limit', s => buildServices({ firewall: MembraneFirewall.managed({ rateLimit: num(s, 'RateLimit') }) }, s)],
     ['public edge host names, paths and rate limit; internal allow-list', s => buildServices({
       exposure: MembraneExposure.internalWithPublicEdge({
         webhooksDomainName: str(s, 'HooksHost'),

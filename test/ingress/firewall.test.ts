@@ -3,7 +3,7 @@ import { join } from 'path';
 import { CfnParameter, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Membrane, MembraneEcsServicesProps, MembraneExposure, MembraneFirewallMode, MembraneProps } from '../../lib';
+import { Membrane, MembraneEcsServicesProps, MembraneExposure, MembraneFirewall, MembraneFirewallMode, MembraneProps } from '../../lib';
 import { COUNTED_COMMON_RULE_REASONS } from '../../lib/ingress/private/web-acl';
 import { buildServices, membraneInputs } from '../fixtures';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
@@ -29,7 +29,7 @@ function webAcl(overrides: Partial<MembraneEcsServicesProps>, own?: Stack) {
 }
 
 describeCdkTest('MembraneEcsServices firewall (AWS WAF on the load balancer)', () => {
-  const { template, id, props, rules } = webAcl({ firewall: {} });
+  const { template, id, props, rules } = webAcl({ firewall: MembraneFirewall.managed() });
 
   test('a regional web ACL that allows by default and is attached to the load balancer', () => {
     expect(props).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
@@ -126,7 +126,8 @@ describeCdkTest('MembraneEcsServices firewall (AWS WAF on the load balancer)', (
   });
 
   test('logRemovalPolicy: DESTROY deletes the log group with the stack', () => {
-    const destroyed = Object.values(webAcl({ firewall: {}, logRemovalPolicy: RemovalPolicy.DESTROY }).template.findResources('AWS::Logs::LogGroup'))
+    const destroyed = Object.values(webAcl({ firewall: MembraneFirewall.managed(), logRemovalPolicy: RemovalPolicy.DESTROY })
+      .template.findResources('AWS::Logs::LogGroup'))
       .find(g => JSON.stringify(g.Properties.LogGroupName ?? '').includes('aws-waf-logs-'))!;
     expect(destroyed).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
   });
@@ -137,7 +138,7 @@ describeCdkTest('MembraneEcsServices firewall (AWS WAF on the load balancer)', (
   });
 
   test('COUNT mode counts everything, for a first rollout; the rate limit is configurable', () => {
-    const counted = webAcl({ firewall: { mode: MembraneFirewallMode.COUNT, rateLimit: 10000 } }).rules;
+    const counted = webAcl({ firewall: MembraneFirewall.managed({ mode: MembraneFirewallMode.COUNT, rateLimit: 10000 }) }).rules;
     for (const r of counted.slice(0, 3)) expect(r.OverrideAction).toEqual({ Count: {} });
     expect(counted[3]).toMatchObject({ Statement: { RateBasedStatement: { Limit: 10000 } }, Action: { Count: {} } });
   });
@@ -152,40 +153,45 @@ describeCdkTest('Membrane puts the firewall on by default', () => {
 
   test('on by default, off on request, options passed through', () => {
     build().resourceCountIs('AWS::WAFv2::WebACL', 1);
-    build({ firewall: false }).resourceCountIs('AWS::WAFv2::WebACL', 0);
-    const acl = Object.values(build({ firewallOptions: { rateLimit: 500 } }).findResources('AWS::WAFv2::WebACL'))[0];
+    build({ firewall: MembraneFirewall.none() }).resourceCountIs('AWS::WAFv2::WebACL', 0);
+    const acl = Object.values(build({ firewall: MembraneFirewall.managed({ rateLimit: 500 }) }).findResources('AWS::WAFv2::WebACL'))[0];
     expect(acl.Properties.Rules[3].Statement.RateBasedStatement.Limit).toBe(500);
   });
 
   test('your own web ACL replaces the created one', () => {
     const arn = 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/own/abc-123';
-    const t = build({ webAclArn: arn });
+    const t = build({ firewall: MembraneFirewall.webAcl(arn) });
     t.resourceCountIs('AWS::WAFv2::WebACL', 0);
     t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: arn });
-    expect(() => build({ webAclArn: arn, firewallOptions: { rateLimit: 500 } })).toThrow(/invalid 'webAclArn': it brings a web ACL/);
   });
 
-  test('rejects firewall options with the firewall off', () => {
-    expect(() => build({ firewall: false, firewallOptions: { rateLimit: 500 } })).toThrow(/invalid 'firewallOptions': it is set but firewall is false/);
+  test.each<[string, object, RegExp]>([
+    ['the boolean of earlier releases', { firewall: false }, /invalid 'firewall': the boolean false is not a MembraneFirewall\. Use MembraneFirewall\.managed/],
+    ['the options object of earlier releases', { firewall: { rateLimit: 500 } }, /invalid 'firewall': a plain object is not a MembraneFirewall/],
+    ['the removed firewallOptions', { firewallOptions: { rateLimit: 500 } },
+      /invalid 'firewallOptions': it was replaced in 0\.2\.0.*Give firewall: MembraneFirewall\.managed\(\{ \.\.\.firewallOptions \}\)/],
+    ['the removed webAclArn', { webAclArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/own/abc-123' },
+      /invalid 'webAclArn': it was replaced in 0\.2\.0.*MembraneFirewall\.webAcl\(webAclArn\)/],
+  ])('refuses %s, naming the choice that replaces it', (_name, overrides, message) => {
+    expect(() => build(overrides as Partial<MembraneProps>)).toThrow(message);
   });
 });
 
 describeCdkTest('MembraneEcsServices firewall rejects bad input', () => {
   test.each<[string, Partial<MembraneEcsServicesProps>, RegExp]>([
-    ['a firewall and a brought web ACL', { firewall: {}, webAclArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/x/abc-123' },
-      /invalid 'firewall': webAclArn brings a web ACL/],
-    ['a rate limit below what AWS WAF accepts', { firewall: { rateLimit: 5 } }, /invalid 'firewall.rateLimit'/],
-    ['a fractional rate limit', { firewall: { rateLimit: 99.5 } }, /invalid 'firewall.rateLimit'/],
-    ['an unknown mode', { firewall: { mode: 'monitor' as MembraneFirewallMode } }, /invalid 'firewall.mode': 'monitor' is not a firewall mode/],
-    ['an exempt block with a /33 mask', { firewall: { rateLimitExemptCidrs: ['203.0.113.7/33'] } },
+    ['a firewall that is no MembraneFirewall', { firewall: true as unknown as MembraneFirewall }, /invalid 'firewall': the boolean true is not a MembraneFirewall/],
+    ['a rate limit below what AWS WAF accepts', { firewall: MembraneFirewall.managed({ rateLimit: 5 }) }, /invalid 'firewall.rateLimit'/],
+    ['a fractional rate limit', { firewall: MembraneFirewall.managed({ rateLimit: 99.5 }) }, /invalid 'firewall.rateLimit'/],
+    ['an unknown mode', { firewall: MembraneFirewall.managed({ mode: 'monitor' as MembraneFirewallMode }) }, /invalid 'firewall.mode': 'monitor' is not a firewall mode/],
+    ['an exempt block with a /33 mask', { firewall: MembraneFirewall.managed({ rateLimitExemptCidrs: ['203.0.113.7/33'] }) },
       /invalid 'firewall.rateLimitExemptCidrs': '203.0.113.7\/33' is not an IPv4 CIDR block/],
-    ['an exempt block of everything, which AWS WAF refuses', { firewall: { rateLimitExemptCidrs: ['0.0.0.0/0'] } },
+    ['an exempt block of everything, which AWS WAF refuses', { firewall: MembraneFirewall.managed({ rateLimitExemptCidrs: ['0.0.0.0/0'] }) },
       /invalid 'firewall.rateLimitExemptCidrs': '0.0.0.0\/0'/],
-    ['an exempt address without its mask', { firewall: { rateLimitExemptCidrs: ['203.0.113.7'] } }, /invalid 'firewall.rateLimitExemptCidrs'/],
-    ['a web ACL ARN from another region', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/own/abc-123' },
-      /invalid 'webAclArn': the web ACL is in us-east-1, but a load balancer only takes a web ACL of its own region/],
-    ['a CloudFront web ACL ARN', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/own/abc-123' },
-      /invalid 'webAclArn': .* is not the ARN of a regional AWS WAF web ACL/],
+    ['an exempt address without its mask', { firewall: MembraneFirewall.managed({ rateLimitExemptCidrs: ['203.0.113.7'] }) }, /invalid 'firewall.rateLimitExemptCidrs'/],
+    ['a web ACL ARN from another region', { firewall: MembraneFirewall.webAcl('arn:aws:wafv2:us-east-1:123456789012:regional/webacl/own/abc-123') },
+      /invalid 'firewall': the web ACL is in us-east-1, but a load balancer only takes a web ACL of its own region/],
+    ['a CloudFront web ACL ARN', { firewall: MembraneFirewall.webAcl('arn:aws:wafv2:us-east-1:123456789012:global/webacl/own/abc-123') },
+      /invalid 'firewall': .* is not the ARN of a regional AWS WAF web ACL/],
   ])('%s', (_name, overrides, message) => {
     expect(() => buildServices(overrides)).toThrow(message);
   });
@@ -195,7 +201,7 @@ describeCdkTest('MembraneEcsServices firewall: the rate limit per IP and the wor
   const rateRule = (rules: Rule[]) => rules.find(r => r.Name === 'RateLimitPerIp')!;
 
   test('internal: every task calls from its own address in the VPC, and a busy worker alone outruns the limit: the VPC is exempt', () => {
-    const { rules, template, stack } = webAcl({ firewall: {}, exposure: MembraneExposure.internal() });
+    const { rules, template, stack } = webAcl({ firewall: MembraneFirewall.managed(), exposure: MembraneExposure.internal() });
     const vpcCidr = { 'Fn::GetAtt': [expect.stringMatching(/Vpc/), 'CidrBlock'] };
     expect(Object.values(template.findResources('AWS::WAFv2::IPSet')).map(r => r.Properties.Addresses)).toEqual([[vpcCidr]]);
     expect(rateRule(rules).Statement.RateBasedStatement!.ScopeDownStatement).toEqual({
@@ -205,7 +211,9 @@ describeCdkTest('MembraneEcsServices firewall: the rate limit per IP and the wor
   });
 
   test('internal with your exemptions (a VPN that reaches the load balancer from one address): the VPC and those', () => {
-    const { rules, template } = webAcl({ firewall: { rateLimitExemptCidrs: ['10.100.0.5/32'] }, exposure: MembraneExposure.internal() });
+    const { rules, template } = webAcl({
+      firewall: MembraneFirewall.managed({ rateLimitExemptCidrs: ['10.100.0.5/32'] }), exposure: MembraneExposure.internal(),
+    });
     template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: [Match.anyValue(), '10.100.0.5/32'] });
     expect(rateRule(rules).Statement.RateBasedStatement!.ScopeDownStatement).toBeDefined();
   });
@@ -219,12 +227,14 @@ describeCdkTest('MembraneEcsServices firewall: the rate limit per IP and the wor
       return { stack, vpc };
     };
     const bare = imported();
-    const warned = webAcl({ firewall: {}, vpc: bare.vpc }, bare.stack);
+    const warned = webAcl({ firewall: MembraneFirewall.managed(), vpc: bare.vpc }, bare.stack);
     warned.template.resourceCountIs('AWS::WAFv2::IPSet', 0);
     expect(annotationsOf(bare.stack).findWarning('*', Match.stringLikeRegexp('rateLimitExemptCidrs.*rateLimitCountsNat'))).toHaveLength(1);
 
     const listed = imported();
-    const exempt = webAcl({ firewall: { rateLimitExemptCidrs: ['198.51.100.1/32', '198.51.100.2/32'] }, vpc: listed.vpc }, listed.stack);
+    const exempt = webAcl({
+      firewall: MembraneFirewall.managed({ rateLimitExemptCidrs: ['198.51.100.1/32', '198.51.100.2/32'] }), vpc: listed.vpc,
+    }, listed.stack);
     exempt.template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['198.51.100.1/32', '198.51.100.2/32'] });
     expect(annotationsOf(listed.stack).findWarning('*', Match.stringLikeRegexp('rateLimitCountsNat'))).toEqual([]);
   });
@@ -232,7 +242,7 @@ describeCdkTest('MembraneEcsServices firewall: the rate limit per IP and the wor
   test('exempt blocks given as tokens are accepted', () => {
     const stack = testStack();
     const address = new CfnParameter(stack, 'NatAddress', { type: 'String' }).valueAsString;
-    const { template } = webAcl({ firewall: { rateLimitExemptCidrs: [address] } }, stack);
+    const { template } = webAcl({ firewall: MembraneFirewall.managed({ rateLimitExemptCidrs: [address] }) }, stack);
     template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: Match.arrayWith([{ Ref: 'NatAddress' }]) });
   });
 });

@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { build, env, inputs } from './support';
-import { IMembraneService, Membrane, MembraneCache, MembraneExposure, MembraneStorage } from '../../lib';
+import { IMembraneService, Membrane, MembraneAutoscaling, MembraneCache, MembraneExposure, MembraneStorage } from '../../lib';
 import { containerOf } from '../fixtures';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
 
@@ -61,7 +61,10 @@ describeCdkTest('Membrane options', () => {
     expect(names(on.stack, on.membrane.services.queuedTasksWorker)).toContain('task-protection');
     // Burst scale-out for the API and the three job services, and the workers' measured scale-in.
     on.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 7);
-    const off = build({ queuedTaskProtection: false, scaling: { burstScaling: false, api: { memoryTarget: 85 } } });
+    const off = build({
+      queuedTaskProtection: false,
+      autoscaling: MembraneAutoscaling.onMembraneMetrics({ burstScaling: false, api: { memoryTarget: 85 } }),
+    });
     expect(names(off.stack, off.membrane.services.queuedTasksWorker)).not.toContain('task-protection');
     off.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);
     off.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
@@ -162,7 +165,7 @@ describeCdkTest('Membrane options', () => {
   });
 
   test('without autoscaling the services keep their desired counts', () => {
-    const { template } = build({ autoscaling: false, services: { api: { desiredCount: 3 } } });
+    const { template } = build({ autoscaling: MembraneAutoscaling.none(), services: { api: { desiredCount: 3 } } });
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
     template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 3 });
   });

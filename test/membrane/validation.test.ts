@@ -5,7 +5,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { build, inputs } from './support';
-import { Membrane, MembraneCache, MembraneFrontendStrategy, MembraneProps, MembraneStorage, MembraneStorageOptions } from '../../lib';
+import {
+  Membrane, MembraneAutoscaling, MembraneCache, MembraneFrontendStrategy, MembraneProps, MembraneStorage, MembraneStorageOptions,
+} from '../../lib';
 import { membraneInputs } from '../fixtures';
 import { annotationsOf, describeCdkTest } from '../harness';
 
@@ -30,10 +32,14 @@ describeCdkTest('Membrane rejects incoherent input', () => {
       /invalid 'services.api.desiredCount': the api count is managed by autoscaling/],
     ['a desired count for a UI that scales on CPU', {
       services: { ui: { desiredCount: 3 } },
-      scaling: { ui: { strategy: MembraneFrontendStrategy.CPU } },
+      autoscaling: MembraneAutoscaling.onMembraneMetrics({ ui: { strategy: MembraneFrontendStrategy.CPU } }),
     },
     /invalid 'services.ui.desiredCount': the ui count is managed by autoscaling/],
-    ['scaling options without autoscaling', { autoscaling: false, scaling: { api: { maxCapacity: 4 } } }, /invalid 'scaling': autoscaling is false/],
+    ['scaling options without autoscaling',
+      { autoscaling: MembraneAutoscaling.none(), scaling: { api: { maxCapacity: 4 } } } as Partial<MembraneProps>,
+      /invalid 'scaling': it was replaced in 0\.2\.0.*MembraneAutoscaling\.onMembraneMetrics\(\{ \.\.\.scaling \}\)/],
+    ['the autoscaling boolean of earlier releases', { autoscaling: false } as unknown as Partial<MembraneProps>,
+      /invalid 'autoscaling': the boolean false is not a MembraneAutoscaling\. Use MembraneAutoscaling\.onMembraneMetrics/],
     ['a static domain in storage options', {
       storageOptions: {
         domain: {

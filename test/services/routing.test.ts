@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { logicalId } from './support';
-import { IMembraneService } from '../../lib';
+import { IMembraneService, MembraneFirewall } from '../../lib';
 import { buildServices, containerOf } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
 import { expectNoNagFindings, testStack } from '../rule-packs';
@@ -127,7 +127,7 @@ describeCdkTest('MembraneEcsServices load balancer and routing', () => {
   });
 
   test('a WAF web ACL is associated when given', () => {
-    const b = buildServices({ webAclArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/membrane/abc' });
+    const b = buildServices({ firewall: MembraneFirewall.webAcl('arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/membrane/abc') });
     templateOf(b.stack).hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       WebACLArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/membrane/abc',
     });

@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  MembraneAuth, MembraneCredentialsStorage, MembraneEcsServices, MembraneEcsServicesProps, MembraneStartupCheck, MembraneVersion,
+  MembraneAuth, MembraneCredentialsStorage, MembraneEcsServices, MembraneEcsServicesProps, MembraneFirewall, MembraneStartupCheck, MembraneVersion,
 } from '../../lib';
 import { buildServices, servicesFixture, servicesProps } from '../fixtures';
 import { describeCdkTest } from '../harness';
@@ -116,8 +116,10 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
       },
     },
     /invalid 'domain.certificate': 'abc' is not an ACM certificate ARN/],
-    ['a CloudFront web ACL on the load balancer', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/membrane/abc' },
-      /invalid 'webAclArn'/],
+    ['a CloudFront web ACL on the load balancer', {
+      firewall: MembraneFirewall.webAcl('arn:aws:wafv2:us-east-1:123456789012:global/webacl/membrane/abc'),
+    },
+    /invalid 'firewall'/],
     ['a namespace name with spaces', { namespaceName: 'membrane internal' }, /invalid 'namespaceName': 'membrane internal'/],
     ['tasks in public subnets without public IPs', { taskSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, /invalid 'taskSubnets'/],
     ['queued task memory at the worker\'s task memory', { settings: { maxQueuedTasksMemoryMb: 2048 } },

@@ -11,10 +11,10 @@ import { createFirewall, FirewallLogs } from './web-acl';
 import { claimHosts } from '../../common/host-claims';
 import { createLogBucket } from '../../common/log-bucket';
 import { acknowledge } from '../../common/nag';
-import { propError, warn } from '../../common/validation';
+import { warn } from '../../common/validation';
 import { PUBLIC_SERVICES } from '../../services/private/services-table';
 import { MembraneServicesDomain } from '../domain';
-import { MembraneFirewallOptions } from '../firewall';
+import { MembraneFirewall, MembraneFirewallOptions } from '../firewall';
 
 /** What the main load balancer is built from: the props of `MembraneEcsServices`, with their defaults applied. */
 export interface MainLoadBalancerProps {
@@ -28,10 +28,8 @@ export interface MainLoadBalancerProps {
   readonly logsBucket?: s3.IBucket;
   readonly idleTimeout: Duration;
   readonly deletionProtection: boolean;
-  /** The web ACL to create; not with `webAclArn`. */
-  readonly firewall?: MembraneFirewallOptions;
-  /** A brought web ACL; not with `firewall`. */
-  readonly webAclArn?: string;
+  /** The web ACL: created, brought, or none. */
+  readonly firewall: MembraneFirewall;
   readonly firewallLogs: FirewallLogs;
   /** `settings.baseUriInternal`: given, the workers need not call the API through the NAT gateways. */
   readonly baseUriInternal?: string;
@@ -82,16 +80,14 @@ function createLoadBalancer(scope: Construct, props: MainLoadBalancerProps, logs
         + '80 (redirected to 443) from anywhere. MembraneExposure.internetFacing({ allowFrom }) limits the sources.',
     });
   }
-  if (props.firewall && props.webAclArn) {
-    throw propError(scope, 'firewall', 'webAclArn brings a web ACL, and the load balancer takes one', 'Give firewall or webAclArn, not both.');
-  }
-  const webAclArn = props.firewall ? createMainFirewall(scope, props, props.firewall).webAcl.attrArn : props.webAclArn;
+  const { managedOptions } = props.firewall;
+  const webAclArn = managedOptions ? createMainFirewall(scope, props, managedOptions).webAcl.attrArn : props.firewall.webAclArn;
   if (webAclArn) {
     attachWebAcl(scope, loadBalancer, webAclArn);
   } else {
     acknowledge(loadBalancer, {
       id: 'NIST.800.53.R5-ALBWAFEnabled',
-      reason: 'A web ACL is an account-level choice (rules, logging, cost); pass webAclArn to attach one.',
+      reason: 'A web ACL is an account-level choice (rules, logging, cost); MembraneFirewall.managed() or .webAcl(arn) attaches one.',
     });
   }
   return loadBalancer;
@@ -110,7 +106,7 @@ function createMainFirewall(scope: Construct, props: MainLoadBalancerProps, opti
   if (!exposure.internal && natAddresses.length === 0 && !options.rateLimitExemptCidrs && !props.baseUriInternal) {
     warn(scope, 'rateLimitCountsNat', 'The workers call the API at its public URL (BASE_URI_INTERNAL) through the VPC\'s NAT gateways, '
       + 'whose addresses this VPC does not show: the web ACL\'s rate limit per IP counts all workers as one client and blocks them above '
-      + 'the rate limit. List the NAT gateways\' public IPs in rateLimitExemptCidrs (\'<ip>/32\') of firewall (firewallOptions on Membrane).');
+      + 'the rate limit. List the NAT gateways\' public IPs in MembraneFirewall.managed({ rateLimitExemptCidrs: [\'<ip>/32\'] }).');
   }
   return createFirewall(scope, options, props.firewallLogs,
     { subject: 'Membrane API, UI and Console', prop: 'firewall', ownCallers });

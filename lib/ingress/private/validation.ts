@@ -4,8 +4,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { checkHostName } from './routing';
-import { isIpv4Cidr, isIpv6Cidr, known, propError } from '../../common/validation';
+import { isIpv4Cidr, isIpv6Cidr, known, propError, requireChoice } from '../../common/validation';
 import { MembranePublicEdgeOptions } from '../exposure';
+import { MembraneFirewall } from '../firewall';
 
 /** Checks of the front door's props: the load balancers, their sources, certificates and web ACLs, the edge's hosts and paths. */
 
@@ -69,7 +70,7 @@ export function edgeHosts(scope: Construct, edge: MembranePublicEdgeOptions, zon
 export interface LoadBalancerPropsInput {
   readonly loadBalancerIdleTimeout?: Duration;
   readonly domain: { readonly certificate?: acm.ICertificate };
-  readonly webAclArn?: string;
+  readonly firewall?: MembraneFirewall;
 }
 
 /** Checks the main load balancer's idle timeout, certificate and brought web ACL. */
@@ -85,7 +86,9 @@ export function validateLoadBalancerProps(scope: Construct, props: LoadBalancerP
       'Give Duration.seconds(<token>), e.g. Duration.seconds(idleParameter.valueAsNumber).');
   }
   checkLoadBalancerCertificate(scope, 'domain.certificate', props.domain.certificate, 'leave it out to get a DNS-validated one in domain.zone');
-  checkWebAclArn(scope, props.webAclArn);
+  requireChoice(scope, 'firewall', props.firewall, MembraneFirewall,
+    'MembraneFirewall.managed({ mode, rateLimit }) (a web ACL created here), MembraneFirewall.webAcl(arn) (your own) or MembraneFirewall.none()');
+  checkWebAclArn(scope, props.firewall?.webAclArn);
 }
 
 /**
@@ -112,13 +115,13 @@ function checkWebAclArn(scope: Construct, webAclArn: string | undefined): void {
   if (!known(webAclArn)) return;
   const arn = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[^/]+\/[A-Za-z0-9-]+$/.exec(webAclArn);
   if (!arn) {
-    throw propError(scope, 'webAclArn', `'${webAclArn}' is not the ARN of a regional AWS WAF web ACL`,
-      'Give arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (a CLOUDFRONT-scope ACL cannot be attached to a load balancer).');
+    throw propError(scope, 'firewall', `'${webAclArn}' is not the ARN of a regional AWS WAF web ACL`,
+      'Give MembraneFirewall.webAcl(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>) (a CLOUDFRONT-scope ACL cannot be attached to a load balancer).');
   }
   const region = Stack.of(scope).region;
   if (known(region) && arn[1] !== region) {
-    throw propError(scope, 'webAclArn', `the web ACL is in ${arn[1]}, but a load balancer only takes a web ACL of its own region`,
-      `Give a regional web ACL created in ${region}, or use firewall to create one here.`);
+    throw propError(scope, 'firewall', `the web ACL is in ${arn[1]}, but a load balancer only takes a web ACL of its own region`,
+      `Give a regional web ACL created in ${region}, or MembraneFirewall.managed() to create one here.`);
   }
 }
 
