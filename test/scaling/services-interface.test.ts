@@ -1,36 +1,18 @@
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { IMembraneEcsServices, IMembraneService, MembraneEcsServices, MembraneScaling } from '../../lib';
+import { IMembraneEcsServices, MembraneEcsServices, MembraneScaling } from '../../lib';
 import { buildServices } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
 
 // MembraneScaling takes the IMembraneEcsServices interface, not only the MembraneEcsServices class.
 
-/** An implementation of the interface that is not a MembraneEcsServices: it hands on the members of one. */
-class ServicesView extends Construct implements IMembraneEcsServices {
-  public readonly cluster: ecs.Cluster;
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  public readonly api: IMembraneService;
-  public readonly instantTasksWorker: IMembraneService;
-  public readonly queuedTasksWorker: IMembraneService;
-  public readonly orchestrator: IMembraneService;
-  public readonly ui: IMembraneService;
-  public readonly console: IMembraneService;
-  public readonly customCodeRunner: IMembraneService;
+/** The members of the interface, which a view hands on from the services it wraps. */
+const MEMBERS = ['cluster', 'loadBalancer', 'api', 'instantTasksWorker', 'queuedTasksWorker', 'orchestrator', 'ui', 'console',
+  'customCodeRunner'] as const satisfies ReadonlyArray<keyof IMembraneEcsServices>;
 
-  constructor(scope: Construct, id: string, services: MembraneEcsServices) {
-    super(scope, id);
-    this.cluster = services.cluster;
-    this.loadBalancer = services.loadBalancer;
-    this.api = services.api;
-    this.instantTasksWorker = services.instantTasksWorker;
-    this.queuedTasksWorker = services.queuedTasksWorker;
-    this.orchestrator = services.orchestrator;
-    this.ui = services.ui;
-    this.console = services.console;
-    this.customCodeRunner = services.customCodeRunner;
-  }
+/** An implementation of the interface that is not a MembraneEcsServices: a construct that hands on the members of one. */
+function servicesView(scope: Construct, id: string, services: MembraneEcsServices): IMembraneEcsServices {
+  const members = Object.fromEntries(MEMBERS.map(member => [member, services[member]]));
+  return Object.assign(new Construct(scope, id), members) as unknown as IMembraneEcsServices;
 }
 
 describeCdkTest('MembraneScaling on IMembraneEcsServices', () => {
@@ -45,7 +27,7 @@ describeCdkTest('MembraneScaling on IMembraneEcsServices', () => {
     const direct = buildServices();
     new MembraneScaling(direct.stack, 'Scaling', { services: direct.services, caches: [direct.cache] });
     const viewed = buildServices();
-    new MembraneScaling(viewed.stack, 'Scaling', { services: new ServicesView(viewed.stack, 'View', viewed.services), caches: [viewed.cache] });
+    new MembraneScaling(viewed.stack, 'Scaling', { services: servicesView(viewed.stack, 'View', viewed.services), caches: [viewed.cache] });
     const template = templateOf(direct.stack).toJSON();
     expect(Object.keys(templateOf(direct.stack).findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).length).toBeGreaterThan(0);
     expect(templateOf(viewed.stack).toJSON()).toEqual(template);
@@ -53,7 +35,7 @@ describeCdkTest('MembraneScaling on IMembraneEcsServices', () => {
 
   test('a second MembraneScaling is refused, whichever implementation of the interface each one gets', () => {
     const { stack, services } = buildServices();
-    new MembraneScaling(stack, 'Scaling', { services: new ServicesView(stack, 'View', services) });
+    new MembraneScaling(stack, 'Scaling', { services: servicesView(stack, 'View', services) });
     expect(() => new MembraneScaling(stack, 'Again', { services })).toThrow(/invalid 'services': .* already has a MembraneScaling/);
   });
 });

@@ -46,25 +46,15 @@ describeCdkTest('IMembraneService metrics', () => {
     { Name: 'ServiceName', Value: { 'Fn::GetAtt': [logicalId(stack, svc.service), 'Name'] } },
   ];
 
-  test('metricCpuUtilization: AWS/ECS CPUUtilization of the service, average per minute, labelled with its name', () => {
-    expect(metricsOf(own.cpu)).toEqual([expect.objectContaining({
-      Label: 'queued-tasks-worker',
-      MetricStat: {
-        Metric: { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: dimensions(services.queuedTasksWorker) },
-        Period: 60,
-        Stat: 'Average',
-      },
-    })]);
-  });
-
-  test('metricMemoryUtilization: AWS/ECS MemoryUtilization of the service; props override the defaults', () => {
-    expect(metricsOf(own.memory)).toEqual([expect.objectContaining({
-      Label: 'API memory',
-      MetricStat: {
-        Metric: { Namespace: 'AWS/ECS', MetricName: 'MemoryUtilization', Dimensions: dimensions(services.api) },
-        Period: 300,
-        Stat: 'Maximum',
-      },
+  test.each([
+    ['metricCpuUtilization: AWS/ECS CPUUtilization of the service, average per minute, labelled with its name',
+      'cpu', 'queued-tasks-worker', 'CPUUtilization', 'queuedTasksWorker', 60, 'Average'],
+    ['metricMemoryUtilization: AWS/ECS MemoryUtilization of the service; props override the defaults',
+      'memory', 'API memory', 'MemoryUtilization', 'api', 300, 'Maximum'],
+  ] as const)('%s', (_name, alarmKey, label, metricName, service, period, stat) => {
+    expect(metricsOf(own[alarmKey])).toEqual([expect.objectContaining({
+      Label: label,
+      MetricStat: { Metric: { Namespace: 'AWS/ECS', MetricName: metricName, Dimensions: dimensions(services[service]) }, Period: period, Stat: stat },
     })]);
   });
 
