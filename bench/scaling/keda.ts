@@ -6,7 +6,10 @@
  * max(100 %, 4 pods) per 15 s; the guide's API HPA: 100 % per 60 s) with no stabilization, and scales down to the
  * highest recommendation of the last 300 s (the API: by at most 50 % per 60 s).
  */
-import { DEFAULT_OPTIONS, Recorder, Result, scaleIn, Scenario, signal, SimulationOptions } from './model';
+import { scaleIn } from './policy';
+import { Recorder } from './recorder';
+import { DEFAULT_OPTIONS, Result, Scenario, SimulationOptions } from './scenarios';
+import { signal } from './signal';
 import { DEFAULT_BUFFER_RATIO, DEFAULT_TARGETS } from '../../lib/scaling/defaults';
 import { ServiceKey } from '../../lib/services/private/services-table';
 

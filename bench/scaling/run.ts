@@ -6,7 +6,8 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { KEDA_SERVICES, simulateKeda } from './keda';
-import { DEFAULT_OPTIONS, Result, SCENARIOS, SENSITIVITY, simulate, SimulationOptions } from './model';
+import { simulate } from './model';
+import { DEFAULT_OPTIONS, Result, SCENARIOS, SENSITIVITY, SimulationOptions } from './scenarios';
 import { readScalingModel, ScalingModel } from './template';
 import { MembraneScalingOptions } from '../../lib';
 import { exampleApp } from '../../test/example-app';

@@ -1,9 +1,10 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
-import {
-  CostItem, costOf, costTable, emfOf, exampleCosts, GLOBAL_PRICES, KNOWN_REGIONS, pricesOf, REGION_PRICES, scaleOutOf, SOURCES, total,
-} from '../../bench/cost';
+import { costTable, exampleCosts } from '../../bench/cost';
+import { CostItem, costOf, emfOf, total } from '../../bench/cost/estimate';
+import { GLOBAL_PRICES, KNOWN_REGIONS, pricesOf, REGION_PRICES, SOURCES } from '../../bench/cost/prices';
+import { scaleOutOf } from '../../bench/cost/scale-out';
 import { productionTemplate } from '../../bench/scaling/run';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

@@ -2,10 +2,10 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { simulateKeda, KEDA_SERVICES } from '../../bench/scaling/keda';
 import { evaluate } from '../../bench/scaling/math';
-import {
-  DEFAULT_OPTIONS, percentAdjustment, Result, SCENARIOS, scaleIn, SENSITIVITY, simulate, stepAdjustment, stepCapacity, stepProposal, targetProposal,
-} from '../../bench/scaling/model';
+import { simulate } from '../../bench/scaling/model';
+import { percentAdjustment, scaleIn, stepAdjustment, stepCapacity, stepProposal, targetProposal } from '../../bench/scaling/policy';
 import { Claims, configModels, duration, runBenchmark, sensitivity, sensitivityTable, summary } from '../../bench/scaling/run';
+import { DEFAULT_OPTIONS, Result, SCENARIOS, SENSITIVITY } from '../../bench/scaling/scenarios';
 import { ScaledService, ScalingModel, StepPolicy, TargetTrackingPolicy } from '../../bench/scaling/template';
 
 // The scaling simulator's semantics on hand-computed cases, then the claims of burst scaling on the real template:
