@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { MembraneProps } from './props';
 import { MembraneBucketBackup } from '../backup';
 import {
-  describeValue, known, propError, requireChoice, requireDurations, requireHostedZone, requireNumber, requireProps, requireSecrets, requireUsableKey, warn,
+  describeValue, known, propError, requireChoice, requireDurations, requireHostedZone, requireNumber, requireProps, requireSecrets,
+  requireUsableKey, warn,
 } from '../common/validation';
 import { MembraneFirewall } from '../ingress';
 import { MembraneAutoscaling } from '../scaling';

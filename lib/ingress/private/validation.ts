@@ -116,7 +116,8 @@ function checkWebAclArn(scope: Construct, webAclArn: string | undefined): void {
   const arn = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[^/]+\/[A-Za-z0-9-]+$/.exec(webAclArn);
   if (!arn) {
     throw propError(scope, 'firewall', `'${webAclArn}' is not the ARN of a regional AWS WAF web ACL`,
-      'Give MembraneFirewall.webAcl(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>) (a CLOUDFRONT-scope ACL cannot be attached to a load balancer).');
+      'Give MembraneFirewall.webAcl(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>) (a CLOUDFRONT-scope ACL cannot be '
+      + 'attached to a load balancer).');
   }
   const region = Stack.of(scope).region;
   if (known(region) && arn[1] !== region) {
