@@ -30,38 +30,55 @@ export function nagFindings(scope: IConstruct, packs: NagPack[] = nagPacks()): s
  * that no longer matches a finding (a stale acknowledgement hides nothing and misleads readers).
  */
 export function expectNoNagFindings(scope: IConstruct): void {
-  expect(nagFindings(scope)).toEqual([]);
-  expect(staleAcknowledgements(scope)).toEqual([]);
+  expect(nagVerdict(scope)).toEqual({ findings: [], stale: [] });
 }
 
 interface NodeWithMetadata { _metadata?: Array<{ type: string }> }
 
 /**
- * Acknowledgements under `scope` that match no finding: the packs are run once with every acknowledgement
- * removed, and each acknowledgement must cover a finding on its construct or below it.
+ * The findings under `scope` with every acknowledgement removed: what the packs say before anyone explains.
  */
-export function staleAcknowledgements(scope: IConstruct): string[] {
+export function rawFindings(scope: IConstruct): string[] {
   const saved = new Map<NodeWithMetadata, Array<{ type: string }> | undefined>();
   for (const c of scope.node.findAll()) {
     const node = c.node as unknown as NodeWithMetadata;
     saved.set(node, node._metadata);
     node._metadata = node._metadata?.filter(m => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
   }
-  let raw: string[];
   try {
-    raw = nagFindings(scope);
+    return nagFindings(scope);
   } finally {
     for (const [node, metadata] of saved) node._metadata = metadata;
   }
-  return acknowledgements(scope)
-    .map(a => a.slice(0, a.indexOf(': ')))
-    .filter(ack => {
-      const [rule, path] = ack.split(' at ');
-      return !raw.some(f => {
-        const [fRule, fPath] = f.split(' at ');
-        return fRule === rule && (fPath === path || fPath.startsWith(`${path}/`));
-      });
-    });
+}
+
+/** Whether the acknowledgement `<rule> at <path>` covers the finding `<rule> at <path>`: same rule, on its construct or below. */
+function covers(acknowledgement: string, finding: string): boolean {
+  const [rule, path] = acknowledgement.split(' at ');
+  const [fRule, fPath] = finding.split(' at ');
+  return fRule === rule && (fPath === path || fPath.startsWith(`${path}/`));
+}
+
+/**
+ * The packs' verdict on `scope` from one run without acknowledgements (the packs are the slow part of the tests):
+ * the findings no acknowledgement covers, and the acknowledgements that cover no finding (a stale acknowledgement hides
+ * nothing and misleads readers).
+ */
+export function nagVerdict(scope: IConstruct): { readonly findings: string[]; readonly stale: string[] } {
+  const raw = rawFindings(scope);
+  const acks = acknowledgements(scope).map(a => a.slice(0, a.indexOf(': ')));
+  return {
+    findings: raw.filter(f => !acks.some(a => covers(a, f))),
+    stale: acks.filter(a => !raw.some(f => covers(a, f))),
+  };
+}
+
+/**
+ * Acknowledgements under `scope` that match no finding: the packs are run once with every acknowledgement
+ * removed, and each acknowledgement must cover a finding on its construct or below it.
+ */
+export function staleAcknowledgements(scope: IConstruct): string[] {
+  return nagVerdict(scope).stale;
 }
 
 /**
