@@ -43,7 +43,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/consumer-app/'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
-      // Only our sources: converting v8 coverage of aws-cdk-lib doubled the test time.
+      // Only our sources, instrumented by babel: v8 coverage slows every line of aws-cdk-lib the tests run (the suite took
+      // 266 s with it, 152 s with babel and 148 s without coverage, on 2 cores).
+      coverageProvider: 'babel',
       collectCoverageFrom: ['lib/**/*.ts'],
       // Jest's default (cores - 1) runs a single worker on the 2-core machines this project builds on.
       maxWorkers: 2,
