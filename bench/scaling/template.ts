@@ -5,9 +5,66 @@
  * library's source: only the template.
  */
 import { ServiceKey, SERVICES } from '../../lib/services/private/services-table';
+import { CfnMetricQuery, CfnProperties, cfnTemplate, propertiesOf, resourcesOf } from '../cost/template';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Json = any;
+/** A metric of a policy or alarm as CloudFormation writes it (MetricDataQuery): the fields the simulator reads. */
+interface CfnMetricDataQuery extends CfnMetricQuery {
+  readonly Id: string;
+  readonly Expression?: string;
+  readonly ReturnData?: boolean;
+  readonly MetricStat?: {
+    readonly Metric?: { readonly MetricName?: string; readonly Dimensions?: readonly CfnDimension[] };
+    readonly Period?: number;
+    readonly Stat?: string;
+  };
+}
+
+/** A metric dimension: its value is a service's name or a token naming the service's logical ID. */
+interface CfnDimension {
+  readonly Name: string;
+  readonly Value: unknown;
+}
+
+/** What the cost estimate reads of a policy and an alarm: the simulator reads more. */
+type CostScalingPolicy = CfnProperties['AWS::ApplicationAutoScaling::ScalingPolicy'];
+type CostAlarm = CfnProperties['AWS::CloudWatch::Alarm'];
+
+/** A scaling policy's properties; each configuration is present on the policies of its PolicyType. */
+interface CfnScalingPolicy extends CostScalingPolicy {
+  readonly ScalingTargetId: unknown;
+  readonly TargetTrackingScalingPolicyConfiguration: {
+    readonly TargetValue: number;
+    readonly ScaleOutCooldown?: number;
+    readonly ScaleInCooldown?: number;
+    readonly DisableScaleIn?: boolean;
+    readonly PredefinedMetricSpecification?: { readonly PredefinedMetricType: string };
+    readonly CustomizedMetricSpecification?: { readonly Metrics?: readonly CfnMetricDataQuery[] };
+  };
+  readonly StepScalingPolicyConfiguration: {
+    readonly AdjustmentType: string;
+    readonly Cooldown?: number;
+    readonly MetricAggregationType?: string;
+    readonly MinAdjustmentMagnitude?: number;
+    readonly StepAdjustments: ReadonlyArray<{
+      readonly MetricIntervalLowerBound?: number;
+      readonly MetricIntervalUpperBound?: number;
+      readonly ScalingAdjustment: number;
+    }>;
+  };
+}
+
+/** An alarm's properties: a single metric (MetricName, Dimensions, Statistic, Period) or metric queries (Metrics). */
+interface CfnAlarm extends CostAlarm {
+  readonly AlarmActions?: readonly unknown[];
+  readonly Threshold: number;
+  readonly ComparisonOperator: string;
+  readonly EvaluationPeriods: number;
+  readonly DatapointsToAlarm?: number;
+  readonly MetricName?: string;
+  readonly Dimensions?: readonly CfnDimension[];
+  readonly Statistic?: string;
+  readonly Metrics?: readonly CfnMetricDataQuery[];
+}
 
 /** One metric of a policy or alarm: a CloudWatch metric of a service, or a metric-math expression. */
 export interface MetricQuery {
@@ -80,16 +137,16 @@ export interface ScalingModel {
 }
 
 /** The service a logical id or a service name belongs to. */
-function serviceOf(value: Json, serviceLogicalIds: Map<string, ServiceKey>): ServiceKey | undefined {
+function serviceOf(value: unknown, serviceLogicalIds: Map<string, ServiceKey>): ServiceKey | undefined {
   const text = JSON.stringify(value);
   for (const [logicalId, key] of serviceLogicalIds) if (text.includes(`"${logicalId}"`)) return key;
   return SERVICES.find(spec => text === JSON.stringify(spec.name))?.key;
 }
 
-function queries(metrics: Json[], serviceLogicalIds: Map<string, ServiceKey>): MetricQuery[] {
+function queries(metrics: readonly CfnMetricDataQuery[], serviceLogicalIds: Map<string, ServiceKey>): MetricQuery[] {
   return metrics.map(m => {
     const stat = m.MetricStat;
-    const dimensions: Json[] = stat?.Metric?.Dimensions ?? [];
+    const dimensions = stat?.Metric?.Dimensions ?? [];
     const named = dimensions.find(d => d.Name === 'Service' || d.Name === 'ServiceName');
     return {
       id: m.Id,
@@ -103,12 +160,10 @@ function queries(metrics: Json[], serviceLogicalIds: Map<string, ServiceKey>): M
 }
 
 /** The simulator's view of a template. */
-export function readScalingModel(template: Json): ScalingModel {
-  const resources: Record<string, Json> = template.Resources;
-  const entries = Object.entries(resources);
+export function readScalingModel(json: unknown): ScalingModel {
+  const template = cfnTemplate(json);
   const serviceLogicalIds = new Map<string, ServiceKey>();
-  for (const [logicalId, r] of entries) {
-    if (r.Type !== 'AWS::ECS::Service') continue;
+  for (const [logicalId] of resourcesOf(template, 'AWS::ECS::Service')) {
     // The service's construct path is <MembraneEcsServices>/<service id>/Service: its logical id holds `<service id>Service`.
     const spec = [...SERVICES].sort((a, b) => b.id.length - a.id.length).find(m => logicalId.includes(`${m.id}Service`));
     if (spec) serviceLogicalIds.set(logicalId, spec.key);
@@ -117,23 +172,22 @@ export function readScalingModel(template: Json): ScalingModel {
   const scrape = /scrape_interval\\":\\"(\d+)s/.exec(collector);
   const batch = /batch\\":\{\\"timeout\\":\\"(\d+)s/.exec(collector);
   const highResolution = /aws\.emf\.storage_resolution\\",\\"value\\":\\"1\\"/.test(collector);
+  // The same resources as the cost estimate reads, with the properties the simulator reads too.
+  const scalingPolicies = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalingPolicy') as Array<[string, CfnScalingPolicy]>;
+  const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm') as Array<[string, CfnAlarm]>;
 
   const services: ScaledService[] = [];
-  for (const [targetId, target] of entries) {
-    if (target.Type !== 'AWS::ApplicationAutoScaling::ScalableTarget') continue;
-    const service = serviceOf(target.Properties.ResourceId, serviceLogicalIds);
+  for (const [targetId, target] of resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget')) {
+    const service = serviceOf(target.ResourceId, serviceLogicalIds);
     if (!service) continue;
     const serviceLogicalId = [...serviceLogicalIds].find(([, key]) => key === service)![0];
-    const taskDefinitionId = resources[serviceLogicalId].Properties.TaskDefinition.Ref;
-    const containers: Json[] = resources[taskDefinitionId].Properties.ContainerDefinitions;
+    const taskDefinitionId = propertiesOf(template, serviceLogicalId, 'AWS::ECS::Service').TaskDefinition.Ref;
+    const containers = propertiesOf(template, taskDefinitionId, 'AWS::ECS::TaskDefinition').ContainerDefinitions;
     const policies: ScalingPolicy[] = [];
-    for (const [policyId, p] of entries) {
-      const ofTarget = JSON.stringify(p.Properties?.ScalingTargetId) === JSON.stringify({ Ref: targetId });
-      if (p.Type !== 'AWS::ApplicationAutoScaling::ScalingPolicy' || !ofTarget) {
-        continue;
-      }
-      if (p.Properties.PolicyType === 'TargetTrackingScaling') {
-        const c = p.Properties.TargetTrackingScalingPolicyConfiguration;
+    for (const [policyId, p] of scalingPolicies) {
+      if (JSON.stringify(p.ScalingTargetId) !== JSON.stringify({ Ref: targetId })) continue;
+      if (p.PolicyType === 'TargetTrackingScaling') {
+        const c = p.TargetTrackingScalingPolicyConfiguration;
         policies.push({
           kind: 'target',
           name: policyId,
@@ -145,12 +199,10 @@ export function readScalingModel(template: Json): ScalingModel {
           metrics: queries(c.CustomizedMetricSpecification?.Metrics ?? [], serviceLogicalIds),
         });
       } else {
-        const c = p.Properties.StepScalingPolicyConfiguration;
-        const alarm = entries.map(([, a]) => a).find(a => a.Type === 'AWS::CloudWatch::Alarm'
-          && JSON.stringify(a.Properties.AlarmActions ?? []).includes(`"${policyId}"`));
-        if (!alarm) continue;
-        const a = alarm.Properties;
-        const metrics = a.Metrics ?? [{
+        const c = p.StepScalingPolicyConfiguration;
+        const a = alarms.find(([, alarm]) => JSON.stringify(alarm.AlarmActions ?? []).includes(`"${policyId}"`))?.[1];
+        if (!a) continue;
+        const metrics: readonly CfnMetricDataQuery[] = a.Metrics ?? [{
           Id: 'm', MetricStat: { Metric: { MetricName: a.MetricName, Dimensions: a.Dimensions }, Period: a.Period, Stat: a.Statistic },
         }];
         policies.push({
@@ -160,7 +212,7 @@ export function readScalingModel(template: Json): ScalingModel {
           adjustmentType: c.AdjustmentType,
           aggregation: c.MetricAggregationType ?? 'Average',
           minAdjustmentMagnitude: c.MinAdjustmentMagnitude ?? 1,
-          adjustments: c.StepAdjustments.map((s: Json) => ({
+          adjustments: c.StepAdjustments.map(s => ({
             lower: s.MetricIntervalLowerBound ?? -Infinity,
             upper: s.MetricIntervalUpperBound ?? Infinity,
             change: s.ScalingAdjustment,
@@ -170,7 +222,7 @@ export function readScalingModel(template: Json): ScalingModel {
             comparison: a.ComparisonOperator,
             evaluationPeriods: a.EvaluationPeriods,
             datapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods,
-            period: a.Period ?? metrics.find((m: Json) => m.MetricStat)?.MetricStat.Period ?? 60,
+            period: a.Period ?? metrics.find(m => m.MetricStat)?.MetricStat?.Period ?? 60,
             metrics: queries(metrics, serviceLogicalIds),
           },
         });
@@ -178,8 +230,8 @@ export function readScalingModel(template: Json): ScalingModel {
     }
     services.push({
       service,
-      min: target.Properties.MinCapacity,
-      max: target.Properties.MaxCapacity,
+      min: target.MinCapacity,
+      max: target.MaxCapacity,
       policies,
       protectsBusyTasks: containers.some(c => c.Name === 'task-protection'),
     });
