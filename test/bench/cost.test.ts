@@ -3,11 +3,10 @@ import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { costTable, exampleCosts } from '../../bench/cost';
 import { CostItem, costOf, emfOf, total } from '../../bench/cost/estimate';
-import { GLOBAL_PRICES, KNOWN_REGIONS, pricesOf, REGION_PRICES, SOURCES } from '../../bench/cost/prices';
+import { GLOBAL_PRICES, KNOWN_REGIONS, Price, pricesOf, REGION_PRICES, SOURCES } from '../../bench/cost/prices';
 import { scaleOutOf } from '../../bench/cost/scale-out';
 import { productionTemplate } from '../../bench/scaling/run';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const item = (items: CostItem[], name: string) => items.find(i => i.item === name)!;
 
 describe('the cost script (npx projen cost)', () => {
@@ -42,13 +41,15 @@ describe('the cost script (npx projen cost)', () => {
 
   test('four regions, each price with its source and date', () => {
     expect(KNOWN_REGIONS).toEqual(expect.arrayContaining(['us-east-1', 'eu-central-1', 'eu-west-1', 'us-west-2']));
-    const check = (value: any) => {
-      if (typeof value?.usd === 'number') {
-        expect(SOURCES[value.source as keyof typeof SOURCES]).toMatch(/^https:\/\/aws\.amazon\.com\//);
+    // The price tables nest objects down to their prices: any object with a numeric usd is one.
+    const isPrice = (value: unknown): value is Price => typeof (value as Partial<Price> | undefined)?.usd === 'number';
+    const check = (value: unknown) => {
+      if (isPrice(value)) {
+        expect(SOURCES[value.source]).toMatch(/^https:\/\/aws\.amazon\.com\//);
         expect(value.asOf).toMatch(/\d{4}/);
         expect(value.usd).toBeGreaterThan(0);
       } else {
-        for (const v of Object.values(value)) check(v);
+        for (const v of Object.values(value as object)) check(v);
       }
     };
     for (const region of KNOWN_REGIONS) check(REGION_PRICES[region]);

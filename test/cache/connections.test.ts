@@ -1,3 +1,4 @@
+import { CfnElement } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { vpcIn } from './support';
 import { MembraneCache } from '../../lib';
@@ -18,7 +19,7 @@ describeCdkTest('MembraneCache connections', () => {
       IpProtocol: 'tcp',
       FromPort: 6380,
       ToPort: 6380,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(client.node.defaultChild as any), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [stack.getLogicalId(client.node.defaultChild as CfnElement), 'GroupId'] },
     });
   });
 });

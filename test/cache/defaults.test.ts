@@ -1,3 +1,4 @@
+import { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { alarmedNodes, build } from './support';
 import { annotationsOf, describeCdkTest } from '../harness';
@@ -174,7 +175,8 @@ describeCdkTest('MembraneCache defaults', () => {
     const contract = cache.environmentContract;
     expect(contract.environment).toEqual({ REDIS_DISABLE_TLS_VERIFICATION: 'true', REDIS_CONNECT_TIMEOUT_MS: '60000' });
     expect(Object.keys(contract.secrets)).toEqual(['REDIS_URI']);
-    expect(stack.resolve(contract.secrets.REDIS_URI.arn)).toEqual({ Ref: stack.getLogicalId(cache.connectionSecret.node.defaultChild as any) });
+    const secretId = stack.getLogicalId(cache.connectionSecret.node.defaultChild as CfnElement);
+    expect(stack.resolve(contract.secrets.REDIS_URI.arn)).toEqual({ Ref: secretId });
   });
 
   test('passes AwsSolutions and NIST 800-53 R5; acknowledgements sit on the secrets, log groups and the alarm without a topic', () => {

@@ -1,3 +1,4 @@
+import { CfnElement } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { build } from './support';
 import { MembraneStorage } from '../../lib';
@@ -16,9 +17,9 @@ describeCdkTest('MembraneStorage environment contract', () => {
     ]);
     expect(env.STORAGE_PROVIDER).toBe('s3');
     expect(env.AWS_REGION).toBe('eu-central-1');
-    expect(env.TMP_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.tmpBucket.node.defaultChild as any) });
-    expect(env.CONNECTORS_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.connectorsBucket.node.defaultChild as any) });
-    expect(env.STATIC_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.staticBucket.node.defaultChild as any) });
+    expect(env.TMP_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.tmpBucket.node.defaultChild as CfnElement) });
+    expect(env.CONNECTORS_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.connectorsBucket.node.defaultChild as CfnElement) });
+    expect(env.STATIC_STORAGE_BUCKET).toEqual({ Ref: stack.getLogicalId(storage.staticBucket.node.defaultChild as CfnElement) });
     expect(env.BASE_STATIC_URI).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.any(String), 'DomainName'] }]] });
     expect(storage.environmentContract.secrets).toEqual({});
   });
@@ -41,9 +42,9 @@ describeCdkTest('MembraneStorage grantReadWrite', () => {
     const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     storage.grantReadWrite(role);
     const template = templateOf(stack);
-    const ids = [storage.tmpBucket, storage.connectorsBucket, storage.staticBucket].map(b => stack.getLogicalId(b.node.defaultChild as any));
+    const ids = [storage.tmpBucket, storage.connectorsBucket, storage.staticBucket].map(b => stack.getLogicalId(b.node.defaultChild as CfnElement));
     template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as any) }],
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as CfnElement) }],
       PolicyDocument: {
         Statement: [
           { Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation'], Resource: ids.map(id => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
