@@ -61,7 +61,7 @@ export function unreleasedSection(changelog: string): string {
 // How conventional-commits-parser 4 (the parser of commit-and-tag-version 12, which writes the changelog) reads a
 // breaking-change note: it starts at a `BREAKING CHANGE:` line and takes every following line, up to a line with an
 // issue reference (`#12`, after an action word like `fixes` if the line has one) or a `-field-` line.
-// test/upgrade/upgrade-check.test.ts runs commit-and-tag-version to hold this.
+// test/upgrade/migration-notes.test.ts runs commit-and-tag-version to hold this.
 const NOTE_START = /^[\s|*]*(?:BREAKING CHANGE|BREAKING-CHANGE)[:\s]+(.*)/i;
 const ACTIONS = 'close|closes|closed|fix|fixes|fixed|resolve|resolves|resolved';
 const REFERENCE_SENTENCES = new RegExp(`(${ACTIONS})(?:\\s+(.*?))(?=(?:${ACTIONS})|$)`, 'gi');
