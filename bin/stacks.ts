@@ -76,7 +76,7 @@ export class MembraneProductionStack extends Stack {
       },
       encryptionKey: key,
       alarmTopic,
-      autoscaling: MembraneAutoscaling.onMembraneMetrics(props.scaling),
+      autoscaling: MembraneAutoscaling.enabled(props.scaling),
       // What a production team would choose to keep the bill down, every service at its documented minimum count:
       // - the services that tolerate losing a task at two minutes' notice run their second and later tasks on Fargate
       //   Spot (about 70 % cheaper), the first on regular Fargate: instant jobs and custom code are retried, and the

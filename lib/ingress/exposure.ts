@@ -1,7 +1,7 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { MembraneFirewallOptions } from './firewall';
+import { MembraneFirewall } from './firewall';
 
 /** Where the Membrane load balancer can be reached from. */
 export enum MembraneExposureMode {
@@ -85,11 +85,12 @@ export interface MembranePublicEdgeOptions extends MembraneInternalOptions {
   readonly certificate?: acm.ICertificate;
 
   /**
-   * The edge's web ACL: the same managed rules and rate limit per IP as the main load balancer's firewall.
+   * The edge's web ACL: `MembraneFirewall.managed({...})` (the same managed rules and rate limit per IP as the main
+   * load balancer's) or `MembraneFirewall.webAcl(arn)` (your own). The edge is on the internet: `none()` is refused.
    *
-   * @default - MembraneFirewallMode.BLOCK, 3000 requests per 5 minutes per IP
+   * @default MembraneFirewall.managed() (blocking, 3000 requests per 5 minutes per IP)
    */
-  readonly firewall?: MembraneFirewallOptions;
+  readonly firewall?: MembraneFirewall;
 }
 
 /**

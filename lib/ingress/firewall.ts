@@ -35,20 +35,27 @@ export interface MembraneFirewallOptions {
 }
 
 /**
- * AWS WAF in front of the load balancer: `MembraneFirewall.managed()` (a web ACL created here),
- * `MembraneFirewall.webAcl(arn)` (your own), or `MembraneFirewall.none()`.
+ * AWS WAF in front of a load balancer: `MembraneFirewall.managed()` (a web ACL created here),
+ * `MembraneFirewall.webAcl(arn)` (your own), or `MembraneFirewall.none()` (neither field set).
  */
 export class MembraneFirewall {
   /**
-   * A regional web ACL created here: AWS's IP reputation list, known bad inputs and common rule set (the seven rules
-   * Membrane's own traffic, webhooks and OAuth callbacks match are counted, not blocked: see docs/compliance.md), a rate
-   * limit per IP that spares the app's own callers, and request logs without credentials.
+   * A regional web ACL created here: AWS managed rules, a rate limit per IP and request logs without credentials.
+   *
+   * The rules are AWS's IP reputation list, known bad inputs and common rule set; the seven common rules that Membrane's
+   * own traffic, webhooks and OAuth callbacks match are counted, not blocked. The rate limit spares the app's own callers.
+   *
+   * @param options block or count only, the rate limit, and the addresses it does not count
    */
   public static managed(options: MembraneFirewallOptions = {}): MembraneFirewall {
     return new MembraneFirewall(options, undefined);
   }
 
-  /** Your own regional web ACL (rules, logging and cost are yours), by its ARN. It must be in the stack's region. */
+  /**
+   * Your own regional web ACL (rules, logging and cost are yours).
+   *
+   * @param webAclArn ARN of a regional AWS WAF web ACL in the stack's region
+   */
   public static webAcl(webAclArn: string): MembraneFirewall {
     return new MembraneFirewall(undefined, webAclArn);
   }

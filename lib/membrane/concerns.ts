@@ -12,7 +12,7 @@ import { MembraneApplicationSettings, MembraneDeploymentOptions, MembraneExtraEn
 import { IMembraneStorage, MembraneStorageOptions } from '../storage';
 
 /** The front door of a `Membrane`: where the API, UI and Console are reachable from, and what guards them. */
-export interface MembraneFrontDoorProps {
+export interface MembraneFrontDoorOptions {
   /**
    * Where the API, UI and Console are reachable from: `MembraneExposure.internetFacing()` (optionally with an
    * allow-list), `MembraneExposure.internal()` (reached from the VPC, peered networks or a VPN), or
@@ -42,7 +42,7 @@ export interface MembraneFrontDoorProps {
 }
 
 /** Where a `Membrane` runs: the VPC, and the logs of its network and load balancer. */
-export interface MembraneNetworkPlacementProps {
+export interface MembraneNetworkPlacementOptions {
   /**
    * An existing VPC with private (egress) subnets for the tasks and, ideally, isolated subnets for Redis.
    *
@@ -76,7 +76,7 @@ export interface MembraneNetworkPlacementProps {
 }
 
 /** The data of a `Membrane`: buckets, caches, their encryption, what is retained, and the backups. */
-export interface MembraneDataProps {
+export interface MembraneDataOptions {
   /**
    * Existing storage, e.g. `MembraneStorage.fromBuckets(...)`.
    *
@@ -161,7 +161,7 @@ export interface MembraneDataProps {
 }
 
 /** How a `Membrane` runs: the services, their settings, rollouts, autoscaling, alarms and tags. */
-export interface MembraneOperationProps {
+export interface MembraneOperationOptions {
   /**
    * Application settings. `enableLimits` switches `ENABLE_LIMITS` (API) and `NEXT_PUBLIC_ENABLE_LIMITS`
    * (Console) together.
@@ -225,10 +225,10 @@ export interface MembraneOperationProps {
   readonly taskProtectionImage?: string;
 
   /**
-   * Autoscaling on Membrane's metrics (`MembraneAutoscaling.onMembraneMetrics({...})`, a MembraneScaling with these
+   * Autoscaling on Membrane's metrics (`MembraneAutoscaling.enabled({...})`, a MembraneScaling with these
    * options), or none (`MembraneAutoscaling.none()`: every service runs its desired count).
    *
-   * @default MembraneAutoscaling.onMembraneMetrics() (the targets and bounds of Membrane's "Autoscaling Configuration"
+   * @default MembraneAutoscaling.enabled() (the targets and bounds of Membrane's "Autoscaling Configuration"
    * and "Self-hosting" pages)
    */
   readonly autoscaling?: MembraneAutoscaling;

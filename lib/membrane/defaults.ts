@@ -14,7 +14,7 @@ export const DEFAULT_HOSTS = { api: 'api', ui: 'ui', console: 'console', static:
 export const DEFAULT_RETAIN_DATA = true;
 
 /** Autoscaling on ("Frequently Asked Questions": enable autoscaling; "Autoscaling Configuration" for production). */
-export const DEFAULT_AUTOSCALING = MembraneAutoscaling.onMembraneMetrics();
+export const DEFAULT_AUTOSCALING = MembraneAutoscaling.enabled();
 
 /** A web ACL in front of the load balancer (a choice of this library: AWS managed rule groups and a rate limit per IP). */
 export const DEFAULT_FIREWALL = MembraneFirewall.managed();

@@ -66,7 +66,7 @@ export class Membrane extends Construct {
   /**
    * AWS Backup of the connectors and static buckets.
    *
-   * @default - none with `MembraneBucketBackup.none()` or brought storage
+   * @default - none with `MembraneBucketBackup.none()`, with brought `storage`, or without `retainData`
    */
   public readonly backup?: MembraneBackup;
 

@@ -1,5 +1,5 @@
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { MembraneDataProps, MembraneFrontDoorProps, MembraneNetworkPlacementProps, MembraneOperationProps } from './concerns';
+import { MembraneDataOptions, MembraneFrontDoorOptions, MembraneNetworkPlacementOptions, MembraneOperationOptions } from './concerns';
 import { MembraneDomain } from './domain';
 import { MembraneMongo } from '../mongo';
 import { MembraneAuth, MembraneVersion } from '../services';
@@ -8,7 +8,7 @@ import { MembraneAuth, MembraneVersion } from '../services';
  * Properties for `Membrane`: what Membrane itself needs (a release, the registry login, its host names, MongoDB, the
  * self-hosting token, sign-in), and by concern the front door, the network, the data and the operation.
  */
-export interface MembraneProps extends MembraneFrontDoorProps, MembraneNetworkPlacementProps, MembraneDataProps, MembraneOperationProps {
+export interface MembraneProps extends MembraneFrontDoorOptions, MembraneNetworkPlacementOptions, MembraneDataOptions, MembraneOperationOptions {
   /** Membrane release: an immutable tag such as `MembraneVersion.of('2026-01-14')`. */
   readonly version: MembraneVersion;
 

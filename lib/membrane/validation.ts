@@ -71,7 +71,7 @@ const REMOVED_PROPS: { readonly [name: string]: string } = {
   firewallOptions: 'Give firewall: MembraneFirewall.managed({ ...firewallOptions }).',
   webAclArn: 'Give firewall: MembraneFirewall.webAcl(webAclArn).',
   backupOptions: 'Give backup: MembraneBucketBackup.awsBackup({ ...backupOptions }).',
-  scaling: 'Give autoscaling: MembraneAutoscaling.onMembraneMetrics({ ...scaling }).',
+  scaling: 'Give autoscaling: MembraneAutoscaling.enabled({ ...scaling }).',
 };
 
 /** Checks of `Membrane`'s props that no building block can make: the ones about how the props fit together. */
@@ -153,10 +153,11 @@ function validateTypes(scope: Construct, props: MembraneProps): void {
   }
   requireHostedZone(scope, 'domain.zone', props.domain.zone);
   requireChoice(scope, 'firewall', props.firewall, MembraneFirewall,
-    'MembraneFirewall.managed({ mode, rateLimit }), MembraneFirewall.webAcl(arn) or MembraneFirewall.none()');
+    'MembraneFirewall.managed({ mode, rateLimit }) (what true was), MembraneFirewall.webAcl(arn) or MembraneFirewall.none() (what false was)');
   requireChoice(scope, 'autoscaling', props.autoscaling, MembraneAutoscaling,
-    'MembraneAutoscaling.onMembraneMetrics({ ...options }) or MembraneAutoscaling.none()');
-  requireChoice(scope, 'backup', props.backup, MembraneBucketBackup, 'MembraneBucketBackup.awsBackup({ ...options }) or MembraneBucketBackup.none()');
+    'MembraneAutoscaling.enabled({ ...options }) (what true was) or MembraneAutoscaling.none() (what false was)');
+  requireChoice(scope, 'backup', props.backup, MembraneBucketBackup,
+    'MembraneBucketBackup.awsBackup({ ...options }) (what true was) or MembraneBucketBackup.none() (what false was)');
   requireNumber(scope, 'natGateways', props.natGateways, 2);
   requireDurations(scope, { loadBalancerIdleTimeout: props.loadBalancerIdleTimeout });
   requireUsableKey(scope, 'encryptionKey', props.encryptionKey);
@@ -169,7 +170,7 @@ function warnOnUnknownProps(scope: Construct, props: MembraneProps): void {
     if (name in MEMBRANE_PROPS || value === undefined) continue;
     const replacement = REMOVED_PROPS[name];
     if (replacement) {
-      throw propError(scope, name, 'it was replaced in 0.2.0 (see CHANGELOG.md), and ignoring it would drop what it asked for', replacement);
+      throw propError(scope, name, 'it was replaced after 0.1.0 (see CHANGELOG.md), and ignoring it would drop what it asked for', replacement);
     }
     const near = known_.find(k => k.toLowerCase() === name.toLowerCase()) ?? known_.find(k => editDistance(k, name) <= 2);
     warn(scope, 'unknownProp', `'${name}' is not a prop of Membrane and is ignored.${near ? ` Did you mean '${near}'?` : ''} See MembraneProps `

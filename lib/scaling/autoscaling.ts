@@ -1,15 +1,18 @@
 import { MembraneScalingOptions } from './props';
 
 /**
- * Whether `Membrane` autoscales: `MembraneAutoscaling.onMembraneMetrics({...})` (a `MembraneScaling` on the metrics
- * Membrane emits, the default) or `MembraneAutoscaling.none()` (every service runs its desired count).
+ * The choice of `Membrane`'s `autoscaling` prop: `MembraneAutoscaling.enabled({...})` (the construct `MembraneScaling`,
+ * the default) or `MembraneAutoscaling.none()` (`options` unset: every service runs its desired count). To scale a
+ * `MembraneEcsServices` of your own, use `MembraneScaling` directly.
  */
 export class MembraneAutoscaling {
   /**
-   * Autoscale on Membrane's metrics, with the targets and bounds of its "Autoscaling Configuration" and "Self-hosting"
-   * pages unless `options` change them.
+   * Autoscaling with `MembraneScaling`: the workers and the custom code runner on the metrics Membrane emits, the API
+   * on CPU and memory, with the targets and bounds of Membrane's "Autoscaling Configuration" and "Self-hosting" pages.
+   *
+   * @param options the targets, bounds, strategies and alarms that differ from those pages
    */
-  public static onMembraneMetrics(options: MembraneScalingOptions = {}): MembraneAutoscaling {
+  public static enabled(options: MembraneScalingOptions = {}): MembraneAutoscaling {
     return new MembraneAutoscaling(options);
   }
 

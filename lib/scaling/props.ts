@@ -237,7 +237,10 @@ export interface MembraneScalingOptions {
  * Properties for `MembraneScaling`.
  */
 export interface MembraneScalingProps extends MembraneScalingOptions {
-  /** The services to scale and observe: a `MembraneEcsServices`, or your own implementation of the interface. */
+  /**
+   * The services to scale and observe: a `MembraneEcsServices`, or another construct that hands on its cluster, load
+   * balancer and services (for example a wrapper of your own).
+   */
   readonly services: IMembraneEcsServices;
 }
 

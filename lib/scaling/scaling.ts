@@ -72,47 +72,47 @@ export class MembraneScaling extends Construct {
   }
 
   /** instant_tasks_jobs_waiting, reported by every API task with the same global value (read as Maximum). */
-  public metricInstantTasksJobsWaiting(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.metricInstantTasksJobsWaiting(options);
+  public metricInstantTasksJobsWaiting(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.metricInstantTasksJobsWaiting(props);
   }
 
   /** instant_tasks_jobs_active, a global gauge reported by the API (read as Maximum). */
-  public metricInstantTasksJobsActive(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.metricInstantTasksJobsActive(options);
+  public metricInstantTasksJobsActive(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.metricInstantTasksJobsActive(props);
   }
 
   /** queued_tasks_workers_required, a global gauge reported by the API (read as Maximum). */
-  public metricQueuedTasksWorkersRequired(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.metricQueuedTasksWorkersRequired(options);
+  public metricQueuedTasksWorkersRequired(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.metricQueuedTasksWorkersRequired(props);
   }
 
   /** queued_tasks_workers, the running queued workers as the API counts them (read as Maximum). */
-  public metricQueuedTasksWorkers(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.metricQueuedTasksWorkers(options);
+  public metricQueuedTasksWorkers(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.metricQueuedTasksWorkers(props);
   }
 
   /** Average instant_tasks_worker_utilization_rate over the instant worker tasks (0 to 1). */
-  public metricInstantTasksWorkerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.metricInstantTasksWorkerUtilization(options);
+  public metricInstantTasksWorkerUtilization(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.metricInstantTasksWorkerUtilization(props);
   }
 
   /** Average queued_tasks_worker_utilization_rate over the queued worker tasks (0 to 1). */
-  public metricQueuedTasksWorkerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.metricQueuedTasksWorkerUtilization(options);
+  public metricQueuedTasksWorkerUtilization(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.metricQueuedTasksWorkerUtilization(props);
   }
 
   /** Sum of custom_code_runner_total_job_spaces over the runner tasks. */
-  public metricCustomCodeRunnerTotalJobSpaces(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.metricCustomCodeRunnerTotalJobSpaces(options);
+  public metricCustomCodeRunnerTotalJobSpaces(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.metricCustomCodeRunnerTotalJobSpaces(props);
   }
 
   /** Sum of custom_code_runner_remaining_job_spaces over the runner tasks. */
-  public metricCustomCodeRunnerRemainingJobSpaces(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return this.metrics.metricCustomCodeRunnerRemainingJobSpaces(options);
+  public metricCustomCodeRunnerRemainingJobSpaces(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.metrics.metricCustomCodeRunnerRemainingJobSpaces(props);
   }
 
   /** Share of the custom code runner's job spaces in use: (total - remaining) / total. */
-  public metricCustomCodeRunnerUtilization(options: cloudwatch.MetricOptions = {}): cloudwatch.MathExpression {
-    return this.metrics.metricCustomCodeRunnerUtilization(options);
+  public metricCustomCodeRunnerUtilization(props: cloudwatch.MetricOptions = {}): cloudwatch.MathExpression {
+    return this.metrics.metricCustomCodeRunnerUtilization(props);
   }
 }

@@ -208,7 +208,7 @@ describeCdkTest('Membrane backups and secret retention', () => {
 
   test.each<[string, object, RegExp]>([
     ['backup options with backup off', { backup: false, backupOptions: { dailyRetention: Duration.days(7) } },
-      /invalid 'backupOptions': it was replaced in 0\.2\.0.*MembraneBucketBackup\.awsBackup\(\{ \.\.\.backupOptions \}\)/],
+      /invalid 'backupOptions': it was replaced after 0\.1\.0.*MembraneBucketBackup\.awsBackup\(\{ \.\.\.backupOptions \}\)/],
     ['the boolean of earlier releases', { backup: true }, /invalid 'backup': the boolean true is not a MembraneBucketBackup\. Use MembraneBucketBackup\.awsBackup/],
   ])('rejects %s', (_name, overrides, message) => {
     expect(() => membrane(overrides as Partial<ConstructorParameters<typeof Membrane>[2]>)).toThrow(message);

@@ -115,7 +115,7 @@ describe('token-valued props are accepted as they are', () => {
         oauthCallbackDomainName: str(s, 'OauthHost'),
         oauthCallbackPaths: ['/oauth-callback'],
         allowFrom: [ec2.Peer.ipv4(str(s, 'VpnCidr'))],
-        firewall: { rateLimit: num(s, 'EdgeRate') },
+        firewall: MembraneFirewall.managed({ rateLimit: num(s, 'EdgeRate') }),
       }),
     }, s)],
     ['secret replica regions', s => buildServices({

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { build, EDGE, Resource } from './support';
-import { MembraneExposure, MembraneExposureMode } from '../../lib';
+import { MembraneExposure, MembraneExposureMode, MembraneFirewall } from '../../lib';
 import { containerOf } from '../fixtures';
 import { describeCdkTest } from '../harness';
 
@@ -168,5 +168,16 @@ describeCdkTest('MembraneEcsServices exposure: a throw-away edge', () => {
     const edgeId = stack.getLogicalId(services.edgeLoadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer);
     expect((template.toJSON().Resources[edgeId] as Resource).Properties.LoadBalancerAttributes)
       .toEqual(expect.arrayContaining([{ Key: 'deletion_protection.enabled', Value: 'false' }]));
+  });
+});
+
+describeCdkTest('MembraneEcsServices exposure: an edge behind your own web ACL', () => {
+  test('MembraneFirewall.webAcl(arn) on the edge attaches that ACL and creates none for the edge', () => {
+    const arn = 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/edge/abc-123';
+    const exposure = MembraneExposure.internalWithPublicEdge({ ...EDGE, firewall: MembraneFirewall.webAcl(arn) });
+    const { template, services, stack } = build({ exposure });
+    const edgeId = stack.getLogicalId(services.edgeLoadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: edgeId }, WebACLArn: arn });
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 });

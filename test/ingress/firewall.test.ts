@@ -169,9 +169,9 @@ describeCdkTest('Membrane puts the firewall on by default', () => {
     ['the boolean of earlier releases', { firewall: false }, /invalid 'firewall': the boolean false is not a MembraneFirewall\. Use MembraneFirewall\.managed/],
     ['the options object of earlier releases', { firewall: { rateLimit: 500 } }, /invalid 'firewall': a plain object is not a MembraneFirewall/],
     ['the removed firewallOptions', { firewallOptions: { rateLimit: 500 } },
-      /invalid 'firewallOptions': it was replaced in 0\.2\.0.*Give firewall: MembraneFirewall\.managed\(\{ \.\.\.firewallOptions \}\)/],
+      /invalid 'firewallOptions': it was replaced after 0\.1\.0.*Give firewall: MembraneFirewall\.managed\(\{ \.\.\.firewallOptions \}\)/],
     ['the removed webAclArn', { webAclArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/own/abc-123' },
-      /invalid 'webAclArn': it was replaced in 0\.2\.0.*MembraneFirewall\.webAcl\(webAclArn\)/],
+      /invalid 'webAclArn': it was replaced after 0\.1\.0.*MembraneFirewall\.webAcl\(webAclArn\)/],
   ])('refuses %s, naming the choice that replaces it', (_name, overrides, message) => {
     expect(() => build(overrides as Partial<MembraneProps>)).toThrow(message);
   });

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { EDGE } from './support';
-import { MembraneEcsServicesProps, MembraneExposure, MembranePublicEdgeOptions } from '../../lib';
+import { MembraneEcsServicesProps, MembraneExposure, MembraneFirewall, MembranePublicEdgeOptions } from '../../lib';
 import { buildServices } from '../fixtures';
 import { testStack } from '../rule-packs';
 
@@ -31,7 +31,14 @@ describe('MembraneEcsServices exposure: rejected input', () => {
       /invalid 'settings.baseOauthCallbackUri': the public edge sets it/],
     ['an empty allow-list', { exposure: MembraneExposure.internetFacing({ allowFrom: [] }) },
       /invalid 'exposure.allowFrom': it is empty, so nobody could reach the load balancer/],
-    ['an edge rate limit below 10', { exposure: edge({ firewall: { rateLimit: 5 } }) }, /invalid 'exposure.firewall.rateLimit'/],
+    ['an edge rate limit below 10', { exposure: edge({ firewall: MembraneFirewall.managed({ rateLimit: 5 }) }) }, /invalid 'exposure.firewall.rateLimit'/],
+    ['an edge without a web ACL', { exposure: edge({ firewall: MembraneFirewall.none() }) },
+      /invalid 'exposure.firewall': the public edge is on the internet and forwards to the API, so it needs a web ACL/],
+    ['an edge firewall of the options of earlier releases', { exposure: edge({ firewall: { rateLimit: 500 } as unknown as MembraneFirewall }) },
+      /invalid 'exposure.firewall': a plain object is not a MembraneFirewall/],
+    ['an edge web ACL of another region', {
+      exposure: edge({ firewall: MembraneFirewall.webAcl('arn:aws:wafv2:us-east-1:123456789012:regional/webacl/edge/abc-123') }),
+    }, /invalid 'exposure.firewall': the web ACL is in us-east-1/],
     ['a plain object instead of a MembraneExposure', { exposure: { mode: 'internal' } as unknown as MembraneExposure },
       /invalid 'exposure': it is not a MembraneExposure/],
     ['an allow-list block with a /33 mask', { exposure: MembraneExposure.internetFacing({ allowFrom: [ec2.Peer.ipv4('203.0.113.0/33')] }) },

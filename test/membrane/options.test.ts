@@ -63,7 +63,7 @@ describeCdkTest('Membrane options', () => {
     on.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 7);
     const off = build({
       queuedTaskProtection: false,
-      autoscaling: MembraneAutoscaling.onMembraneMetrics({ burstScaling: false, api: { memoryTarget: 85 } }),
+      autoscaling: MembraneAutoscaling.enabled({ burstScaling: false, api: { memoryTarget: 85 } }),
     });
     expect(names(off.stack, off.membrane.services.queuedTasksWorker)).not.toContain('task-protection');
     off.template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', { PolicyType: 'StepScaling' }, 0);

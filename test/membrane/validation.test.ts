@@ -32,14 +32,14 @@ describeCdkTest('Membrane rejects incoherent input', () => {
       /invalid 'services.api.desiredCount': the api count is managed by autoscaling/],
     ['a desired count for a UI that scales on CPU', {
       services: { ui: { desiredCount: 3 } },
-      autoscaling: MembraneAutoscaling.onMembraneMetrics({ ui: { strategy: MembraneFrontendStrategy.CPU } }),
+      autoscaling: MembraneAutoscaling.enabled({ ui: { strategy: MembraneFrontendStrategy.CPU } }),
     },
     /invalid 'services.ui.desiredCount': the ui count is managed by autoscaling/],
     ['scaling options without autoscaling',
       { autoscaling: MembraneAutoscaling.none(), scaling: { api: { maxCapacity: 4 } } } as Partial<MembraneProps>,
-      /invalid 'scaling': it was replaced in 0\.2\.0.*MembraneAutoscaling\.onMembraneMetrics\(\{ \.\.\.scaling \}\)/],
+      /invalid 'scaling': it was replaced after 0\.1\.0.*MembraneAutoscaling\.enabled\(\{ \.\.\.scaling \}\)/],
     ['the autoscaling boolean of earlier releases', { autoscaling: false } as unknown as Partial<MembraneProps>,
-      /invalid 'autoscaling': the boolean false is not a MembraneAutoscaling\. Use MembraneAutoscaling\.onMembraneMetrics/],
+      /invalid 'autoscaling': the boolean false is not a MembraneAutoscaling\. Use MembraneAutoscaling\.enabled/],
     ['a static domain in storage options', {
       storageOptions: {
         domain: {

@@ -4,6 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULT_EDGE_FIREWALL } from './defaults';
 import { aliasRecords, attachWebAcl, createMembraneLoadBalancer, hostsCertificate, httpsListener, TargetGroupSettings } from './load-balancer';
 import { EdgeHost } from './validation';
 import { createFirewall, FirewallLogs } from './web-acl';
@@ -88,10 +89,10 @@ export class MembranePublicEdge extends Construct {
       }
     }
 
-    const firewall = createFirewall(this, options.firewall ?? {}, props.logs, {
+    const { managedOptions, webAclArn } = options.firewall ?? DEFAULT_EDGE_FIREWALL;
+    attachWebAcl(this, this.loadBalancer, managedOptions ? createFirewall(this, managedOptions, props.logs, {
       subject: 'Membrane public edge, webhooks and OAuth callbacks', prop: 'exposure.firewall', ownCallers: props.natAddresses.map(ip => `${ip}/32`),
-    });
-    attachWebAcl(this, this.loadBalancer, firewall.webAcl.attrArn);
+    }).webAcl.attrArn : webAclArn!);
     if (zone) {
       claimHosts(scope, hosts.map(h => [h.prop, h.host] as const));
       aliasRecords(this, this.loadBalancer, zone, names);

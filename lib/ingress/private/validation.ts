@@ -60,6 +60,7 @@ export function edgeHosts(scope: Construct, edge: MembranePublicEdgeOptions, zon
     }
   }
   const [webhooks, oauth] = hosts;
+  checkEdgeFirewall(scope, edge.firewall);
   if (known(webhooks.host) && webhooks.host === oauth.host) {
     return [{ ...webhooks, paths: [...new Set([...webhooks.paths, ...oauth.paths])] }];
   }
@@ -86,9 +87,24 @@ export function validateLoadBalancerProps(scope: Construct, props: LoadBalancerP
       'Give Duration.seconds(<token>), e.g. Duration.seconds(idleParameter.valueAsNumber).');
   }
   checkLoadBalancerCertificate(scope, 'domain.certificate', props.domain.certificate, 'leave it out to get a DNS-validated one in domain.zone');
+  if ((props as { readonly webAclArn?: unknown }).webAclArn !== undefined) {
+    throw propError(scope, 'webAclArn', 'it was replaced after 0.1.0 (see CHANGELOG.md), and ignoring it would leave the load balancer '
+      + 'without your web ACL', 'Give firewall: MembraneFirewall.webAcl(webAclArn).');
+  }
   requireChoice(scope, 'firewall', props.firewall, MembraneFirewall,
     'MembraneFirewall.managed({ mode, rateLimit }) (a web ACL created here), MembraneFirewall.webAcl(arn) (your own) or MembraneFirewall.none()');
-  checkWebAclArn(scope, props.firewall?.webAclArn);
+  checkWebAclArn(scope, 'firewall', props.firewall?.webAclArn);
+}
+
+/** The public edge is on the internet: it takes a web ACL created here or brought, never none. */
+function checkEdgeFirewall(scope: Construct, firewall: MembraneFirewall | undefined): void {
+  requireChoice(scope, 'exposure.firewall', firewall, MembraneFirewall,
+    'MembraneFirewall.managed({ mode, rateLimit }) (what an options object was) or MembraneFirewall.webAcl(arn)');
+  if (firewall && !firewall.managedOptions && !firewall.webAclArn) {
+    throw propError(scope, 'exposure.firewall', 'the public edge is on the internet and forwards to the API, so it needs a web ACL',
+      'Leave it out (MembraneFirewall.managed()), or give MembraneFirewall.managed({ mode: MembraneFirewallMode.COUNT }) or .webAcl(arn).');
+  }
+  checkWebAclArn(scope, 'exposure.firewall', firewall?.webAclArn);
 }
 
 /**
@@ -111,17 +127,17 @@ export function checkLoadBalancerCertificate(scope: Construct, prop: string, cer
 }
 
 /** Fails unless a brought web ACL is a regional AWS WAF web ACL of the stack's region (the only kind a load balancer takes). */
-function checkWebAclArn(scope: Construct, webAclArn: string | undefined): void {
+function checkWebAclArn(scope: Construct, prop: string, webAclArn: string | undefined): void {
   if (!known(webAclArn)) return;
   const arn = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[^/]+\/[A-Za-z0-9-]+$/.exec(webAclArn);
   if (!arn) {
-    throw propError(scope, 'firewall', `'${webAclArn}' is not the ARN of a regional AWS WAF web ACL`,
+    throw propError(scope, prop, `'${webAclArn}' is not the ARN of a regional AWS WAF web ACL`,
       'Give MembraneFirewall.webAcl(arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>) (a CLOUDFRONT-scope ACL cannot be '
       + 'attached to a load balancer).');
   }
   const region = Stack.of(scope).region;
   if (known(region) && arn[1] !== region) {
-    throw propError(scope, 'firewall', `the web ACL is in ${arn[1]}, but a load balancer only takes a web ACL of its own region`,
+    throw propError(scope, prop, `the web ACL is in ${arn[1]}, but a load balancer only takes a web ACL of its own region`,
       `Give a regional web ACL created in ${region}, or MembraneFirewall.managed() to create one here.`);
   }
 }
