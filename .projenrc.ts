@@ -49,6 +49,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverageFrom: ['lib/**/*.ts'],
       // Jest's default (cores - 1) runs a single worker on the 2-core machines this project builds on.
       maxWorkers: 2,
+      // No creation stack traces in test apps (test/setup-env.ts).
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
     },
   },
   tsJestOptions: {},
