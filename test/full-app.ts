@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   Membrane, MembraneAuth, MembraneBucketBackup, MembraneCacheEngine, MembraneExposure, MembraneMongo, MembraneProps, MembraneVersion,
 } from '../lib';
+import { testApp } from './rule-packs';
 
 /** What the first stack of the full app varies, to see what a change of one setting replaces. */
 export interface FullAppVariant {
@@ -81,7 +82,7 @@ function fullStack(app: App, variant: FullAppVariant): Stack {
  * (like `testStack()`): a consumer whose cdk.json predates aws-cdk-lib's recommended flags gets these templates.
  */
 export function fullApp(): App {
-  const app = new App();
+  const app = testApp();
   fullStack(app, {});
 
   const internal = new Stack(app, 'MembraneInternal', { env: { region: REGION } });
@@ -106,7 +107,7 @@ export function fullApp(): App {
 
 /** The first stack of `fullApp` (and its companion stack) alone, with one setting changed. */
 export function fullAppVariant(variant: FullAppVariant): App {
-  const app = new App();
+  const app = testApp();
   fullStack(app, variant);
   return app;
 }

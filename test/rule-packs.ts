@@ -97,10 +97,17 @@ export function acknowledgements(scope: IConstruct): string[] {
   return out.sort();
 }
 
+/**
+ * An app for a test: without the construct tree file (tree.json), which only the CDK console tools read and which costs
+ * a walk of every construct on each synthesis.
+ */
+export function testApp(): App {
+  return new App({ treeMetadata: false });
+}
+
 /** A stack in a fixed account and region, so templates are deterministic. */
 export function testStack(id = 'Test'): Stack {
-  const app = new App();
-  return new Stack(app, id, { env: { account: '123456789012', region: 'eu-central-1' } });
+  return new Stack(testApp(), id, { env: { account: '123456789012', region: 'eu-central-1' } });
 }
 
 /**

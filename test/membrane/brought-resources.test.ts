@@ -1,14 +1,14 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Membrane } from '../../lib';
 import { existingStorageAndCache, membraneInputs } from '../fixtures';
 import { describeCdkTest, templateOf } from '../harness';
-import { expectNoNagFindings } from '../rule-packs';
+import { expectNoNagFindings, testApp } from '../rule-packs';
 
 // Membrane on storage and a cache a platform team already has (MembraneStorage.fromBuckets, MembraneCache.fromAttributes).
 
 describeCdkTest('Membrane on brought storage and cache', () => {
-  const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+  const stack = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
   const { vpc, storage, cache } = existingStorageAndCache(stack);
   const membrane = new Membrane(stack, 'Membrane', {
     ...membraneInputs(stack),

@@ -1,10 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { build, env, inputs } from './support';
 import { Membrane, MembraneAutoscaling, MembraneCache } from '../../lib';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
-import { expectNoNagFindings } from '../rule-packs';
+import { expectNoNagFindings, testApp } from '../rule-packs';
 
 // Membrane with only its required props: what it builds, the URLs it wires, what it retains and the logical ids it keeps.
 
@@ -97,7 +97,7 @@ describeCdkTest('Membrane with minimal props', () => {
   });
 
   test('without autoscaling the 5xx, no-healthy-target, tasks-not-running and cache memory alarms still notify the alarm topic', () => {
-    const dev = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const dev = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
     const alarmTopic = new sns.Topic(dev, 'Alerts', { enforceSSL: true });
     const unscaled = new Membrane(dev, 'Membrane', { ...inputs(dev), autoscaling: MembraneAutoscaling.none(), alarmTopic });
     expect(unscaled.scaling).toBeUndefined();

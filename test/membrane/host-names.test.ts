@@ -1,16 +1,17 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { build, inputs } from './support';
 import { Membrane, MembraneExposure, MembraneProps, MembraneStorage } from '../../lib';
 import { exampleApp } from '../example-app';
 import { describeCdkTest, templateOf } from '../harness';
+import { testApp } from '../rule-packs';
 
 // Host names: each one is claimed by one construct in the app (Membrane, MembraneStorage, the public edge, the example app).
 
 describeCdkTest('Membrane host names: each claimed once in the app', () => {
   const twoStacks = () => {
-    const app = new App();
+    const app = testApp();
     const where = { account: '123456789012', region: 'eu-central-1' };
     return { first: new Stack(app, 'First', { env: where }), second: new Stack(app, 'Second', { env: where }) };
   };

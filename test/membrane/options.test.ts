@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,6 +7,7 @@ import { build, env, inputs } from './support';
 import { IMembraneService, Membrane, MembraneAutoscaling, MembraneCache, MembraneExposure, MembraneStorage } from '../../lib';
 import { containerOf } from '../fixtures';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
+import { testApp } from '../rule-packs';
 
 // Membrane's options: tags, endpoints, exposure, scaling, limits, the static host's certificate, routing, brought resources, retainData.
 
@@ -24,7 +25,7 @@ describeCdkTest('Membrane options', () => {
 
   test('vpcEndpoints adds the endpoints to the network it creates, and is refused with a brought VPC', () => {
     build({ vpcEndpoints: true }).template.resourceCountIs('AWS::EC2::VPCEndpoint', 4);
-    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
     const vpc = new ec2.Vpc(stack, 'Own');
     expect(() => new Membrane(stack, 'Membrane', { ...inputs(stack), vpc, vpcEndpoints: true }))
       .toThrow(/invalid 'vpcEndpoints': it adds endpoints to a new network, but the vpc is used/);
@@ -91,7 +92,7 @@ describeCdkTest('Membrane options', () => {
     templateOf(tagged).hasResourceProperties('AWS::CertificateManager::Certificate', {
       Tags: Match.arrayWith([{ Key: 'cost-center', Value: 'integrations' }]),
     });
-    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
     const base = inputs(stack);
     const membrane = new Membrane(stack, 'Membrane', { ...base, domain: { ...base.domain, createStaticCertificate: false } });
     expect(membrane.certificateStack).toBeUndefined();
@@ -100,14 +101,14 @@ describeCdkTest('Membrane options', () => {
   });
 
   test('a zone that is a resource of a stack cannot validate a us-east-1 certificate: the error names the fixes', () => {
-    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
     const zone = new route53.PublicHostedZone(stack, 'OwnZone', { zoneName: 'example.com' });
     expect(() => new Membrane(stack, 'Membrane', { ...inputs(stack), domain: { zone } }))
       .toThrow(/invalid 'domain.zone': the static host's certificate must be created in us-east-1.*fromHostedZoneAttributes.*createStaticCertificate: false/);
   });
 
   test('a given us-east-1 certificate serves static files from static.<zone> in any region', () => {
-    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
     const staticCertificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
     const base = inputs(stack);
     const membrane = new Membrane(stack, 'Membrane', { ...base, domain: { ...base.domain, staticCertificate, staticHost: 'cdn' } });
@@ -116,7 +117,7 @@ describeCdkTest('Membrane options', () => {
   });
 
   test('path routing on the API host', () => {
-    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
     const base = inputs(stack);
     const membrane = new Membrane(stack, 'Membrane', {
       ...base,
@@ -134,7 +135,7 @@ describeCdkTest('Membrane options', () => {
   });
 
   test('existing VPC, storage and cache are used instead of new ones', () => {
-    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(stack, 'Existing', { maxAzs: 2 });
     const storage = new MembraneStorage(stack, 'OwnStorage');
     const cache = new MembraneCache(stack, 'OwnCache', { vpc });
@@ -150,7 +151,7 @@ describeCdkTest('Membrane options', () => {
   });
 
   test('brought storage without logsBucket: the load balancer gets its own log bucket', () => {
-    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(stack, 'Existing', { maxAzs: 2 });
     const storage = new MembraneStorage(stack, 'OwnStorage');
     new Membrane(stack, 'Membrane', { ...inputs(stack), storage, cache: new MembraneCache(stack, 'OwnCache', { vpc }) });

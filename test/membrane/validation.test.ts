@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,6 +10,7 @@ import {
 } from '../../lib';
 import { membraneInputs } from '../fixtures';
 import { annotationsOf, describeCdkTest } from '../harness';
+import { testApp } from '../rule-packs';
 
 // Membrane's input checks: incoherent props, plain JavaScript input, unknown props and tags AWS would refuse.
 
@@ -22,7 +23,7 @@ describeCdkTest('Membrane rejects incoherent input', () => {
     ['a UI host and a UI base path', { uiHost: 'ui', uiBasePath: '/ui-app' }, /invalid 'domain.uiHost': uiBasePath serves it on the API host/],
     ['a Console host and a Console base path', { consoleHost: 'c', consoleBasePath: '/c' }, /invalid 'domain.consoleHost'/],
   ])('%s', (_name, domain, message) => {
-    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
     const required = membraneInputs(stack);
     expect(() => new Membrane(stack, 'Membrane', { ...required, domain: { ...required.domain, ...domain } })).toThrow(message);
   });
@@ -57,14 +58,14 @@ describeCdkTest('Membrane rejects incoherent input', () => {
   });
 
   test('storage options next to an existing storage, cache options next to an existing cache', () => {
-    const stack = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
     const storage = new MembraneStorage(stack, 'OwnStorage');
     expect(() => new Membrane(stack, 'M1', {
       ...inputs(stack),
       storage,
       storageOptions: { bucketNamePrefix: 'x' },
     })).toThrow(/invalid 'storageOptions'/);
-    const stack2 = new Stack(new App(), 'Test', { env: { region: 'eu-west-1' } });
+    const stack2 = new Stack(testApp(), 'Test', { env: { region: 'eu-west-1' } });
     const cache = new MembraneCache(stack2, 'OwnCache', { vpc: new ec2.Vpc(stack2, 'Vpc') });
     expect(() => new Membrane(stack2, 'M2', { ...inputs(stack2), cache, cacheOptions: { port: 7000 } })).toThrow(/invalid 'cacheOptions'/);
   });
@@ -72,7 +73,7 @@ describeCdkTest('Membrane rejects incoherent input', () => {
 
 describeCdkTest('Membrane: plain JavaScript input gets the library\'s errors, not a TypeError from inside aws-cdk-lib', () => {
   const rejected = (props: (stack: Stack) => unknown, message: RegExp) => {
-    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
     let error: unknown;
     try {
       new Membrane(stack, 'Membrane', { ...inputs(stack), ...(props(stack) as Partial<MembraneProps>) });
@@ -115,7 +116,7 @@ describeCdkTest('Membrane: plain JavaScript input gets the library\'s errors, no
 describeCdkTest('Membrane tags AWS would refuse', () => {
   const tags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`tag-${i}`, 'x']));
   const membrane = (props: Partial<MembraneProps>) => {
-    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'eu-central-1' } });
     return () => new Membrane(stack, 'Membrane', { ...inputs(stack), ...props });
   };
 

@@ -1,10 +1,10 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Membrane, MembraneDeploymentOptions, MembraneExposure, MembraneScaling } from '../../lib';
 import { buildServices, membraneInputs } from '../fixtures';
 import { annotationsOf, describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../rule-packs';
+import { testApp, testStack } from '../rule-packs';
 import { build, PUBLIC, readStack } from './support';
 import { EDGE } from '../ingress/support';
 
@@ -107,7 +107,7 @@ describeCdkTest('MembraneEcsServices deployments: bad input', () => {
 
 describeCdkTest('MembraneEcsServices deployments: partitions without deployment alarms', () => {
   test('in China the services roll back on the circuit breaker only, and the stack says so', () => {
-    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'cn-north-1' } });
+    const stack = new Stack(testApp(), 'Test', { env: { account: '123456789012', region: 'cn-north-1' } });
     const { services, service } = build(undefined, {}, stack);
     for (const svc of services.allServices()) expect(service(svc).Properties.DeploymentConfiguration.Alarms?.Enable ?? false).toBe(false);
     annotationsOf(stack).hasWarning('/Test/Membrane', Match.stringLikeRegexp('noDeploymentAlarms'));

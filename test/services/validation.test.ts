@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,7 +9,7 @@ import {
 } from '../../lib';
 import { buildServices, servicesFixture, servicesProps } from '../fixtures';
 import { describeCdkTest } from '../harness';
-import { testStack } from '../rule-packs';
+import { testApp, testStack } from '../rule-packs';
 
 // MembraneEcsServices: input MembraneEcsServices refuses, with the prop to fix.
 
@@ -204,7 +204,7 @@ describeCdkTest('MembraneEcsServices rejects bad input', () => {
   });
 
   test('a host another MembraneEcsServices of the app creates records for is refused, naming both', () => {
-    const app = new App();
+    const app = testApp();
     const env = { account: '123456789012', region: 'eu-central-1' };
     const [first, second] = [new Stack(app, 'First', { env }), new Stack(app, 'Second', { env })];
     buildServices({}, first);

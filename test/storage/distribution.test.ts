@@ -1,11 +1,11 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { build } from './support';
 import { MembraneStorage } from '../../lib';
 import { describeCdkTest, templateOf } from '../harness';
-import { testStack } from '../rule-packs';
+import { testApp, testStack } from '../rule-packs';
 
 // MembraneStorage CloudFront: the static files' distribution, its origin access and its custom domain.
 
@@ -14,7 +14,7 @@ describeCdkTest('MembraneStorage CloudFront', () => {
 
   test('the Origin Access Control name carries the region: the name is unique per account, across regions', () => {
     const names = ['eu-central-1', 'us-east-1'].map(region => {
-      const regional = new Stack(new App(), 'Membrane', { env: { account: '123456789012', region } });
+      const regional = new Stack(testApp(), 'Membrane', { env: { account: '123456789012', region } });
       new MembraneStorage(regional, 'Storage');
       const oac = Object.values(templateOf(regional).findResources('AWS::CloudFront::OriginAccessControl'));
       expect(oac).toHaveLength(1);

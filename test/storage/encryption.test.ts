@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MembraneStorage } from '../../lib';
 import { annotationsOf, describeCdkTest, nagChecked, templateOf } from '../harness';
-import { testStack } from '../rule-packs';
+import { testApp, testStack } from '../rule-packs';
 
 // MembraneStorage with a customer-managed KMS key.
 
@@ -94,7 +94,7 @@ describeCdkTest('MembraneStorage with a customer-managed key', () => {
 
   test('a key of another stack keeps aws-cdk-lib\'s statement for the account\'s distributions (naming this one would tie the stacks in a '
     + 'cycle)', () => {
-    const app = new App();
+    const app = testApp();
     const keys = new Stack(app, 'Keys', { env: { account: '123456789012', region: 'eu-central-1' } });
     const shared = new kms.Key(keys, 'Key', { enableKeyRotation: true });
     const stack2 = new Stack(app, 'Storage', { env: { account: '123456789012', region: 'eu-central-1' } });
