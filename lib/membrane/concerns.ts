@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { MembraneBucketBackup } from '../backup';
 import { IMembraneCache, MembraneCacheOptions } from '../cache';
@@ -147,6 +148,24 @@ export interface MembraneDataOptions {
    * @default - no replica
    */
   readonly secretReplicaRegions?: string[];
+
+  /**
+   * An existing `SECRET` (the JWT signing secret) instead of a generated one: the one a deleted stack retained, or a
+   * promoted replica after the loss of a region. A new one signs users out.
+   *
+   * @default - 64 random characters generated in Secrets Manager and retained
+   */
+  readonly jwtSecret?: secretsmanager.ISecret;
+
+  /**
+   * An existing `ENCRYPTION_SECRET` instead of a generated one: the one a deleted stack retained, or a promoted replica
+   * after the loss of a region. Give it whenever the database already holds credentials: a new one cannot read them.
+   * A secret encrypted with `encryptionKey` is imported with its key (`Secret.fromSecretAttributes(scope, id,
+   * { secretCompleteArn, encryptionKey })`), so the tasks may decrypt it.
+   *
+   * @default - 64 random characters generated in Secrets Manager and retained
+   */
+  readonly encryptionSecret?: secretsmanager.ISecret;
 
   /**
    * Back up the connectors and static buckets with AWS Backup (`MembraneBucketBackup.awsBackup({...})`: continuous

@@ -243,6 +243,8 @@ export class Membrane extends Construct {
       // SECRET and ENCRYPTION_SECRET are irreplaceable: retained unless removed explicitly, whatever retainData says.
       secretRemovalPolicy: settings.secretRemovalPolicy,
       secretReplicaRegions: props.secretReplicaRegions,
+      jwtSecret: props.jwtSecret,
+      encryptionSecret: props.encryptionSecret,
       logRemovalPolicy: settings.removalPolicy,
     });
   }

@@ -58,6 +58,8 @@ const MEMBRANE_PROPS: { readonly [K in keyof Required<MembraneProps>]: true } = 
   retainData: true,
   secretRemovalPolicy: true,
   secretReplicaRegions: true,
+  jwtSecret: true,
+  encryptionSecret: true,
   exposure: true,
   firewall: true,
   sharedEngineEnvironment: true,
@@ -142,7 +144,13 @@ function validateBackup(scope: Construct, props: MembraneProps): void {
  * fail inside aws-cdk-lib with a TypeError that names no prop.
  */
 function validateTypes(scope: Construct, props: MembraneProps): void {
-  requireSecrets(scope, { registryCredentials: props.registryCredentials, mongoUri: props.mongoUri, selfHostingToken: props.selfHostingToken });
+  requireSecrets(scope, {
+    registryCredentials: props.registryCredentials,
+    mongoUri: props.mongoUri,
+    selfHostingToken: props.selfHostingToken,
+    jwtSecret: props.jwtSecret,
+    encryptionSecret: props.encryptionSecret,
+  });
   if (!(props.auth instanceof MembraneAuth)) {
     throw propError(scope, 'auth', `${describeValue(props.auth)} is not a MembraneAuth`,
       'Use MembraneAuth.auth0({ domain, clientId, clientSecret }) or MembraneAuth.usernamePassword({ host, password, emailFrom }).');
