@@ -37,18 +37,26 @@ export class Datapoints {
     if (!this.highResolution(key)) from = Math.floor(from / 60) * 60;
     const series = this.data.get(key);
     if (!series) return undefined;
-    let a: Aggregate = { sum: 0, count: 0, max: -Infinity, min: Infinity };
+    // Accumulated in place: the simulator reads datapoints on every tick of every policy.
+    let sum = 0;
+    let count = 0;
+    let max = -Infinity;
+    let min = Infinity;
     for (let t = Math.ceil(from / this.dt) * this.dt; t < from + length; t += this.dt) {
       const s = series.get(t);
-      if (s) a = { sum: a.sum + s.sum, count: a.count + s.count, max: Math.max(a.max, s.max), min: Math.min(a.min, s.min) };
+      if (!s) continue;
+      sum += s.sum;
+      count += s.count;
+      max = Math.max(max, s.max);
+      min = Math.min(min, s.min);
     }
-    if (a.count === 0) return undefined;
+    if (count === 0) return undefined;
     switch (stat) {
-      case 'Average': return a.sum / a.count;
-      case 'Sum': return a.sum;
-      case 'SampleCount': return a.count;
-      case 'Maximum': return a.max;
-      case 'Minimum': return a.min;
+      case 'Average': return sum / count;
+      case 'Sum': return sum;
+      case 'SampleCount': return count;
+      case 'Maximum': return max;
+      case 'Minimum': return min;
       default: throw new Error(`the model has no statistic ${stat}`);
     }
   }

@@ -38,8 +38,10 @@ export class Recorder {
     }
     if (this.loadStart === undefined) return;
     this.mostDesired = Math.max(this.mostDesired, desired);
-    for (let n = 0; n <= Math.min(desired, this.loadTarget); n++) this.desiredAt[n] ??= t - this.loadStart;
-    for (let n = 0; n <= Math.min(ready, this.loadTarget); n++) this.readyAt[n] ??= t - this.loadStart;
+    // The first time each count up to the load's target was asked for and was ready: the counts reached so far are
+    // always 0..k, so each list grows from its end.
+    while (this.desiredAt.length <= Math.min(desired, this.loadTarget)) this.desiredAt.push(t - this.loadStart);
+    while (this.readyAt.length <= Math.min(ready, this.loadTarget)) this.readyAt.push(t - this.loadStart);
   }
 
   public result(config: string, scalingActions: number, jobsInterrupted: number, protectedSeconds = 0): Result {
