@@ -59,6 +59,19 @@ export class MembranePolicies {
       : { inputs, expression, label };
   }
 
+  /**
+   * A backlog per task: with burst scaling per desired task (tasks still starting count, as in `perDesired`), else per
+   * running task.
+   */
+  private perTask(service: ServiceKey, inputs: MathInput[], backlog: string, label: string) {
+    const count = this.burst ? 'desired' : 'running';
+    return {
+      inputs: [...inputs, this.burst ? this.metrics.desiredTasks(count, service) : this.metrics.runningTasks(count, service)],
+      expression: `${backlog} / ${count}`,
+      label: `${label} per ${count} task`,
+    };
+  }
+
   /** Target tracking on the average utilization rate a worker reports ("Self-hosting": the utilization-rate table). */
   private addUtilization(service: ServiceKey, options: MembraneServiceScaling, defaultTarget: number, metricName: string): void {
     this.policies.math({
@@ -74,32 +87,26 @@ export class MembranePolicies {
 
   private addInstantWorker(): void {
     const m = this.metrics;
-    const burst = this.burst;
     const instant = this.props.instantTasksWorker ?? {};
     if ((instant.strategy ?? MembraneInstantWorkerStrategy.UTILIZATION) === MembraneInstantWorkerStrategy.UTILIZATION) {
       this.addUtilization('instantTasksWorker', instant, DEFAULT_TARGETS.instantUtilization, 'instant_tasks_worker_utilization_rate');
       return;
     }
     this.policies.math({
-      measuredScaleIn: burst,
+      measuredScaleIn: this.burst,
       service: 'instantTasksWorker',
       options: instant,
       defaultTarget: DEFAULT_TARGETS.instantJobsPerTask,
       targetMax: 1000,
       what: 'jobs per task',
-      inputs: [
+      ...this.perTask('instantTasksWorker', [
         m.input('active', 'instant_tasks_jobs_active', 'api', cloudwatch.Stats.MAXIMUM),
         m.input('waiting', 'instant_tasks_jobs_waiting', 'api', cloudwatch.Stats.MAXIMUM),
-        burst ? m.desiredTasks('desired', 'instantTasksWorker') : m.runningTasks('running', 'instantTasksWorker'),
-      ],
-      expression: `(active + waiting) / ${burst ? 'desired' : 'running'}`,
-      label: `(instant_tasks_jobs_active + instant_tasks_jobs_waiting) per ${burst ? 'desired' : 'running'} task`,
+      ], '(active + waiting)', '(instant_tasks_jobs_active + instant_tasks_jobs_waiting)'),
     });
   }
 
   private addQueuedWorker(): void {
-    const m = this.metrics;
-    const burst = this.burst;
     const factor = this.queuedFactor;
     const queued = this.props.queuedTasksWorker ?? {};
     if ((queued.strategy ?? MembraneQueuedWorkerStrategy.UTILIZATION) === MembraneQueuedWorkerStrategy.UTILIZATION) {
@@ -107,18 +114,15 @@ export class MembranePolicies {
       return;
     }
     this.policies.math({
-      measuredScaleIn: burst,
+      measuredScaleIn: this.burst,
       service: 'queuedTasksWorker',
       options: queued,
       defaultTarget: DEFAULT_TARGETS.queuedWorkersPerTask,
       targetMax: 10,
       what: 'buffered required workers per task',
-      inputs: [
-        m.input('required', 'queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM),
-        burst ? m.desiredTasks('desired', 'queuedTasksWorker') : m.runningTasks('running', 'queuedTasksWorker'),
-      ],
-      expression: `required * ${factor} / ${burst ? 'desired' : 'running'}`,
-      label: `max(queued_tasks_workers_required) * ${factor} per ${burst ? 'desired' : 'running'} task`,
+      ...this.perTask('queuedTasksWorker', [
+        this.metrics.input('required', 'queued_tasks_workers_required', 'api', cloudwatch.Stats.MAXIMUM),
+      ], `required * ${factor}`, `max(queued_tasks_workers_required) * ${factor}`),
     });
   }
 
