@@ -8,7 +8,7 @@ import {
 } from '../common/validation';
 import { MembraneFirewall } from '../ingress';
 import { MembraneAutoscaling } from '../scaling';
-import { MembraneAuth, MembraneVersion } from '../services';
+import { requireAuth, requireVersion } from '../services/private/props-validation';
 import { MembraneStorageProps } from '../storage';
 
 /** A host name relative to the zone: one or more DNS labels, lowercase, no scheme, no trailing dot. */
@@ -87,10 +87,7 @@ export function validateMembraneProps(scope: Construct, props: MembraneProps): v
       'Give mongoUri (a secret with MONGO_URI) or mongo (MembraneMongo.fromSecret(secret) or MembraneMongo.atlas({ orgId })), not both.');
   }
   requireProps(scope, props.domain, ['zone'], 'domain.');
-  if (!(props.version instanceof MembraneVersion)) {
-    throw propError(scope, 'version', `${JSON.stringify(props.version)} is not a MembraneVersion`,
-      "Use MembraneVersion.of('2026-01-14') (a plain string gives no image tag).");
-  }
+  requireVersion(scope, props.version);
   if (props.storage && props.storageOptions) {
     throw propError(scope, 'storageOptions', 'it configures a new storage, but storage is given', 'Remove storageOptions or storage.');
   }
@@ -151,10 +148,7 @@ function validateTypes(scope: Construct, props: MembraneProps): void {
     jwtSecret: props.jwtSecret,
     encryptionSecret: props.encryptionSecret,
   });
-  if (!(props.auth instanceof MembraneAuth)) {
-    throw propError(scope, 'auth', `${describeValue(props.auth)} is not a MembraneAuth`,
-      'Use MembraneAuth.auth0({ domain, clientId, clientSecret }) or MembraneAuth.usernamePassword({ host, password, emailFrom }).');
-  }
+  requireAuth(scope, props.auth);
   if (typeof props.domain !== 'object') {
     throw propError(scope, 'domain', `${describeValue(props.domain)} is not a domain`,
       'Give { zone } with the hosted zone, and the host names to change.');

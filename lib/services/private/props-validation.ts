@@ -42,10 +42,7 @@ function requireInputs(scope: Construct, props: MembraneEcsServicesProps): void 
       'Set auth to MembraneAuth.auth0({ ... }) or MembraneAuth.usernamePassword({ ... }).');
   }
   requireProps(scope, props, ['version', 'registryCredentials', 'storage', 'cache', 'mongoUri', 'selfHostingToken', 'domain']);
-  if (!(props.version instanceof MembraneVersion)) {
-    throw propError(scope, 'version', `${JSON.stringify(props.version)} is not a MembraneVersion`,
-      "Use MembraneVersion.of('2026-01-14') (a plain string gives no image tag).");
-  }
+  requireVersion(scope, props.version);
   requireAuth(scope, props.auth);
   requireSecrets(scope, {
     registryCredentials: props.registryCredentials,
@@ -140,7 +137,14 @@ function validateTasks(scope: Construct, props: MembraneEcsServicesProps): void 
   }
 }
 
-/** Fails unless `auth` is a `MembraneAuth` (a plain object of Auth0 or SMTP settings is not one). */
+/** Fails unless `version` is a `MembraneVersion` (a plain string gives no image tag). Shared with `Membrane`. */
+export function requireVersion(scope: Construct, version: unknown): void {
+  if (version instanceof MembraneVersion) return;
+  throw propError(scope, 'version', `${JSON.stringify(version)} is not a MembraneVersion`,
+    "Use MembraneVersion.of('2026-01-14') (a plain string gives no image tag).");
+}
+
+/** Fails unless `auth` is a `MembraneAuth` (a plain object of Auth0 or SMTP settings is not one). Shared with `Membrane`. */
 export function requireAuth(scope: Construct, auth: unknown): void {
   if (auth instanceof MembraneAuth) return;
   throw propError(scope, 'auth', `${describeValue(auth)} is not a MembraneAuth`,
