@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { checkHostName, Routes } from './routing';
-import { checkLoadBalancerCertificate, checkPeer, EdgeHost, edgeHosts } from './validation';
+import { checkEdgeFirewall, checkLoadBalancerCertificate, checkPeer, EdgeHost, edgeHosts } from './validation';
 import { natGatewayIps } from '../../common/nat';
 import { propError, warn } from '../../common/validation';
 import { MembraneServicesDomain } from '../domain';
@@ -68,6 +68,7 @@ export function resolveExposure(scope: Construct, props: ExposureInput, routes: 
   }
   if (exposure.edge) {
     checkLoadBalancerCertificate(scope, 'exposure.certificate', exposure.edge.certificate, 'leave it out to get a DNS-validated one in domain.zone');
+    checkEdgeFirewall(scope, exposure.edge.firewall);
     for (const prop of ['baseWebhooksUri', 'baseOauthCallbackUri'] as const) {
       if (props.settings?.[prop] !== undefined) {
         throw propError(scope, `settings.${prop}`, 'the public edge sets it to its own host name',

@@ -60,7 +60,6 @@ export function edgeHosts(scope: Construct, edge: MembranePublicEdgeOptions, zon
     }
   }
   const [webhooks, oauth] = hosts;
-  checkEdgeFirewall(scope, edge.firewall);
   if (known(webhooks.host) && webhooks.host === oauth.host) {
     return [{ ...webhooks, paths: [...new Set([...webhooks.paths, ...oauth.paths])] }];
   }
@@ -97,7 +96,7 @@ export function validateLoadBalancerProps(scope: Construct, props: LoadBalancerP
 }
 
 /** The public edge is on the internet: it takes a web ACL created here or brought, never none. */
-function checkEdgeFirewall(scope: Construct, firewall: MembraneFirewall | undefined): void {
+export function checkEdgeFirewall(scope: Construct, firewall: MembraneFirewall | undefined): void {
   requireChoice(scope, 'exposure.firewall', firewall, MembraneFirewall,
     'MembraneFirewall.managed({ mode, rateLimit }) (what an options object was) or MembraneFirewall.webAcl(arn)');
   if (firewall && !firewall.managedOptions && !firewall.webAclArn) {
