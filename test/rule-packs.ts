@@ -74,14 +74,6 @@ export function nagVerdict(scope: IConstruct): { readonly findings: string[]; re
 }
 
 /**
- * Acknowledgements under `scope` that match no finding: the packs are run once with every acknowledgement
- * removed, and each acknowledgement must cover a finding on its construct or below it.
- */
-export function staleAcknowledgements(scope: IConstruct): string[] {
-  return nagVerdict(scope).stale;
-}
-
-/**
  * Every acknowledgement recorded under `scope`, as `<rule> at <construct path>: <reason>`.
  * Lets a test pin down which findings a construct acknowledges and where.
  */
