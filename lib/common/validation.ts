@@ -53,6 +53,17 @@ export function describeValue(value: unknown): string {
   return !name || name === 'Object' ? 'a plain object' : `an object of class ${name}`;
 }
 
+/**
+ * Fails on a prop that an earlier release had and a later one replaced (`removed` maps each to how to say the same
+ * now): the types no longer have it, so a JavaScript caller's value would be ignored and what it asked for dropped.
+ */
+export function refuseRemovedProps(scope: IConstruct, props: object, removed: { readonly [name: string]: string }): void {
+  for (const [name, fix] of Object.entries(removed)) {
+    if ((props as Record<string, unknown>)[name] === undefined) continue;
+    throw propError(scope, name, 'it was replaced after 0.1.0 (see CHANGELOG.md), and ignoring it would drop what it asked for', fix);
+  }
+}
+
 /** An enum-like class (its constructor is private, so only its name and prototype are reachable). */
 export interface ChoiceClass {
   readonly name: string;

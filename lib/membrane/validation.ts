@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { MembraneProps } from './props';
 import { MembraneBucketBackup } from '../backup';
 import {
-  describeValue, known, propError, requireChoice, requireDurations, requireHostedZone, requireNumber, requireProps, requireSecrets,
-  requireUsableKey, warn,
+  describeValue, known, propError, refuseRemovedProps, requireChoice, requireDurations, requireHostedZone, requireNumber, requireProps,
+  requireSecrets, requireUsableKey, warn,
 } from '../common/validation';
 import { MembraneFirewall } from '../ingress';
 import { MembraneAutoscaling } from '../scaling';
@@ -79,6 +79,7 @@ const REMOVED_PROPS: { readonly [name: string]: string } = {
 /** Checks of `Membrane`'s props that no building block can make: the ones about how the props fit together. */
 export function validateMembraneProps(scope: Construct, props: MembraneProps): void {
   requireProps(scope, props, ['version', 'registryCredentials', 'domain', 'selfHostingToken', 'auth']);
+  refuseRemovedProps(scope, props, REMOVED_PROPS);
   warnOnUnknownProps(scope, props);
   validateTypes(scope, props);
   validateTags(scope, props.tags ?? {});
@@ -170,10 +171,6 @@ function warnOnUnknownProps(scope: Construct, props: MembraneProps): void {
   const known_ = Object.keys(MEMBRANE_PROPS);
   for (const [name, value] of Object.entries(props)) {
     if (name in MEMBRANE_PROPS || value === undefined) continue;
-    const replacement = REMOVED_PROPS[name];
-    if (replacement) {
-      throw propError(scope, name, 'it was replaced after 0.1.0 (see CHANGELOG.md), and ignoring it would drop what it asked for', replacement);
-    }
     const near = known_.find(k => k.toLowerCase() === name.toLowerCase()) ?? known_.find(k => editDistance(k, name) <= 2);
     warn(scope, 'unknownProp', `'${name}' is not a prop of Membrane and is ignored.${near ? ` Did you mean '${near}'?` : ''} See MembraneProps `
       + 'in API.md for the props.');

@@ -180,6 +180,9 @@ describeCdkTest('Membrane puts the firewall on by default', () => {
 describeCdkTest('MembraneEcsServices firewall rejects bad input', () => {
   test.each<[string, Partial<MembraneEcsServicesProps>, RegExp]>([
     ['a firewall that is no MembraneFirewall', { firewall: true as unknown as MembraneFirewall }, /invalid 'firewall': the boolean true is not a MembraneFirewall/],
+    ['the removed webAclArn, which would leave the load balancer without the web ACL',
+      { webAclArn: 'arn:aws:wafv2:eu-central-1:123456789012:regional/webacl/own/abc-123' } as Partial<MembraneEcsServicesProps>,
+      /invalid 'webAclArn': it was replaced after 0\.1\.0.*Give firewall: MembraneFirewall\.webAcl\(webAclArn\)/],
     ['a rate limit below what AWS WAF accepts', { firewall: MembraneFirewall.managed({ rateLimit: 5 }) }, /invalid 'firewall.rateLimit'/],
     ['a fractional rate limit', { firewall: MembraneFirewall.managed({ rateLimit: 99.5 }) }, /invalid 'firewall.rateLimit'/],
     ['an unknown mode', { firewall: MembraneFirewall.managed({ mode: 'monitor' as MembraneFirewallMode }) }, /invalid 'firewall.mode': 'monitor' is not a firewall mode/],

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { checkHostName } from './routing';
-import { isIpv4Cidr, isIpv6Cidr, known, propError, requireChoice } from '../../common/validation';
+import { isIpv4Cidr, isIpv6Cidr, known, propError, refuseRemovedProps, requireChoice } from '../../common/validation';
 import { MembranePublicEdgeOptions } from '../exposure';
 import { MembraneFirewall } from '../firewall';
 
@@ -86,10 +86,7 @@ export function validateLoadBalancerProps(scope: Construct, props: LoadBalancerP
       'Give Duration.seconds(<token>), e.g. Duration.seconds(idleParameter.valueAsNumber).');
   }
   checkLoadBalancerCertificate(scope, 'domain.certificate', props.domain.certificate, 'leave it out to get a DNS-validated one in domain.zone');
-  if ((props as { readonly webAclArn?: unknown }).webAclArn !== undefined) {
-    throw propError(scope, 'webAclArn', 'it was replaced after 0.1.0 (see CHANGELOG.md), and ignoring it would leave the load balancer '
-      + 'without your web ACL', 'Give firewall: MembraneFirewall.webAcl(webAclArn).');
-  }
+  refuseRemovedProps(scope, props, { webAclArn: 'Give firewall: MembraneFirewall.webAcl(webAclArn).' });
   requireChoice(scope, 'firewall', props.firewall, MembraneFirewall,
     'MembraneFirewall.managed({ mode, rateLimit }) (a web ACL created here), MembraneFirewall.webAcl(arn) (your own) or MembraneFirewall.none()');
   checkWebAclArn(scope, 'firewall', props.firewall?.webAclArn);
